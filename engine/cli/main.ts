@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { UserError } from "../errors.js";
+import { runCommand } from "./run-command.js";
+import { schemaCommand } from "./schema-command.js";
+import { validateCommand } from "./validate-command.js";
+
+/**
+ * dctwin's command line. A user mistake (bad file, bad option) prints its message and exits 2,
+ * with no stack trace; anything else is a bug and prints its stack (exit 1).
+ */
+async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName("dctwin")
+    .command(runCommand as any)
+    .command(validateCommand as any)
+    .command(schemaCommand as any)
+    .demandCommand(1, "name a command: run, validate or schema")
+    .strict()
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UserError(message);
+    })
+    .help()
+    .parseAsync();
+}
+
+main(hideBin(process.argv)).catch((error: unknown) => {
+  if (error instanceof UserError) {
+    process.stderr.write(`dctwin: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`dctwin: internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

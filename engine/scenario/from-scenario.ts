@@ -1,0 +1,127 @@
+import { invalidInput, type Issue } from "../errors.js";
+import { fromRackSelection } from "./rack-selection.js";
+import type { EfficiencyPoint, Scenario } from "./scenario-types.js";
+import { scenarioSpec } from "./scenario-spec.js";
+import { validate } from "./validate.js";
+
+/**
+ * Rack PSU curve: 80 PLUS Titanium, 230 V internal redundant: 90 / 94 / 96 / 91 % at 10 / 20 / 50 /
+ * 100 % load [R] (CLEAResult, 80 PLUS program requirements). A minimum, so real shelves may do better.
+ */
+export const TITANIUM_PSU_CURVE: EfficiencyPoint[] = [
+  { load: 0.1, efficiency: 0.9 },
+  { load: 0.2, efficiency: 0.94 },
+  { load: 0.5, efficiency: 0.96 },
+  { load: 1.0, efficiency: 0.91 },
+];
+
+/**
+ * Double-conversion UPS: 95.0 / 96.0 / 96.5 / 96.5 % at 25 / 50 / 75 / 100 % load [R] (typical of
+ * large modular UPS measured per IEC 62040-3; an assumption to replace with the site's datasheet).
+ */
+export const DOUBLE_CONVERSION_UPS_CURVE: EfficiencyPoint[] = [
+  { load: 0.25, efficiency: 0.95 },
+  { load: 0.5, efficiency: 0.96 },
+  { load: 0.75, efficiency: 0.965 },
+  { load: 1.0, efficiency: 0.965 },
+];
+
+/**
+ * Validates parsed scenario data (from YAML or JSON) and returns the normalised scenario, or throws
+ * a UserError listing every problem with its field path, value and what was expected.
+ * `source` names the input in messages (usually the file path).
+ */
+export function fromScenario(data: unknown, source: string): Scenario {
+  const issues: Issue[] = [];
+  const raw = validate(scenarioSpec, data, "", issues) as Record<string, any> | undefined;
+  if (raw === undefined || issues.length > 0) throw invalidInput(source, issues);
+  const { $schema: _schema, dt, horizon, ...rest } = raw;
+  const scenario = { ...rest, dtS: dt, horizonS: horizon } as unknown as Scenario;
+  scenario.electrical.psuCurve ??= TITANIUM_PSU_CURVE;
+  scenario.electrical.upsCurve ??= DOUBLE_CONVERSION_UPS_CURVE;
+  scenario.ticks = Math.round(scenario.horizonS / scenario.dtS);
+  checkRelations(scenario, issues);
+  if (issues.length > 0) throw invalidInput(source, issues);
+  return scenario;
+}
+
+function checkRelations(s: Scenario, issues: Issue[]): void {
+  const dtS = s.dtS;
+  const wholeTicks = (valueS: number, path: string, what: string) => {
+    const ticks = valueS / dtS;
+    if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
+      issues.push({ path, value: `${valueS}s`, expected: `${what} that is a whole number of ticks (dt = ${dtS}s)` });
+    }
+  };
+  wholeTicks(s.horizonS, "horizon", "a horizon");
+  wholeTicks(s.outputs.rackAggregation, "outputs.rackAggregation", "a window");
+  const segment = s.outputs.spectrumSegment;
+  if ((segment & (segment - 1)) !== 0) {
+    issues.push({ path: "outputs.spectrumSegment", value: segment, expected: "a power of two, e.g. 4096" });
+  }
+  checkCurve(s.electrical.psuCurve, "electrical.psuCurve", issues);
+  checkCurve(s.electrical.upsCurve, "electrical.upsCurve", issues);
+
+  const { rows, racksPerRow } = s.hall;
+  s.hall.overrides.forEach((override, i) => {
+    const selection = fromRackSelection(override.racks, rows, racksPerRow);
+    if ("error" in selection) issues.push({ path: `hall.overrides[${i}].racks`, value: selection.item, expected: selection.error });
+  });
+
+  const owner = new Map<number, string>();
+  const ids = new Set<string>();
+  s.workloads.forEach((w, i) => {
+    const path = `workloads[${i}]`;
+    if (ids.has(w.id)) issues.push({ path: `${path}.id`, value: w.id, expected: "an id not used by another workload" });
+    ids.add(w.id);
+    const selection = fromRackSelection(w.racks, rows, racksPerRow);
+    if ("error" in selection) {
+      issues.push({ path: `${path}.racks`, value: selection.item, expected: selection.error });
+    } else {
+      for (const rack of selection.indices) {
+        const other = owner.get(rack);
+        if (other !== undefined) {
+          issues.push({ path: `${path}.racks`, value: w.racks, expected: `racks not already used by workload "${other}"` });
+          break;
+        }
+        owner.set(rack, w.id);
+      }
+    }
+    if (w.kind === "training") {
+      if (w.iterationPeriod < 2 * dtS) {
+        issues.push({ path: `${path}.iterationPeriod`, value: `${w.iterationPeriod}s`, expected: `at least two ticks (${2 * dtS}s)` });
+      }
+      if (w.stop !== undefined && w.stop <= w.start) {
+        issues.push({ path: `${path}.stop`, value: `${w.stop}s`, expected: `a time after start (${w.start}s)` });
+      }
+      if (w.checkpointInterval > 0 && w.checkpointDuration >= w.checkpointInterval) {
+        issues.push({ path: `${path}.checkpointDuration`, value: `${w.checkpointDuration}s`, expected: `less than checkpointInterval (${w.checkpointInterval}s)` });
+      }
+    }
+  });
+
+  const controllerIds = new Set<string>();
+  s.controllers.forEach((c, i) => {
+    const path = `controllers[${i}]`;
+    if (controllerIds.has(c.id)) issues.push({ path: `${path}.id`, value: c.id, expected: "an id not used by another controller" });
+    controllerIds.add(c.id);
+    wholeTicks(c.period, `${path}.period`, "a period");
+    wholeTicks(c.actuationLatency, `${path}.actuationLatency`, "a latency");
+    c.groups.forEach((group, j) => {
+      if (!ids.has(group)) {
+        issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+      }
+    });
+    if (c.floorMin > c.floorMax) {
+      issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
+    }
+  });
+}
+
+function checkCurve(points: EfficiencyPoint[], path: string, issues: Issue[]): void {
+  for (let i = 1; i < points.length; i++) {
+    if (!(points[i]!.load > points[i - 1]!.load)) {
+      issues.push({ path: `${path}[${i}].load`, value: points[i]!.load, expected: `a load above the previous point's (${points[i - 1]!.load})` });
+    }
+  }
+}

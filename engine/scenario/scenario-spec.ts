@@ -1,0 +1,168 @@
+import { RACK_PRESET_NAMES } from "../../models/hall/rack-presets.js";
+import { bool, list, num, obj, oneOf, quantity, str, strings, union } from "./spec.js";
+
+/**
+ * The scenario file format, as one spec (see spec.ts). Quantities take units (`40ms`, `9.5MW`); the
+ * normalised result (scenario-types.ts) holds SI values. `npx dctwin schema` prints it as JSON Schema.
+ */
+
+const ID = { pattern: "^[a-z][a-z0-9-]*$", patternDoc: "a lower-case id of letters, digits and dashes, e.g. \"llm-pretrain\"" };
+
+const racks = strings(
+  'which racks: "all", a rack such as "C7", a row such as "row:C", a range such as "A1-B12" (row-major), or a list of these',
+  ["all"],
+);
+
+const training = obj(
+  {
+    id: str("unique workload id; also names its GPU group for controllers", ID),
+    racks,
+    start: quantity("duration", "when the job starts", { min: 0, default: 0 }),
+    stop: quantity("duration", "when the job ends (omit: runs to the horizon)", { min: 0 }),
+    iterationPeriod: quantity("duration", "nominal iteration period (compute + communication)", { above: 0, default: "1.2s" }),
+    computeFraction: quantity("fraction", "share of the iteration spent in compute", { min: 0.01, max: 1, default: 0.7 }),
+    commUtil: quantity("fraction", "GPU utilisation during communication (all-reduce waits: near 0)", { min: 0, max: 1, default: 0.05 }),
+    checkpointInterval: quantity("duration", "time between checkpoints (0: none)", { min: 0, default: "15min" }),
+    checkpointDuration: quantity("duration", "how long a checkpoint holds the GPUs idle", { min: 0, default: "20s" }),
+    startRamp: quantity("duration", "time from launch to full synchronous load (utilisation ramps up)", { min: 0, default: "10s" }),
+    jitter: quantity("duration", "standard deviation of per-node compute time per iteration", { min: 0, default: "10ms" }),
+    jitterCohorts: num("node groups used to represent per-node jitter (each steps as one)", { integer: true, min: 1, max: 64, default: 8 }),
+    stragglerProbability: quantity("fraction", "chance per iteration that one node group straggles", { min: 0, max: 1, default: 0 }),
+    stragglerDelay: quantity("duration", "extra compute time of a straggler", { min: 0, default: "200ms" }),
+    mtbf: quantity("duration", "mean time between job failures (0: never fails)", { min: 0, default: 0 }),
+    restartTime: quantity("duration", "time from a failure until the job restarts", { min: 0, default: "5min" }),
+  },
+  "a synchronous training job: all its GPUs compute, then communicate, in lock-step",
+  ["id"],
+);
+
+const inference = obj(
+  {
+    id: str("unique workload id", ID),
+    racks,
+    source: oneOf(["azure-conv", "azure-code", "diurnal"], "request source: the Azure LLM trace (conversation or code) or a diurnal rate", "azure-conv"),
+    rateScale: quantity("fraction", "multiplier on the trace's request rate", { min: 0, default: 1 }),
+    meanRequestsPerS: num("diurnal source: mean requests per second", { min: 0, default: 5 }),
+    peakToTrough: num("diurnal source: ratio of peak to trough rate", { min: 1, default: 3 }),
+    peakHour: quantity("duration", "diurnal source: time of day of the peak", { min: 0, max: 86400, default: "14h" }),
+    contextTokensMean: num("diurnal source: mean prompt tokens per request", { min: 0, default: 1000 }),
+    generatedTokensMean: num("diurnal source: mean generated tokens per request", { min: 0, default: 250 }),
+    prefillTokensPerSPerGpu: num("prefill capacity of one GPU at full load, tokens/s", { min: 1 }),
+    decodeTokensPerSPerGpu: num("decode capacity of one GPU at full load, tokens/s", { min: 1 }),
+    minUtil: quantity("fraction", "utilisation of a loaded but idle server", { min: 0, max: 1, default: 0.05 }),
+    replicas: num("replica groups (cohorts) sharing the load", { integer: true, min: 1, max: 64, default: 4 }),
+  },
+  "an LLM inference service driven by request arrivals",
+  ["id"],
+);
+
+const dutyCycle = obj(
+  {
+    id: str("unique workload id", ID),
+    racks,
+    start: quantity("duration", "when the duty cycle starts", { min: 0, default: 0 }),
+    period: quantity("duration", "cycle period", { above: 0, default: "2s" }),
+    duty: quantity("fraction", "share of the period at the high level", { min: 0, max: 1, default: 0.5 }),
+    high: quantity("fraction", "utilisation at the high level", { min: 0, max: 1, default: 1 }),
+    low: quantity("fraction", "utilisation at the low level", { min: 0, max: 1, default: 0 }),
+    phaseOffsetPerRack: quantity("duration", "phase delay added per rack, in selection order", { min: 0, default: 0 }),
+  },
+  "a synthetic square wave of utilisation, for validation",
+  ["id"],
+);
+
+const steady = obj(
+  {
+    id: str("unique workload id", ID),
+    racks,
+    util: quantity("fraction", "constant utilisation", { min: 0, max: 1, default: 0.5 }),
+  },
+  "a constant load",
+  ["id"],
+);
+
+const gpuSmoothing = obj(
+  {
+    id: str("unique controller id", ID),
+    groups: strings("GPU groups (workload ids) the controller manages"),
+    period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "40ms" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    mode: oneOf(["static", "adaptive"], "static: apply the settings once; adaptive: move the floor to keep the PCC swing at its target", "static"),
+    floor: quantity("fraction", "power floor as a fraction of the GPU power limit (NVML PERCENT_TMP_FLOOR)", { min: 0, max: 0.9, default: 0.6 }),
+    rampUp: quantity("rampRate", "per-GPU ramp-up limit", { above: 0, default: "2000W/s" }),
+    rampDown: quantity("rampRate", "per-GPU ramp-down limit", { above: 0, default: "1000W/s" }),
+    hold: quantity("duration", "ramp-down hysteresis: how long a fall waits before ramping", { min: 0, default: "1s" }),
+    targetSwing: quantity("power", "adaptive: PCC peak-to-peak target over the window", { min: 0, default: "1MW" }),
+    window: quantity("duration", "adaptive: window over which the swing is measured", { above: 0, default: "5s" }),
+    floorMin: quantity("fraction", "adaptive: lowest floor", { min: 0, max: 0.9, default: 0 }),
+    floorMax: quantity("fraction", "adaptive: highest floor (NVIDIA allows up to 90 %)", { min: 0, max: 0.9, default: 0.9 }),
+    floorStep: quantity("fraction", "adaptive: floor change per window", { above: 0, max: 0.9, default: 0.05 }),
+  },
+  "GPU power smoothing: floor and ramp limits per GPU group, through the GPU management interface",
+  ["id", "groups"],
+);
+
+const efficiencyPoint = obj(
+  {
+    load: quantity("fraction", "load as a fraction of rating", { min: 0, max: 2 }),
+    efficiency: quantity("fraction", "output ÷ input at that load", { above: 0, max: 1 }),
+  },
+  "one point of an efficiency curve",
+  ["load", "efficiency"],
+);
+
+export const scenarioSpec = obj(
+  {
+    $schema: str("JSON Schema reference (ignored by the engine)"),
+    name: str("scenario name", ID),
+    description: str("what the scenario shows", { default: "" }),
+    seed: num("random seed; every random stream derives from it", { integer: true, min: 0, max: 2 ** 32 - 1, default: 1 }),
+    dt: quantity("duration", "base tick", { above: 0, max: 1, default: "40ms" }),
+    horizon: quantity("duration", "simulated time", { above: 0, max: 366 * 86400 }),
+    hall: obj(
+      {
+        rows: num("rows of racks (lettered A, B, ...)", { integer: true, min: 1, max: 26, default: 6 }),
+        racksPerRow: num("racks per row (numbered from 1)", { integer: true, min: 1, max: 99, default: 12 }),
+        rackPreset: oneOf(RACK_PRESET_NAMES, "preset of every rack not overridden", "nvl72-liquid"),
+        overrides: list(
+          obj({ racks, preset: oneOf(RACK_PRESET_NAMES, "rack preset for these racks") }, "racks of another preset", ["racks", "preset"]),
+          "racks that differ from rackPreset",
+          { default: [] },
+        ),
+      },
+      "the hall: rows × racks",
+    ),
+    electrical: obj(
+      {
+        psuCurve: list(efficiencyPoint, "rack PSU efficiency by load (default: 80 PLUS Titanium, 230 V internal redundant)", { minItems: 2 }),
+        psuNoLoadLoss: quantity("fraction", "PSU loss at zero load, as a fraction of its rating", { min: 0, max: 0.1, default: 0.008 }),
+        buswayLossAtRated: quantity("fraction", "row busway I²R loss at rated load, as a fraction of rated power", { min: 0, max: 0.1, default: 0.005 }),
+        buswayRated: quantity("power", "rated power of one row busway", { above: 0, default: "1.8MW" }),
+        upsModules: num("UPS modules sharing the hall load", { integer: true, min: 1, default: 6 }),
+        upsModuleRated: quantity("power", "rated output of one UPS module", { above: 0, default: "2MW" }),
+        upsCurve: list(efficiencyPoint, "UPS efficiency by load (default: double conversion)", { minItems: 2 }),
+        upsNoLoadLoss: quantity("fraction", "UPS loss at zero load, as a fraction of its rating", { min: 0, max: 0.1, default: 0.01 }),
+        transformers: num("MV/LV transformers sharing the hall load", { integer: true, min: 1, default: 4 }),
+        transformerRated: quantity("apparentPower", "rating of one transformer", { above: 0, default: "3.5MVA" }),
+        transformerNoLoadLoss: quantity("fraction", "core (no-load) loss as a fraction of rating", { min: 0, max: 0.05, default: 0.001 }),
+        transformerLoadLoss: quantity("fraction", "copper loss at rated load as a fraction of rating", { min: 0, max: 0.05, default: 0.008 }),
+        powerFactor: quantity("fraction", "load power factor seen by the transformers", { above: 0, max: 1, default: 0.98 }),
+      },
+      "the electrical chain from rack PSUs to the point of common coupling",
+    ),
+    workloads: list(union({ training, inference, "duty-cycle": dutyCycle, steady }, "a workload placed on racks"), "workloads", { default: [] }),
+    controllers: list(union({ "gpu-smoothing": gpuSmoothing }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
+    outputs: obj(
+      {
+        siteSeries: bool("write site_series at full tick resolution", true),
+        rackSeries: bool("write rack_series", true),
+        rackAggregation: quantity("duration", "rack_series window (a whole number of ticks)", { above: 0, default: "1s" }),
+        swingWindow: quantity("duration", "window of the swing KPI (peak-to-peak)", { above: 0, default: "5s" }),
+        spectrumSegment: num("Welch segment length in ticks (a power of two)", { integer: true, min: 64, max: 1 << 20, default: 4096 }),
+      },
+      "what the run writes",
+    ),
+  },
+  "a dctwin scenario: one run of the hall twin",
+  ["name", "horizon"],
+);

@@ -1,0 +1,129 @@
+/** A validated scenario with every quantity in SI units (seconds, watts, fractions, W/s, VA). */
+export interface Scenario {
+  name: string;
+  description: string;
+  seed: number;
+  dtS: number;
+  horizonS: number;
+  /** Whole ticks in the horizon: horizonS / dtS. */
+  ticks: number;
+  hall: HallSpec;
+  electrical: ElectricalSpec;
+  workloads: WorkloadSpec[];
+  controllers: ControllerSpec[];
+  outputs: OutputsSpec;
+}
+
+export interface HallSpec {
+  rows: number;
+  racksPerRow: number;
+  rackPreset: string;
+  overrides: { racks: string[]; preset: string }[];
+}
+
+export interface EfficiencyPoint {
+  load: number;
+  efficiency: number;
+}
+
+export interface ElectricalSpec {
+  psuCurve: EfficiencyPoint[];
+  psuNoLoadLoss: number;
+  buswayLossAtRated: number;
+  buswayRated: number;
+  upsModules: number;
+  upsModuleRated: number;
+  upsCurve: EfficiencyPoint[];
+  upsNoLoadLoss: number;
+  transformers: number;
+  transformerRated: number;
+  transformerNoLoadLoss: number;
+  transformerLoadLoss: number;
+  powerFactor: number;
+}
+
+export interface TrainingSpec {
+  kind: "training";
+  id: string;
+  racks: string[];
+  start: number;
+  stop?: number;
+  iterationPeriod: number;
+  computeFraction: number;
+  commUtil: number;
+  checkpointInterval: number;
+  checkpointDuration: number;
+  startRamp: number;
+  jitter: number;
+  jitterCohorts: number;
+  stragglerProbability: number;
+  stragglerDelay: number;
+  mtbf: number;
+  restartTime: number;
+}
+
+export interface InferenceSpec {
+  kind: "inference";
+  id: string;
+  racks: string[];
+  source: "azure-conv" | "azure-code" | "diurnal";
+  rateScale: number;
+  meanRequestsPerS: number;
+  peakToTrough: number;
+  peakHour: number;
+  contextTokensMean: number;
+  generatedTokensMean: number;
+  prefillTokensPerSPerGpu?: number;
+  decodeTokensPerSPerGpu?: number;
+  minUtil: number;
+  replicas: number;
+}
+
+export interface DutyCycleSpec {
+  kind: "duty-cycle";
+  id: string;
+  racks: string[];
+  start: number;
+  period: number;
+  duty: number;
+  high: number;
+  low: number;
+  phaseOffsetPerRack: number;
+}
+
+export interface SteadySpec {
+  kind: "steady";
+  id: string;
+  racks: string[];
+  util: number;
+}
+
+export type WorkloadSpec = TrainingSpec | InferenceSpec | DutyCycleSpec | SteadySpec;
+
+export interface GpuSmoothingSpec {
+  kind: "gpu-smoothing";
+  id: string;
+  groups: string[];
+  period: number;
+  actuationLatency: number;
+  mode: "static" | "adaptive";
+  floor: number;
+  rampUp: number;
+  rampDown: number;
+  hold: number;
+  targetSwing: number;
+  window: number;
+  floorMin: number;
+  floorMax: number;
+  floorStep: number;
+}
+
+export type ControllerSpec = GpuSmoothingSpec;
+
+export interface OutputsSpec {
+  siteSeries: boolean;
+  rackSeries: boolean;
+  rackAggregation: number;
+  swingWindow: number;
+  spectrumSegment: number;
+}

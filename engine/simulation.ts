@@ -1,0 +1,350 @@
+import { stepGpuCohorts } from "../models/gpu/gpu-cohorts.js";
+import { stepElectricalChain } from "../models/electrical/electrical-chain.js";
+import { buildPlant, type Plant } from "./build-plant.js";
+import type { Controller, ControllerContext } from "./controller.js";
+import { createController } from "./controller-factory.js";
+import { createSignalKpis } from "./kpis/signal-kpis.js";
+import type { KpiRow } from "./kpis/kpi-row.js";
+import { createRng } from "./rng.js";
+import type { Scenario } from "./scenario/scenario-types.js";
+import { createSimPort, type SimPort } from "./sim-port.js";
+import type { Chunk } from "./sinks/sink.js";
+import { DECISIONS, EVENTS, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
+import type { WorkloadInputs } from "./workload-factory.js";
+
+/**
+ * One run of the hall twin, advanced chunk by chunk. Pure apart from its own state: no I/O, no
+ * clock, no global randomness (every stream derives from the scenario seed, the run id and the
+ * component id), so the same scenario, seed and run id give byte-identical chunks.
+ *
+ * Order within tick k (fixed; see README "Engine"):
+ *   1. controllers due at k: read measurements of tick k−1, write setpoints
+ *   2. setpoints due at k take effect (writes of tick k − latency)
+ *   3. workloads: utilisation of every GPU cohort
+ *   4. IT power: GPU cohorts (cap, overshoot, smoothing)
+ *   5. electrical chain: racks → PSUs → rows → UPS → transformers → PCC
+ *   6. (thermal, grid and heat stages plug in here, at their own periods)
+ *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
+ */
+export interface Simulation {
+  readonly runId: string;
+  readonly totalTicks: number;
+  /** Ticks done so far. */
+  readonly k: number;
+  readonly done: boolean;
+  readonly plant: Plant;
+  readonly port: SimPort;
+  /**
+   * Runs up to the next chunk boundary (or the end) and returns the chunks completed on the way.
+   * The last call also returns the racks, events, decisions and kpis chunks.
+   */
+  advance(): Chunk[];
+  /** KPIs of the run, once done. */
+  kpis(): KpiRow[];
+}
+
+export interface SimulationOptions {
+  inputs?: WorkloadInputs;
+  /** Ticks per site_series chunk (default 65,536: ~5 MB per chunk). */
+  chunkTicks?: number;
+  /** Test hook: called with (role, k) each time a role steps. Slows the loop; off by default. */
+  trace?: (role: string, k: number) => void;
+}
+
+const DEFAULT_CHUNK_TICKS = 65_536;
+
+export function createSimulation(scenario: Scenario, runId: string, options: SimulationOptions = {}): Simulation {
+  const dtS = scenario.dtS;
+  const totalTicks = scenario.ticks;
+  const chunkTicks = options.chunkTicks ?? DEFAULT_CHUNK_TICKS;
+  const trace = options.trace;
+  const port = createSimPort(dtS);
+  const plant = buildPlant(scenario, port, options.inputs ?? {});
+  const { gpu, chain, workloads, groups, cohortGpus } = plant;
+  const cohortCount = cohortGpus.length;
+  const rackCount = chain.rackCount;
+
+  const hPcc = port.addMeasurement({ name: "pcc.powerW", unit: "W", description: "power at the point of common coupling", initial: 0 });
+  const hIt = port.addMeasurement({ name: "it.powerW", unit: "W", description: "IT power (rack PSU input)", initial: 0 });
+  const hGpu = port.addMeasurement({ name: "gpu.powerW", unit: "W", description: "power of all GPUs", initial: 0 });
+  const hBurn = port.addMeasurement({ name: "gpu.burnW", unit: "W", description: "GPU power burned by smoothing", initial: 0 });
+  const outputHandles = workloads.map((w) => w.outputs.map((o) => port.measurement(`workload.${w.id}.${o.name}`)));
+
+  // Events and decisions: rare, kept as plain arrays and emitted at the end.
+  const events = { t: [] as number[], source: [] as string[], kind: [] as string[], value: [] as number[], detail: [] as string[] };
+  const decisions = { t: [] as number[], controller: [] as string[], action: [] as string[], value: [] as number[], reason: [] as string[] };
+  let nowS = 0;
+  const pushEvent = (source: string, kind: string, value: number, detail: string) => {
+    events.t.push(nowS);
+    events.source.push(source);
+    events.kind.push(kind);
+    events.value.push(value);
+    events.detail.push(detail);
+  };
+  const workloadCtx = workloads.map((w) => ({
+    dtS,
+    rng: createRng(scenario.seed, runId, `workload/${w.id}`),
+    event: (kind: string, value: number, detail: string) => pushEvent(w.id, kind, value, detail),
+  }));
+
+  const controllers: Controller[] = scenario.controllers.map(createController);
+  const periodTicks = Int32Array.from(scenario.controllers, (c) => Math.round(c.period / dtS));
+  const latencyTicks = Int32Array.from(scenario.controllers, (c) => Math.round(c.actuationLatency / dtS));
+  const controllerCtx: ControllerContext[] = controllers.map((c, i) => {
+    const ctx: ControllerContext = {
+      k: 0,
+      tS: 0,
+      dtS,
+      periodS: periodTicks[i]! * dtS,
+      rng: createRng(scenario.seed, runId, `controller/${c.id}`),
+      decide(action, value, reason) {
+        decisions.t.push(ctx.tS);
+        decisions.controller.push(c.id);
+        decisions.action.push(action);
+        decisions.value.push(value);
+        decisions.reason.push(reason);
+      },
+    };
+    return ctx;
+  });
+  const controllerRole = controllers.map((c) => `controller:${c.id}`);
+
+  // Recording state.
+  const siteKpis = {
+    pcc: createSignalKpis("pcc", dtS, { swingWindowS: scenario.outputs.swingWindow, segmentLength: scenario.outputs.spectrumSegment }),
+    it: createSignalKpis("it", dtS, { swingWindowS: scenario.outputs.swingWindow, segmentLength: scenario.outputs.spectrumSegment }),
+  };
+  const energyJ = { gpu: 0, demand: 0, burn: 0, psu: 0, busway: 0, ups: 0, transformer: 0 };
+  let site = newSiteColumns(Math.min(chunkTicks, totalTicks));
+  let chunkStartK = 0;
+  const aggTicks = Math.round(scenario.outputs.rackAggregation / dtS);
+  const rackSum = new Float64Array(rackCount);
+  const rackMin = new Float64Array(rackCount).fill(Infinity);
+  const rackMax = new Float64Array(rackCount).fill(-Infinity);
+  let windowStartK = 0;
+  const rackChunkRows = rackCount * Math.max(1, Math.floor(chunkTicks / aggTicks));
+  let rack = newRackColumns(rackChunkRows);
+  let rackRows = 0;
+
+  let k = 0;
+  let done = totalTicks === 0;
+  let finalKpis: KpiRow[] = [];
+
+  port.beginTick(0);
+  controllers.forEach((c, i) => {
+    port.setLatencyTicks(latencyTicks[i]!);
+    c.start(port, controllerCtx[i]!);
+  });
+
+  const flushRackWindow = (startK: number, ticks: number, out: Chunk[]) => {
+    const tS = startK * dtS;
+    for (let r = 0; r < rackCount; r++) {
+      const row = rackRows++;
+      rack.t[row] = tS;
+      rack.rack[row] = r;
+      rack.mean[row] = rackSum[r]! / ticks;
+      rack.min[row] = rackMin[r]!;
+      rack.max[row] = rackMax[r]!;
+    }
+    rackSum.fill(0);
+    rackMin.fill(Infinity);
+    rackMax.fill(-Infinity);
+    if (rackRows + rackCount > rackChunkRows) emitRacks(out);
+  };
+  const emitRacks = (out: Chunk[]) => {
+    if (rackRows === 0) return;
+    if (scenario.outputs.rackSeries) {
+      out.push({ table: RACK_SERIES.name, runId, length: rackRows, columns: [rack.t, rack.rack, rack.mean, rack.min, rack.max] });
+    }
+    rack = newRackColumns(rackChunkRows);
+    rackRows = 0;
+  };
+
+  const runTicks = (kEnd: number) => {
+    const util = gpu.utilFrac;
+    const siteTotals = chain.site;
+    for (; k < kEnd; k++) {
+      const tS = k * dtS;
+      nowS = tS;
+      port.beginTick(k);
+      for (let i = 0; i < controllers.length; i++) {
+        if (k % periodTicks[i]! !== 0) continue;
+        const ctx = controllerCtx[i]!;
+        ctx.k = k;
+        ctx.tS = tS;
+        port.setLatencyTicks(latencyTicks[i]!);
+        controllers[i]!.step(port, ctx);
+        if (trace !== undefined) trace(controllerRole[i]!, k);
+      }
+      port.applyDue(k);
+      for (let w = 0; w < workloads.length; w++) workloads[w]!.step(k, tS, util, workloadCtx[w]!);
+      if (trace !== undefined) trace("workloads", k);
+      stepGpuCohorts(gpu, dtS);
+      if (trace !== undefined) trace("gpu", k);
+      stepElectricalChain(chain, gpu.powerW);
+      if (trace !== undefined) trace("electrical", k);
+
+      // Recording.
+      let demandW = 0;
+      let burnW = 0;
+      for (let c = 0; c < cohortCount; c++) {
+        demandW += cohortGpus[c]! * gpu.demandW[c]!;
+        burnW += cohortGpus[c]! * gpu.burnW[c]!;
+      }
+      const row = k - chunkStartK;
+      site.t[row] = tS;
+      site.pcc[row] = siteTotals.pccPowerW;
+      site.it[row] = siteTotals.itPowerW;
+      site.gpu[row] = siteTotals.gpuPowerW;
+      site.demand[row] = demandW;
+      site.burn[row] = burnW;
+      site.psu[row] = siteTotals.psuLossW;
+      site.busway[row] = siteTotals.buswayLossW;
+      site.ups[row] = siteTotals.upsLossW;
+      site.transformer[row] = siteTotals.transformerLossW;
+      const acW = chain.rackAcW;
+      for (let r = 0; r < rackCount; r++) {
+        const v = acW[r]!;
+        rackSum[r] += v;
+        if (v < rackMin[r]!) rackMin[r] = v;
+        if (v > rackMax[r]!) rackMax[r] = v;
+      }
+      port.publish(hPcc, siteTotals.pccPowerW, k);
+      port.publish(hIt, siteTotals.itPowerW, k);
+      port.publish(hGpu, siteTotals.gpuPowerW, k);
+      port.publish(hBurn, burnW, k);
+      for (let g = 0; g < groups.length; g++) {
+        const group = groups[g]!;
+        let powerW = 0;
+        let groupDemandW = 0;
+        const end = group.firstCohort + group.cohortCount;
+        for (let c = group.firstCohort; c < end; c++) {
+          powerW += cohortGpus[c]! * gpu.powerW[c]!;
+          groupDemandW += cohortGpus[c]! * gpu.demandW[c]!;
+        }
+        port.publish(group.powerHandle, group.gpus > 0 ? powerW / group.gpus : 0, k);
+        port.publish(group.demandHandle, group.gpus > 0 ? groupDemandW / group.gpus : 0, k);
+      }
+      for (let w = 0; w < workloads.length; w++) {
+        const outputs = workloads[w]!.outputs;
+        const handles = outputHandles[w]!;
+        for (let o = 0; o < outputs.length; o++) port.publish(handles[o]!, outputs[o]!.value(), k);
+      }
+      if (trace !== undefined) trace("record", k);
+    }
+  };
+
+  const finish = (out: Chunk[]) => {
+    nowS = totalTicks * dtS;
+    port.beginTick(totalTicks);
+    controllers.forEach((c, i) => {
+      const ctx = controllerCtx[i]!;
+      ctx.k = totalTicks;
+      ctx.tS = totalTicks * dtS;
+      c.finish(port, ctx);
+    });
+    if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
+    emitRacks(out);
+    const r = plant.racks;
+    out.push({
+      table: RACKS.name,
+      runId,
+      length: r.length,
+      columns: [Int32Array.from(r, (x) => x.index), r.map((x) => x.id), r.map((x) => x.row), r.map((x) => x.preset), Int32Array.from(r, (x) => x.gpus), r.map((x) => x.workload)],
+    });
+    for (const [name, writes] of port.clampedWrites()) pushEvent("port", "setpoint_clamped", writes, name);
+    out.push({ table: EVENTS.name, runId, length: events.t.length, columns: [Float64Array.from(events.t), events.source, events.kind, Float64Array.from(events.value), events.detail] });
+    out.push({ table: DECISIONS.name, runId, length: decisions.t.length, columns: [Float64Array.from(decisions.t), decisions.controller, decisions.action, Float64Array.from(decisions.value), decisions.reason] });
+    finalKpis = collectKpis();
+    out.push({ table: KPIS.name, runId, length: finalKpis.length, columns: [finalKpis.map((x) => x.name), Float64Array.from(finalKpis, (x) => x.value), finalKpis.map((x) => x.unit)] });
+  };
+
+  const collectKpis = (): KpiRow[] => {
+    const wh = (joules: number) => joules / 3600;
+    const rows: KpiRow[] = [...siteKpis.pcc.finish(), ...siteKpis.it.finish()];
+    const pccWh = rows.find((x) => x.name === "pcc_energy")?.value ?? 0;
+    const itWh = rows.find((x) => x.name === "it_energy")?.value ?? 0;
+    rows.push(
+      { name: "gpu_energy", value: wh(energyJ.gpu), unit: "Wh" },
+      { name: "gpu_demand_energy", value: wh(energyJ.demand), unit: "Wh" },
+      { name: "gpu_burn_energy", value: wh(energyJ.burn), unit: "Wh" },
+      { name: "gpu_energy_overhead", value: energyJ.demand > 0 ? energyJ.gpu / energyJ.demand - 1 : 0, unit: "fraction" },
+      { name: "psu_loss_energy", value: wh(energyJ.psu), unit: "Wh" },
+      { name: "busway_loss_energy", value: wh(energyJ.busway), unit: "Wh" },
+      { name: "ups_loss_energy", value: wh(energyJ.ups), unit: "Wh" },
+      { name: "transformer_loss_energy", value: wh(energyJ.transformer), unit: "Wh" },
+      { name: "electrical_efficiency", value: pccWh > 0 ? itWh / pccWh : 0, unit: "fraction" },
+      { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
+    );
+    for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
+    return rows;
+  };
+
+  const sim: Simulation = {
+    runId,
+    totalTicks,
+    plant,
+    port,
+    get k() {
+      return k;
+    },
+    get done() {
+      return done;
+    },
+    advance(): Chunk[] {
+      const out: Chunk[] = [];
+      if (done) return out;
+      const kEnd = Math.min(totalTicks, chunkStartK + chunkTicks);
+      // Rack windows close inside the chunk: run window by window.
+      while (k < kEnd) {
+        const windowEndK = Math.min(kEnd, windowStartK + aggTicks);
+        runTicks(windowEndK);
+        if (k === windowStartK + aggTicks) {
+          flushRackWindow(windowStartK, aggTicks, out);
+          windowStartK = k;
+        }
+      }
+      const length = kEnd - chunkStartK;
+      siteKpis.pcc.add(site.pcc, length);
+      siteKpis.it.add(site.it, length);
+      for (let i = 0; i < length; i++) {
+        energyJ.gpu += site.gpu[i]! * dtS;
+        energyJ.demand += site.demand[i]! * dtS;
+        energyJ.burn += site.burn[i]! * dtS;
+        energyJ.psu += site.psu[i]! * dtS;
+        energyJ.busway += site.busway[i]! * dtS;
+        energyJ.ups += site.ups[i]! * dtS;
+        energyJ.transformer += site.transformer[i]! * dtS;
+      }
+      if (scenario.outputs.siteSeries) {
+        out.push({
+          table: SITE_SERIES.name,
+          runId,
+          length,
+          columns: [site.t, site.pcc, site.it, site.gpu, site.demand, site.burn, site.psu, site.busway, site.ups, site.transformer],
+        });
+        site = newSiteColumns(Math.min(chunkTicks, totalTicks - kEnd));
+      }
+      chunkStartK = kEnd;
+      if (k >= totalTicks) {
+        finish(out);
+        done = true;
+      }
+      return out;
+    },
+    kpis: () => finalKpis,
+  };
+  return sim;
+}
+
+/** Every table a run writes, in the order sinks should create them. */
+export const SIMULATION_TABLES = RUN_TABLES;
+
+function newSiteColumns(n: number) {
+  const f = () => new Float64Array(Math.max(n, 0));
+  return { t: f(), pcc: f(), it: f(), gpu: f(), demand: f(), burn: f(), psu: f(), busway: f(), ups: f(), transformer: f() };
+}
+
+function newRackColumns(n: number) {
+  return { t: new Float64Array(n), rack: new Int32Array(n), mean: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n) };
+}

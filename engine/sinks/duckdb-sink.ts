@@ -1,0 +1,279 @@
+/**
+ * DuckDB result sink: every table of every run in one DuckDB file, the project's default output.
+ *
+ * Contract: `createDuckDbSink(path)` returns a `Sink`; nothing touches the file before `open`
+ * (or `completedRuns`). One run at a time: `beginRun` .. `endRun` / `abortRun`.
+ *
+ * File layout:
+ * - one table per `TableSpec`: `run_id VARCHAR` first, then the spec's columns (f64 DOUBLE,
+ *   f32 FLOAT, i32 INTEGER, utf8 VARCHAR); `CREATE TABLE IF NOT EXISTS`, and an existing table
+ *   gains the spec columns it lacks (`ALTER TABLE ADD COLUMN`; earlier runs read NULL there).
+ *   Table columns the spec lacks are written as NULL. A column whose type in the file cannot
+ *   hold the spec's type is a `UserError` at `open` (a DOUBLE column accepts f32 and i32 data).
+ * - the `runs` table (see `runs-table.ts`): one row per completed run.
+ * - `COMMENT ON TABLE/COLUMN` carry each table's description and each column's
+ *   `description [unit]`, so `SELECT table_name, column_name, comment FROM duckdb_columns()`
+ *   documents the schema inside the file.
+ *
+ * Atomicity: `beginRun` opens a transaction and deletes the run id's earlier rows in every table
+ * of the file that has a `run_id` column (a rerun replaces); `write` appends through appenders on
+ * the same connection, so their rows belong to that transaction; `endRun` adds the `runs` row and
+ * commits; `abortRun` (and `close` during a run) rolls back. A process killed mid-run leaves
+ * the file as of the last commit: DuckDB writes a transaction to its WAL only at commit.
+ * `close` checkpoints, so the file is self-contained (no `.wal`) afterwards.
+ *
+ * Example: const sink = createDuckDbSink("results/a.duckdb"); await sink.open([siteSeries]);
+ * await sink.beginRun("r1"); await sink.write(chunk); await sink.endRun(runRow); await sink.close();
+ */
+
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DuckDBInstance, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
+import { UserError } from "../errors.js";
+import { checkChunk } from "./check-chunk.js";
+import { checkTableSpecs } from "./check-table-specs.js";
+import { DuckDbTableAppender, NULL_SOURCE, RUN_ID_SOURCE, type TablePlan } from "./duckdb-table-appender.js";
+import { runRowChunk, runsTable } from "./runs-table.js";
+import type { Chunk, ColumnSpec, ColumnType, RunRow, Sink, TableSpec } from "./sink.js";
+
+const SQL_TYPE: Record<ColumnType, string> = { f64: "DOUBLE", f32: "FLOAT", i32: "INTEGER", utf8: "VARCHAR" };
+
+/** File column types that can take each spec type without loss. */
+const ACCEPTS: Record<string, readonly ColumnType[]> = {
+  DOUBLE: ["f64", "f32", "i32"],
+  FLOAT: ["f32"],
+  INTEGER: ["i32"],
+  VARCHAR: ["utf8"],
+};
+
+const RUN_ID_COMMENT = "Run identifier: joins every table to its row in runs";
+
+function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** The COMMENT text of a column: its description, then its unit in brackets when it has one. */
+function columnComment(column: ColumnSpec): string {
+  return column.unit ? `${column.description} [${column.unit}]` : column.description;
+}
+
+interface FileColumn {
+  name: string;
+  dataType: string;
+}
+
+interface CurrentRun {
+  runId: string;
+  appenders: Map<string, DuckDbTableAppender>;
+}
+
+/**
+ * Creates a DuckDB sink writing to the file at `path` (its folder is created if missing).
+ *
+ * Example: createDuckDbSink("results/batch.duckdb").
+ */
+export function createDuckDbSink(path: string): Sink {
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection | undefined;
+  let closed = false;
+  const specs = new Map<string, TableSpec>();
+  const plans = new Map<string, TablePlan>();
+  /** Tables of the file with a run_id column: where a rerun's earlier rows may live. */
+  let runTables: string[] = [];
+  let current: CurrentRun | undefined;
+
+  async function connect(): Promise<DuckDBConnection> {
+    if (closed) throw new Error(`DuckDB sink ${path} is closed`);
+    if (connection) return connection;
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (error) {
+      throw new UserError(`${path}: cannot open DuckDB file: ${(error as Error).message}`);
+    }
+    connection = await instance.connect();
+    return connection;
+  }
+
+  async function fileColumns(db: DuckDBConnection, table: string): Promise<FileColumn[]> {
+    const reader = await db.runAndReadAll(
+      `SELECT column_name, data_type FROM duckdb_columns()
+       WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = $1
+       ORDER BY column_index`,
+      [table],
+    );
+    return reader.getRows().map(([name, dataType]) => ({ name: String(name), dataType: String(dataType) }));
+  }
+
+  /** Creates or evolves one table, documents it, and returns how chunks fill it. */
+  async function prepareTable(db: DuckDBConnection, spec: TableSpec): Promise<TablePlan> {
+    const t = ident(spec.name);
+    const definitions = ["run_id VARCHAR", ...spec.columns.map((c) => `${ident(c.name)} ${SQL_TYPE[c.type]}`)];
+    await db.run(`CREATE TABLE IF NOT EXISTS ${t} (${definitions.join(", ")})`);
+    let columns = await fileColumns(db, spec.name);
+    const wanted: { name: string; type: ColumnType }[] = [{ name: "run_id", type: "utf8" }, ...spec.columns];
+    const present = new Map(columns.map((c) => [c.name, c.dataType]));
+    for (const column of wanted) {
+      const dataType = present.get(column.name);
+      if (dataType === undefined) {
+        await db.run(`ALTER TABLE ${t} ADD COLUMN ${ident(column.name)} ${SQL_TYPE[column.type]}`);
+      } else if (!(ACCEPTS[dataType] ?? []).includes(column.type)) {
+        throw new UserError(
+          `${path}: table ${spec.name}, column ${column.name} is ${dataType} in the file, but the run writes ` +
+            `${SQL_TYPE[column.type]} values; write to a new file or drop that column`,
+        );
+      }
+    }
+    await db.run(`COMMENT ON TABLE ${t} IS ${literal(spec.description)}`);
+    await db.run(`COMMENT ON COLUMN ${t}.run_id IS ${literal(RUN_ID_COMMENT)}`);
+    for (const column of spec.columns) {
+      await db.run(`COMMENT ON COLUMN ${t}.${ident(column.name)} IS ${literal(columnComment(column))}`);
+    }
+    columns = await fileColumns(db, spec.name);
+    const index = new Map(spec.columns.map((c, i) => [c.name, i]));
+    const sources = columns.map((c) => (c.name === "run_id" ? RUN_ID_SOURCE : index.get(c.name) ?? NULL_SOURCE));
+    const hasTextData = sources.some((s) => s >= 0 && spec.columns[s].type === "utf8");
+    return { name: spec.name, sources, hasTextData };
+  }
+
+  async function tableAppender(db: DuckDBConnection, run: CurrentRun, table: string): Promise<DuckDbTableAppender> {
+    let appender = run.appenders.get(table);
+    if (appender) return appender;
+    const plan = plans.get(table)!;
+    const raw = await db.createAppender(table);
+    const types: DuckDBType[] = [];
+    for (let i = 0; i < raw.columnCount; i++) types.push(raw.columnType(i));
+    appender = new DuckDbTableAppender(raw, types, plan, run.runId);
+    run.appenders.set(table, appender);
+    return appender;
+  }
+
+  function requireRun(runId: string, call: string): CurrentRun {
+    if (!current) throw new Error(`DuckDB sink ${path}: ${call} for run ${runId} outside beginRun .. endRun`);
+    if (current.runId !== runId) {
+      throw new Error(`DuckDB sink ${path}: ${call} for run ${runId} while run ${current.runId} is open`);
+    }
+    return current;
+  }
+
+  async function rollback(run: CurrentRun): Promise<void> {
+    current = undefined;
+    let first: unknown;
+    for (const appender of run.appenders.values()) {
+      try {
+        appender.discard();
+      } catch (error) {
+        first ??= error;
+      }
+    }
+    await connection!.run("ROLLBACK");
+    if (first !== undefined) throw first;
+  }
+
+  return {
+    async open(tables: readonly TableSpec[]): Promise<void> {
+      checkTableSpecs(tables);
+      if (current) throw new Error(`DuckDB sink ${path}: open during run ${current.runId}`);
+      const db = await connect();
+      await db.run("BEGIN TRANSACTION");
+      try {
+        const newPlans = new Map<string, TablePlan>();
+        for (const spec of [runsTable, ...tables]) newPlans.set(spec.name, await prepareTable(db, spec));
+        const reader = await db.runAndReadAll(
+          `SELECT DISTINCT table_name FROM duckdb_columns()
+           WHERE database_name = current_database() AND schema_name = current_schema()
+             AND column_name = 'run_id' AND NOT internal
+           ORDER BY table_name`,
+        );
+        await db.run("COMMIT");
+        runTables = reader.getRows().map(([name]) => String(name));
+        specs.clear();
+        plans.clear();
+        for (const spec of [runsTable, ...tables]) specs.set(spec.name, spec);
+        for (const [name, plan] of newPlans) plans.set(name, plan);
+      } catch (error) {
+        await db.run("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    },
+
+    async beginRun(runId: string): Promise<void> {
+      if (plans.size === 0) throw new Error(`DuckDB sink ${path}: beginRun(${runId}) before open`);
+      if (current) throw new Error(`DuckDB sink ${path}: beginRun(${runId}) while run ${current.runId} is open`);
+      const db = await connect();
+      await db.run("BEGIN TRANSACTION");
+      current = { runId, appenders: new Map() };
+      try {
+        for (const table of runTables) await db.run(`DELETE FROM ${ident(table)} WHERE run_id = $1`, [runId]);
+      } catch (error) {
+        await rollback(current);
+        throw error;
+      }
+    },
+
+    async write(chunk: Chunk): Promise<void> {
+      const run = requireRun(chunk.runId, `write(${chunk.table})`);
+      const spec = specs.get(chunk.table);
+      if (!spec || spec === runsTable) {
+        throw new Error(`DuckDB sink ${path}: write to table ${chunk.table}, which was not opened`);
+      }
+      checkChunk(spec, chunk);
+      if (chunk.length === 0) return;
+      (await tableAppender(connection!, run, chunk.table)).append(chunk);
+    },
+
+    async endRun(row: RunRow): Promise<void> {
+      const run = requireRun(row.runId, "endRun");
+      const db = connection!;
+      try {
+        for (const appender of run.appenders.values()) appender.close();
+        run.appenders.clear();
+        const chunk = runRowChunk(row);
+        checkChunk(runsTable, chunk);
+        const appender = await tableAppender(db, run, runsTable.name);
+        appender.append(chunk);
+        appender.close();
+        run.appenders.clear();
+        await db.run("COMMIT");
+        current = undefined;
+      } catch (error) {
+        if (current === run) await rollback(run);
+        throw error;
+      }
+    },
+
+    async abortRun(runId: string): Promise<void> {
+      if (!current) return;
+      await rollback(requireRun(runId, "abortRun"));
+    },
+
+    async completedRuns(): Promise<Set<string>> {
+      const db = await connect();
+      const exists = await db.runAndReadAll(
+        `SELECT count(*) FROM duckdb_tables()
+         WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = 'runs'`,
+      );
+      if (Number(exists.getRows()[0][0]) === 0) return new Set();
+      const reader = await db.runAndReadAll(`SELECT run_id FROM runs WHERE status IN ('ok', 'failed')`);
+      return new Set(reader.getRows().map(([runId]) => String(runId)));
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      try {
+        if (current) await rollback(current);
+        if (connection) await connection.run("CHECKPOINT");
+      } finally {
+        closed = true;
+        connection?.closeSync();
+        instance?.closeSync();
+        connection = undefined;
+        instance = undefined;
+      }
+    },
+  };
+}

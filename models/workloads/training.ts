@@ -1,0 +1,159 @@
+import type { Workload, WorkloadContext, WorkloadOutput } from "./workload.js";
+
+/**
+ * A synchronous training job. Every iteration, all nodes start computing together (after the
+ * previous all-reduce), each finishes after its own jittered compute time, and the whole job waits
+ * for the slowest before the next iteration: rises are synchronous, falls are spread by per-node
+ * jitter. This is the swing mechanism described by Choukse et al., arXiv:2508.14318 (compute near
+ * TDP, communication near idle, synchronous across the job) and measured on an H100 in
+ * datasets/gpu-power (all-reduce waits and checkpoints at idle).
+ *
+ * Nodes are split into `cohorts` groups; each group draws its own compute time per iteration, so a
+ * 5,184-GPU job costs `cohorts` cheap updates per tick. Iterations start on the tick grid.
+ * Checkpoints hold all GPUs idle for their duration. Failures arrive with exponential times
+ * (mean `mtbfS`): the job drops to idle at once, restarts after `restartS` with its start ramp, and
+ * the work since the last checkpoint is lost (Llama 3: ~1 unexpected interruption per 3 h on 16k
+ * GPUs, Dubey et al. arXiv:2407.21783, physics-figures.md §1.2).
+ */
+export interface TrainingOptions {
+  id: string;
+  cohortOffset: number;
+  cohorts: number;
+  startS: number;
+  /** End of the job; Infinity for none. */
+  stopS: number;
+  iterationS: number;
+  computeFrac: number;
+  commUtilFrac: number;
+  /** 0 for no checkpoints. */
+  checkpointIntervalS: number;
+  checkpointS: number;
+  startRampS: number;
+  jitterS: number;
+  stragglerProb: number;
+  stragglerDelayS: number;
+  /** 0 for no failures. */
+  mtbfS: number;
+  restartS: number;
+}
+
+/** Time comparisons allow this much float noise (k × dt is not exact in binary). */
+const EPS_S = 1e-9;
+
+const WAITING = 0;
+const RUNNING = 1;
+const CHECKPOINT = 2;
+const FAILED = 3;
+const STOPPED = 4;
+
+/** Creates the job. Utilisation of cohort c at tick k is the compute share of [t, t + dt). */
+export function createTrainingJob(o: TrainingOptions): Workload {
+  const computeEndS = new Float64Array(o.cohorts);
+  const computeS = o.iterationS * o.computeFrac;
+  const commS = o.iterationS - computeS;
+  let state = WAITING;
+  let launchS = 0;
+  let iterationEndS = 0;
+  let checkpointEndS = 0;
+  let nextCheckpointS = Infinity;
+  let nextFailureS = Infinity;
+  let restartAtS = 0;
+  let lastSafeS = 0;
+  let iterations = 0;
+  let failures = 0;
+  let checkpoints = 0;
+  let lostWorkS = 0;
+
+  const launch = (tS: number, ctx: WorkloadContext) => {
+    state = RUNNING;
+    launchS = tS;
+    lastSafeS = tS;
+    iterationEndS = tS;
+    nextCheckpointS = o.checkpointIntervalS > 0 ? tS + o.checkpointIntervalS : Infinity;
+    nextFailureS = o.mtbfS > 0 ? tS + ctx.rng.exponential(o.mtbfS) : Infinity;
+  };
+
+  const beginIteration = (tS: number, ctx: WorkloadContext) => {
+    let slowestS = 0;
+    const straggler = o.stragglerProb > 0 && ctx.rng.uniform() < o.stragglerProb ? ctx.rng.int(o.cohorts) : -1;
+    for (let c = 0; c < o.cohorts; c++) {
+      let durationS = o.jitterS > 0 ? ctx.rng.normal(computeS, o.jitterS) : computeS;
+      if (c === straggler) durationS += o.stragglerDelayS;
+      if (durationS < 0) durationS = 0;
+      computeEndS[c] = tS + durationS;
+      if (durationS > slowestS) slowestS = durationS;
+    }
+    iterationEndS = tS + slowestS + commS;
+    iterations++;
+  };
+
+  const outputs: WorkloadOutput[] = [
+    { name: "running", unit: "bool", description: "1 while the job iterates or checkpoints", value: () => (state === RUNNING || state === CHECKPOINT ? 1 : 0) },
+    { name: "iterations", unit: "count", description: "iterations started so far", value: () => iterations },
+    { name: "failures", unit: "count", description: "failures so far", value: () => failures },
+  ];
+
+  return {
+    id: o.id,
+    cohortCount: o.cohorts,
+    outputs,
+    kpis: () => [
+      { name: `${o.id}_iterations`, value: iterations, unit: "count" },
+      { name: `${o.id}_failures`, value: failures, unit: "count" },
+      { name: `${o.id}_checkpoints`, value: checkpoints, unit: "count" },
+      { name: `${o.id}_lost_work`, value: lostWorkS, unit: "s" },
+    ],
+    step(k: number, tS: number, utilFrac: Float64Array, ctx: WorkloadContext): void {
+      const dtS = ctx.dtS;
+      if (state === WAITING && tS >= o.startS - EPS_S) {
+        launch(tS, ctx);
+        ctx.event("job_start", 0, o.id);
+      }
+      if (tS >= o.stopS - EPS_S && state !== STOPPED) {
+        state = STOPPED;
+        ctx.event("job_end", iterations, o.id);
+      }
+      if ((state === RUNNING || state === CHECKPOINT) && tS >= nextFailureS - EPS_S) {
+        state = FAILED;
+        failures++;
+        lostWorkS += tS - lastSafeS;
+        restartAtS = tS + o.restartS;
+        ctx.event("job_failure", tS - lastSafeS, o.id);
+      }
+      if (state === FAILED && tS >= restartAtS - EPS_S) {
+        launch(tS, ctx);
+        ctx.event("job_restart", failures, o.id);
+      }
+      if (state === CHECKPOINT && tS >= checkpointEndS - EPS_S) {
+        state = RUNNING;
+        lastSafeS = tS;
+        iterationEndS = tS;
+        ctx.event("checkpoint_end", checkpoints, o.id);
+      }
+      if (state === RUNNING && tS >= iterationEndS - EPS_S) {
+        if (tS >= nextCheckpointS - EPS_S) {
+          state = CHECKPOINT;
+          checkpoints++;
+          checkpointEndS = tS + o.checkpointS;
+          nextCheckpointS += o.checkpointIntervalS;
+          ctx.event("checkpoint_start", checkpoints, o.id);
+        } else {
+          beginIteration(tS, ctx);
+        }
+      }
+      const base = o.cohortOffset;
+      if (state !== RUNNING) {
+        for (let c = 0; c < o.cohorts; c++) utilFrac[base + c] = 0;
+        return;
+      }
+      const ramp = o.startRampS > 0 && tS - launchS < o.startRampS ? (tS - launchS) / o.startRampS : 1;
+      const comm = o.commUtilFrac;
+      for (let c = 0; c < o.cohorts; c++) {
+        // Compute share of this tick; snapped near 0 and 1 so float noise in k × dt never shows.
+        let share = (computeEndS[c]! - tS) / dtS;
+        share = share <= 1e-9 ? 0 : share >= 1 - 1e-9 ? 1 : share;
+        utilFrac[base + c] = ramp * (comm + (1 - comm) * share);
+      }
+    },
+  };
+}

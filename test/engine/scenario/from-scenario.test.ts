@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { UserError } from "../../../engine/errors.js";
+import { fromScenario } from "../../../engine/scenario/from-scenario.js";
+import { loadScenario } from "../../../engine/scenario/load-scenario.js";
+import { scenarioJsonSchema } from "../../../engine/cli/schema-command.js";
+import { ROOT } from "../../helpers.js";
+
+const minimal = { name: "t", horizon: "10s" };
+
+function issuesOf(data: unknown): { path: string; value: unknown; expected: string }[] {
+  try {
+    fromScenario(data, "test.yaml");
+  } catch (error) {
+    assert.instance(error, UserError);
+    return [...(error as UserError).issues];
+  }
+  throw new Error("expected a UserError");
+}
+
+test("fromScenario(minimal) fills defaults in SI units", () => {
+  const s = fromScenario(minimal, "t");
+  assert.is(s.dtS, 0.04);
+  assert.is(s.horizonS, 10);
+  assert.is(s.ticks, 250);
+  assert.is(s.hall.rows, 6);
+  assert.is(s.hall.racksPerRow, 12);
+  assert.is(s.outputs.rackAggregation, 1);
+  assert.is(s.electrical.psuCurve.length, 4);
+  assert.equal(s.workloads, []);
+});
+
+test("every scenario in scenarios/ validates", () => {
+  const files = readdirSync(`${ROOT}scenarios`).filter((f) => f.endsWith(".yaml") || f.endsWith(".json")).filter((f) => !f.endsWith(".schema.json"));
+  assert.ok(files.length >= 4, `found ${files.length} scenarios`);
+  for (const file of files) {
+    const s = loadScenario(`${ROOT}scenarios/${file}`);
+    assert.ok(s.ticks > 0, file);
+  }
+});
+
+test("fromScenario(bad) reports every problem with path, value and expectation", () => {
+  const issues = issuesOf({
+    name: "Bad Name",
+    horizon: "ten minutes",
+    dt: "40ms",
+    hall: { rows: 30, racksPerRow: 12, colour: "blue" },
+    workloads: [{ kind: "training", id: "job", iterationPeriod: "fast", computeFraction: "150%" }, { kind: "mining", id: "x" }],
+  });
+  const byPath = new Map(issues.map((i) => [i.path, i]));
+  assert.ok(byPath.has("name"), "name pattern");
+  assert.ok(byPath.get("horizon")?.expected.includes("duration"), "horizon unit");
+  assert.is(byPath.get("horizon")?.value, "ten minutes");
+  assert.ok(byPath.get("hall.rows")?.expected.includes("at most 26"));
+  assert.ok(byPath.get("hall.colour")?.expected.includes("known fields"));
+  assert.ok(byPath.has("workloads[0].iterationPeriod"));
+  assert.ok(byPath.get("workloads[0].computeFraction")?.expected.includes("at most 1"));
+  assert.ok(byPath.get("workloads[1].kind")?.expected.includes('"training"'));
+  assert.ok(issues.length >= 7, `got ${issues.length} issues`);
+});
+
+test("fromScenario checks relations: whole ticks, overlapping racks, controller groups", () => {
+  const issues = issuesOf({
+    name: "t",
+    horizon: "10.01s",
+    workloads: [
+      { kind: "steady", id: "a", racks: "row:A" },
+      { kind: "steady", id: "b", racks: ["A3", "Z9"] },
+      { kind: "steady", id: "c", racks: ["row:A"] },
+    ],
+    controllers: [{ kind: "gpu-smoothing", id: "s", groups: ["nope"], period: "50ms" }],
+  });
+  const paths = issues.map((i) => i.path);
+  assert.ok(paths.includes("horizon"), "horizon not whole ticks");
+  assert.ok(paths.includes("workloads[1].racks"), "bad rack Z9");
+  assert.ok(issues.find((i) => i.path === "workloads[2].racks")?.expected.includes('"a"'), "overlap names the owner");
+  assert.ok(paths.includes("controllers[0].groups[0]"));
+  assert.ok(paths.includes("controllers[0].period"), "50 ms is not whole 40 ms ticks");
+});
+
+test("the UserError message lists each issue on its own line", () => {
+  try {
+    fromScenario({ name: "t", horizon: -5 }, "bad.yaml");
+    assert.unreachable();
+  } catch (error) {
+    const message = (error as Error).message;
+    assert.match(message, /^bad\.yaml: 1 problem:/);
+    assert.match(message, /horizon: got -5, expected more than 0 s/);
+  }
+});
+
+test("scenarios/scenario.schema.json is the exported JSON Schema (regenerate with: dctwin schema --out)", () => {
+  const committed = readFileSync(`${ROOT}scenarios/scenario.schema.json`, "utf8");
+  assert.is(committed, scenarioJsonSchema());
+  const schema = JSON.parse(committed);
+  assert.is(schema.type, "object");
+  assert.ok(schema.required.includes("horizon"));
+  assert.ok(schema.properties.workloads.items.oneOf.length >= 4);
+});
+
+test.run();
