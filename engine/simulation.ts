@@ -118,9 +118,12 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   let site = newSiteColumns(Math.min(chunkTicks, totalTicks));
   let chunkStartK = 0;
   const aggTicks = Math.round(scenario.outputs.rackAggregation / dtS);
-  const rackSum = new Float64Array(rackCount);
-  const rackMin = new Float64Array(rackCount).fill(Infinity);
-  const rackMax = new Float64Array(rackCount).fill(-Infinity);
+  // Rack windows are accumulated per rack class (racks of a class draw the same power).
+  const classCount = chain.classCount;
+  const rackClass = chain.rackClass;
+  const rackSum = new Float64Array(classCount);
+  const rackMin = new Float64Array(classCount).fill(Infinity);
+  const rackMax = new Float64Array(classCount).fill(-Infinity);
   let windowStartK = 0;
   const rackChunkRows = rackCount * Math.max(1, Math.floor(chunkTicks / aggTicks));
   let rack = newRackColumns(rackChunkRows);
@@ -140,11 +143,12 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     const tS = startK * dtS;
     for (let r = 0; r < rackCount; r++) {
       const row = rackRows++;
+      const c = rackClass[r]!;
       rack.t[row] = tS;
       rack.rack[row] = r;
-      rack.mean[row] = rackSum[r]! / ticks;
-      rack.min[row] = rackMin[r]!;
-      rack.max[row] = rackMax[r]!;
+      rack.mean[row] = rackSum[c]! / ticks;
+      rack.min[row] = rackMin[c]!;
+      rack.max[row] = rackMax[c]!;
     }
     rackSum.fill(0);
     rackMin.fill(Infinity);
@@ -202,12 +206,12 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       site.busway[row] = siteTotals.buswayLossW;
       site.ups[row] = siteTotals.upsLossW;
       site.transformer[row] = siteTotals.transformerLossW;
-      const acW = chain.rackAcW;
-      for (let r = 0; r < rackCount; r++) {
-        const v = acW[r]!;
-        rackSum[r] += v;
-        if (v < rackMin[r]!) rackMin[r] = v;
-        if (v > rackMax[r]!) rackMax[r] = v;
+      const acW = chain.classAcW;
+      for (let c = 0; c < classCount; c++) {
+        const v = acW[c]!;
+        rackSum[c] += v;
+        if (v < rackMin[c]!) rackMin[c] = v;
+        if (v > rackMax[c]!) rackMax[c] = v;
       }
       port.publish(hPcc, siteTotals.pccPowerW, k);
       port.publish(hIt, siteTotals.itPowerW, k);
@@ -346,5 +350,5 @@ function newSiteColumns(n: number) {
 }
 
 function newRackColumns(n: number) {
-  return { t: new Float64Array(n), rack: new Int32Array(n), mean: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n) };
+  return { t: new Float64Array(n), rack: new Int32Array(n), mean: new Float32Array(n), min: new Float32Array(n), max: new Float32Array(n) };
 }

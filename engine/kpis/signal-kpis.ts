@@ -23,7 +23,7 @@ export interface SignalKpiOptions extends SpectrumKpiOptions {
  * Throws a UserError naming the field for dtS ≤ 0 or a bad option.
  *
  * Example: const k = createSignalKpis("pcc", 0.04); k.add(chunk, chunk.length); ...; k.finish()
- * gives 14 rows with the defaults, the first { name: "pcc_energy", value: ..., unit: "Wh" }.
+ * gives 13 rows with the defaults, the first { name: "pcc_energy", value: ..., unit: "Wh" }.
  */
 export function createSignalKpis(prefix: string, dtS: number, options: SignalKpiOptions = {}): KpiAccumulator {
   const parts: KpiAccumulator[] = [

@@ -1,5 +1,5 @@
 import { checkChunk, requirePositive } from "./kpi-checks.js";
-import { createRealFftPlan, isPowerOfTwo, nextPowerOfTwo, type RealFftPlan } from "../../models/lib/fft.js";
+import { createRealFftPlan, isPowerOfTwo, nextPowerOfTwo } from "../../models/lib/fft.js";
 import { invalidInput } from "../errors.js";
 
 /** Welch segment length by default (samples): 4,096 = 163.84 s at 40 ms, bins of 0.0061 Hz. */
@@ -70,9 +70,6 @@ export function createWelchPsd(dtS: number, segmentLength: number = DEFAULT_SEGM
   const windowPower = sumOfSquares(window);
   const plan = createRealFftPlan(n);
   const segment = new Float64Array(n);
-  const work = new Float64Array(n);
-  const outRe = new Float64Array(bins);
-  const outIm = new Float64Array(bins);
   // Σ over segments of |X[k]|²; scaled only in result(), so chunking cannot change rounding.
   const powerSum = new Float64Array(bins);
   let fill = 0;
@@ -80,8 +77,7 @@ export function createWelchPsd(dtS: number, segmentLength: number = DEFAULT_SEGM
   let sampleCount = 0;
 
   function processSegment(): void {
-    periodogram(segment, n, window, plan, work, outRe, outIm);
-    _addPower(outRe, outIm, bins, powerSum);
+    plan.addPowerSpectrum(segment, _mean(segment, n), window, powerSum);
     segmentCount++;
   }
 
@@ -128,32 +124,11 @@ function sumOfSquares(x: Float64Array): number {
   return s;
 }
 
-/** Writes the DFT of (x[0..len) − mean)·window, zero-padded to plan.size, into outRe / outIm. */
-function periodogram(
-  x: Float64Array,
-  len: number,
-  window: Float64Array,
-  plan: RealFftPlan,
-  work: Float64Array,
-  outRe: Float64Array,
-  outIm: Float64Array,
-): void {
-  _demeanWindow(x, len, window, work);
-  work.fill(0, len);
-  plan.forward(work, outRe, outIm);
-}
-
-/** work[i] = (x[i] − mean(x[0..len)))·window[i] for i < len (unchecked fast path). */
-function _demeanWindow(x: Float64Array, len: number, window: Float64Array, work: Float64Array): void {
+/** Mean of x[0..len), len ≥ 1 (unchecked fast path). */
+function _mean(x: Float64Array, len: number): number {
   let sum = 0;
   for (let i = 0; i < len; i++) sum += x[i];
-  const mean = sum / len;
-  for (let i = 0; i < len; i++) work[i] = (x[i] - mean) * window[i];
-}
-
-/** powerSum[k] += |X[k]|² for k < bins (unchecked fast path). */
-function _addPower(outRe: Float64Array, outIm: Float64Array, bins: number, powerSum: Float64Array): void {
-  for (let k = 0; k < bins; k++) powerSum[k] += outRe[k] * outRe[k] + outIm[k] * outIm[k];
+  return sum / len;
 }
 
 function toDensity(
@@ -186,14 +161,13 @@ function shortSignalPsd(x: Float64Array, count: number, dtS: number): WelchPsd {
     return { frequencyHz: empty, density: empty, resolutionHz: NaN, segmentLength: 0, segmentCount: 0, zeroPadded: false, sampleCount: 0 };
   }
   const n = nextPowerOfTwo(count);
-  const bins = (n >> 1) + 1;
-  const window = hann(count);
-  const plan = createRealFftPlan(n);
-  const outRe = new Float64Array(bins);
-  const outIm = new Float64Array(bins);
-  periodogram(x, count, window, plan, new Float64Array(n), outRe, outIm);
-  const power = new Float64Array(bins);
-  _addPower(outRe, outIm, bins, power);
+  // Samples and a Hann window of length count, both zero-padded to n.
+  const padded = new Float64Array(n);
+  padded.set(x.subarray(0, count));
+  const window = new Float64Array(n);
+  window.set(hann(count));
+  const power = new Float64Array((n >> 1) + 1);
+  createRealFftPlan(n).addPowerSpectrum(padded, _mean(x, count), window, power);
   return toDensity(power, n, 1, sumOfSquares(window), dtS, true, count);
 }
 

@@ -34,12 +34,16 @@ export const DOUBLE_CONVERSION_UPS_CURVE: EfficiencyPoint[] = [
 export function fromScenario(data: unknown, source: string): Scenario {
   const issues: Issue[] = [];
   const raw = validate(scenarioSpec, data, "", issues) as Record<string, any> | undefined;
-  if (raw === undefined || issues.length > 0) throw invalidInput(source, issues);
+  if (raw === undefined) throw invalidInput(source, issues);
   const { $schema: _schema, dt, horizon, ...rest } = raw;
   const scenario = { ...rest, dtS: dt, horizonS: horizon } as unknown as Scenario;
-  scenario.electrical.psuCurve ??= TITANIUM_PSU_CURVE;
-  scenario.electrical.upsCurve ??= DOUBLE_CONVERSION_UPS_CURVE;
+  if (scenario.electrical !== undefined) {
+    scenario.electrical.psuCurve ??= TITANIUM_PSU_CURVE;
+    scenario.electrical.upsCurve ??= DOUBLE_CONVERSION_UPS_CURVE;
+  }
   scenario.ticks = Math.round(scenario.horizonS / scenario.dtS);
+  // Relations are checked even when some fields were invalid (those are skipped), so one pass
+  // reports every problem in the file.
   checkRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
@@ -47,31 +51,35 @@ export function fromScenario(data: unknown, source: string): Scenario {
 
 function checkRelations(s: Scenario, issues: Issue[]): void {
   const dtS = s.dtS;
-  const wholeTicks = (valueS: number, path: string, what: string) => {
+  const wholeTicks = (valueS: number | undefined, path: string, what: string) => {
+    if (typeof valueS !== "number" || typeof dtS !== "number") return;
     const ticks = valueS / dtS;
     if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
       issues.push({ path, value: `${valueS}s`, expected: `${what} that is a whole number of ticks (dt = ${dtS}s)` });
     }
   };
   wholeTicks(s.horizonS, "horizon", "a horizon");
-  wholeTicks(s.outputs.rackAggregation, "outputs.rackAggregation", "a window");
-  const segment = s.outputs.spectrumSegment;
-  if ((segment & (segment - 1)) !== 0) {
+  wholeTicks(s.outputs?.rackAggregation, "outputs.rackAggregation", "a window");
+  const segment = s.outputs?.spectrumSegment;
+  if (typeof segment === "number" && (segment & (segment - 1)) !== 0) {
     issues.push({ path: "outputs.spectrumSegment", value: segment, expected: "a power of two, e.g. 4096" });
   }
-  checkCurve(s.electrical.psuCurve, "electrical.psuCurve", issues);
-  checkCurve(s.electrical.upsCurve, "electrical.upsCurve", issues);
+  checkCurve(s.electrical?.psuCurve, "electrical.psuCurve", issues);
+  checkCurve(s.electrical?.upsCurve, "electrical.upsCurve", issues);
 
-  const { rows, racksPerRow } = s.hall;
-  s.hall.overrides.forEach((override, i) => {
+  const { rows, racksPerRow } = s.hall ?? {};
+  if (typeof rows !== "number" || typeof racksPerRow !== "number") return;
+  (s.hall.overrides ?? []).forEach((override, i) => {
+    if (override?.racks === undefined) return;
     const selection = fromRackSelection(override.racks, rows, racksPerRow);
     if ("error" in selection) issues.push({ path: `hall.overrides[${i}].racks`, value: selection.item, expected: selection.error });
   });
 
   const owner = new Map<number, string>();
   const ids = new Set<string>();
-  s.workloads.forEach((w, i) => {
+  (s.workloads ?? []).forEach((w, i) => {
     const path = `workloads[${i}]`;
+    if (w === undefined || w.racks === undefined) return;
     if (ids.has(w.id)) issues.push({ path: `${path}.id`, value: w.id, expected: "an id not used by another workload" });
     ids.add(w.id);
     const selection = fromRackSelection(w.racks, rows, racksPerRow);
@@ -87,7 +95,7 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
         owner.set(rack, w.id);
       }
     }
-    if (w.kind === "training") {
+    if (w.kind === "training" && typeof dtS === "number") {
       if (w.iterationPeriod < 2 * dtS) {
         issues.push({ path: `${path}.iterationPeriod`, value: `${w.iterationPeriod}s`, expected: `at least two ticks (${2 * dtS}s)` });
       }
@@ -101,8 +109,9 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
   });
 
   const controllerIds = new Set<string>();
-  s.controllers.forEach((c, i) => {
+  (s.controllers ?? []).forEach((c, i) => {
     const path = `controllers[${i}]`;
+    if (c === undefined || c.groups === undefined) return;
     if (controllerIds.has(c.id)) issues.push({ path: `${path}.id`, value: c.id, expected: "an id not used by another controller" });
     controllerIds.add(c.id);
     wholeTicks(c.period, `${path}.period`, "a period");
@@ -118,7 +127,8 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
   });
 }
 
-function checkCurve(points: EfficiencyPoint[], path: string, issues: Issue[]): void {
+function checkCurve(points: EfficiencyPoint[] | undefined, path: string, issues: Issue[]): void {
+  if (points === undefined || points.some((p) => p === undefined)) return;
   for (let i = 1; i < points.length; i++) {
     if (!(points[i]!.load > points[i - 1]!.load)) {
       issues.push({ path: `${path}[${i}].load`, value: points[i]!.load, expected: `a load above the previous point's (${points[i - 1]!.load})` });

@@ -85,7 +85,13 @@ export function validate(spec: Spec, input: unknown, path: string, issues: Issue
       if (spec.minItems !== undefined && input.length < spec.minItems) {
         issues.push({ path, value: input, expected: `a list of at least ${spec.minItems} item(s)` });
       }
-      return input.map((item, i) => validate(spec.of, item, `${path}[${i}]`, issues));
+      return input.map((item, i) => {
+        if (item === null || item === undefined) {
+          issues.push({ path: `${path}[${i}]`, value: item, expected: spec.of.doc });
+          return undefined;
+        }
+        return validate(spec.of, item, `${path}[${i}]`, issues);
+      });
     }
     case "object":
       return validateObject(spec, input, path, issues);

@@ -162,16 +162,16 @@ export function createDuckDbSink(path: string): Sink {
 
   async function rollback(run: CurrentRun): Promise<void> {
     current = undefined;
-    let first: unknown;
     for (const appender of run.appenders.values()) {
       try {
         appender.discard();
-      } catch (error) {
-        first ??= error;
+      } catch {
+        // An appender that fails to discard (or was already closed) holds nothing that
+        // survives the ROLLBACK below, so its error would only hide the one that led here.
       }
     }
+    run.appenders.clear();
     await connection!.run("ROLLBACK");
-    if (first !== undefined) throw first;
   }
 
   return {
@@ -210,7 +210,7 @@ export function createDuckDbSink(path: string): Sink {
       try {
         for (const table of runTables) await db.run(`DELETE FROM ${ident(table)} WHERE run_id = $1`, [runId]);
       } catch (error) {
-        await rollback(current);
+        await rollback(current).catch(() => undefined);
         throw error;
       }
     },
@@ -241,7 +241,7 @@ export function createDuckDbSink(path: string): Sink {
         await db.run("COMMIT");
         current = undefined;
       } catch (error) {
-        if (current === run) await rollback(run);
+        if (current === run) await rollback(run).catch(() => undefined);
         throw error;
       }
     },

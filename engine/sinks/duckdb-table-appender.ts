@@ -22,8 +22,9 @@ import type { Chunk, ColumnData } from "./sink.js";
 /** Rows per DuckDB vector (STANDARD_VECTOR_SIZE of the bundled DuckDB build). */
 const SLICE_ROWS = DuckDBVector.standardSize();
 
-/** Source of each column of the file's table, in table order. */
+/** `TablePlan.sources` entry of the run_id column: filled with the run id. */
 export const RUN_ID_SOURCE = -1;
+/** `TablePlan.sources` entry of a table column the spec lacks: filled with NULL. */
 export const NULL_SOURCE = -2;
 
 /** How a table of the file is filled from chunks of its spec. */

@@ -10,7 +10,10 @@ import { buswayLossW, transformerLossW, type TransformerParams } from "./transfo
  *   pcc = it + busway + ups + transformer losses,  it = dc + psu loss,  dc = gpu + other.
  *
  * State is structure-of-arrays, allocated once by createElectricalChain; stepElectricalChain is
- * an allocation-free indexed loop (racks × their cohort entries).
+ * an allocation-free indexed loop. Racks with the same parameters and the same cohort entries draw
+ * the same power every tick, so the chain steps one representative per such rack class (a
+ * 72-rack hall running one job has a handful) and counts each class's racks per row: the per-tick
+ * cost follows the number of distinct racks, not the number of racks.
  */
 export interface ElectricalChain {
   rackCount: number;
@@ -34,10 +37,17 @@ export interface ElectricalChain {
   upsModuleRatedW: number;
   upsCurve: LossCurve;
   transformer: TransformerParams;
-  /** Outputs per rack (W). */
-  rackGpuW: Float64Array;
-  rackDcW: Float64Array;
-  rackAcW: Float64Array;
+  /** Rack class of each rack; classes are stepped once per tick (see above). */
+  rackClass: Int32Array;
+  classCount: number;
+  /** A representative rack of each class. */
+  classRack: Int32Array;
+  /** Racks of class c in row j: classRowRacks[j × classCount + c]. */
+  classRowRacks: Float64Array;
+  /** Outputs per rack class (W); rack r's value is classAcW[rackClass[r]]. */
+  classGpuW: Float64Array;
+  classDcW: Float64Array;
+  classAcW: Float64Array;
   /** Output of each row busway (sum of its racks' AC power), W. */
   rowW: Float64Array;
   /** Site totals of the last step (W). */
@@ -93,9 +103,13 @@ export function createElectricalChain(racks: readonly RackElectrical[], rowCount
     rackOtherSpanW: new Float64Array(n),
     rackPsuRatedW: new Float64Array(n),
     ...params,
-    rackGpuW: new Float64Array(n),
-    rackDcW: new Float64Array(n),
-    rackAcW: new Float64Array(n),
+    rackClass: new Int32Array(n),
+    classCount: 0,
+    classRack: new Int32Array(0),
+    classRowRacks: new Float64Array(0),
+    classGpuW: new Float64Array(0),
+    classDcW: new Float64Array(0),
+    classAcW: new Float64Array(0),
     rowW: new Float64Array(rowCount),
     site: { gpuPowerW: 0, itDcPowerW: 0, psuLossW: 0, itPowerW: 0, buswayLossW: 0, upsLossW: 0, transformerLossW: 0, pccPowerW: 0 },
   };
@@ -115,17 +129,35 @@ export function createElectricalChain(racks: readonly RackElectrical[], rowCount
     }
   });
   chain.entryStart[n] = e;
+  // Rack classes: identical parameters and entries (in order) ⇒ identical power.
+  const classOf = new Map<string, number>();
+  const representatives: number[] = [];
+  racks.forEach((rack, r) => {
+    const key = JSON.stringify([rack.gpuIdleW, rack.gpuSpanW, rack.otherIdleW, rack.otherSpanW, rack.psuRatedW, rack.entries]);
+    let c = classOf.get(key);
+    if (c === undefined) {
+      c = representatives.length;
+      classOf.set(key, c);
+      representatives.push(r);
+    }
+    chain.rackClass[r] = c;
+  });
+  const classes = representatives.length;
+  chain.classCount = classes;
+  chain.classRack = Int32Array.from(representatives);
+  chain.classRowRacks = new Float64Array(rowCount * classes);
+  racks.forEach((rack, r) => chain.classRowRacks[rack.row * classes + chain.rackClass[r]!]++);
+  chain.classGpuW = new Float64Array(classes);
+  chain.classDcW = new Float64Array(classes);
+  chain.classAcW = new Float64Array(classes);
   return chain;
 }
 
 /** Advances the chain one tick from per-GPU cohort power `gpuPowerW` (W per GPU of each cohort). */
 export function stepElectricalChain(chain: ElectricalChain, gpuPowerW: Float64Array): void {
-  const { rackCount, entryStart, entryCohort, entryGpus, rowW } = chain;
-  rowW.fill(0);
-  let gpuTotalW = 0;
-  let dcTotalW = 0;
-  let psuLossTotalW = 0;
-  for (let r = 0; r < rackCount; r++) {
+  const { classCount, classRack, entryStart, entryCohort, entryGpus, rowW, classRowRacks } = chain;
+  for (let c = 0; c < classCount; c++) {
+    const r = classRack[c]!;
     let gpuW = 0;
     const end = entryStart[r + 1]!;
     for (let e = entryStart[r]!; e < end; e++) gpuW += entryGpus[e]! * gpuPowerW[entryCohort[e]!]!;
@@ -133,21 +165,27 @@ export function stepElectricalChain(chain: ElectricalChain, gpuPowerW: Float64Ar
     let loadFrac = span > 0 ? (gpuW - chain.rackGpuIdleW[r]!) / span : 0;
     loadFrac = loadFrac < 0 ? 0 : loadFrac > 1 ? 1 : loadFrac;
     const dcW = gpuW + chain.rackOtherIdleW[r]! + chain.rackOtherSpanW[r]! * loadFrac;
-    const psuLoss = lossW(chain.psuCurve, dcW, chain.rackPsuRatedW[r]!);
-    const acW = dcW + psuLoss;
-    chain.rackGpuW[r] = gpuW;
-    chain.rackDcW[r] = dcW;
-    chain.rackAcW[r] = acW;
-    rowW[chain.rackRow[r]!] += acW;
-    gpuTotalW += gpuW;
-    dcTotalW += dcW;
-    psuLossTotalW += psuLoss;
+    chain.classGpuW[c] = gpuW;
+    chain.classDcW[c] = dcW;
+    chain.classAcW[c] = dcW + lossW(chain.psuCurve, dcW, chain.rackPsuRatedW[r]!);
   }
+  let gpuTotalW = 0;
+  let dcTotalW = 0;
   let itW = 0;
   let buswayW = 0;
   for (let j = 0; j < chain.rowCount; j++) {
-    itW += rowW[j]!;
-    buswayW += buswayLossW(rowW[j]!, chain.buswayRatedW, chain.buswayLossAtRatedFrac);
+    let rowAcW = 0;
+    const base = j * classCount;
+    for (let c = 0; c < classCount; c++) {
+      const racks = classRowRacks[base + c]!;
+      if (racks === 0) continue;
+      rowAcW += racks * chain.classAcW[c]!;
+      gpuTotalW += racks * chain.classGpuW[c]!;
+      dcTotalW += racks * chain.classDcW[c]!;
+    }
+    rowW[j] = rowAcW;
+    itW += rowAcW;
+    buswayW += buswayLossW(rowAcW, chain.buswayRatedW, chain.buswayLossAtRatedFrac);
   }
   const upsOutW = itW + buswayW;
   const upsW = chain.upsModules * lossW(chain.upsCurve, upsOutW / chain.upsModules, chain.upsModuleRatedW);
@@ -156,7 +194,8 @@ export function stepElectricalChain(chain: ElectricalChain, gpuPowerW: Float64Ar
   const site = chain.site;
   site.gpuPowerW = gpuTotalW;
   site.itDcPowerW = dcTotalW;
-  site.psuLossW = psuLossTotalW;
+  // The PSU loss is the remainder, so IT = DC + PSU loss holds exactly.
+  site.psuLossW = itW - dcTotalW;
   site.itPowerW = itW;
   site.buswayLossW = buswayW;
   site.upsLossW = upsW;

@@ -172,40 +172,36 @@ export function stepGpuCohorts(state: GpuCohorts, dtS: number): void {
 
     // Demand: exact first-order response over the tick, split where the overshoot target ends.
     let level = levelW[c];
-    let energyJ = 0;
-    let restS = dtS;
+    let demand: number;
     const leftS = overshootLeftS[c];
     if (leftS > 0) {
+      // Rare path (onset ticks only): two exact sub-steps, averaged by their energy.
       const wS = leftS < dtS ? leftS : dtS;
       const peakTargetW = targetW + overshootGain[c] * u * (overshootFrac[c] - fullFrac[c]) * limit;
-      const a = tau > 0 ? Math.exp(-wS / tau) : 0;
-      const k = tau > 0 ? (tau / wS) * (1 - a) : 0;
-      energyJ += (peakTargetW + (level - peakTargetW) * k) * wS;
+      let a = tau > 0 ? Math.exp(-wS / tau) : 0;
+      let k = tau > 0 ? (tau / wS) * (1 - a) : 0;
+      let energyJ = (peakTargetW + (level - peakTargetW) * k) * wS;
       level = peakTargetW + (level - peakTargetW) * a;
-      restS -= wS;
-      overshootLeftS[c] = leftS - wS > 1e-12 ? leftS - wS : 0;
-    }
-    if (restS > 1e-12) {
-      let a: number;
-      let k: number;
-      if (restS === dtS) {
-        // The common case: cache the decay factors per cohort for this dt (one exp per dt change).
-        if (cachedDtS[c] !== dtS) {
-          decay[c] = tau > 0 ? Math.exp(-dtS / tau) : 0;
-          meanGain[c] = tau > 0 ? (tau / dtS) * (1 - decay[c]) : 0;
-          cachedDtS[c] = dtS;
-        }
-        a = decay[c];
-        k = meanGain[c];
-      } else {
+      const restS = dtS - wS;
+      if (restS > 1e-12) {
         a = tau > 0 ? Math.exp(-restS / tau) : 0;
         k = tau > 0 ? (tau / restS) * (1 - a) : 0;
+        energyJ += (targetW + (level - targetW) * k) * restS;
+        level = targetW + (level - targetW) * a;
       }
-      energyJ += (targetW + (level - targetW) * k) * restS;
-      level = targetW + (level - targetW) * a;
+      overshootLeftS[c] = leftS - wS > 1e-12 ? leftS - wS : 0;
+      demand = energyJ / dtS;
+    } else {
+      // Common path: decay factors cached per cohort for this dt (setCohortParams clears the cache).
+      if (cachedDtS[c] !== dtS) {
+        decay[c] = tau > 0 ? Math.exp(-dtS / tau) : 0;
+        meanGain[c] = tau > 0 ? (tau / dtS) * (1 - decay[c]) : 0;
+        cachedDtS[c] = dtS;
+      }
+      demand = targetW + (level - targetW) * meanGain[c];
+      level = targetW + (level - targetW) * decay[c];
     }
     levelW[c] = level;
-    const demand = energyJ / dtS;
     demandW[c] = demand;
 
     // Smoothing acts on the tick means: the firmware's ramp limits are far slower than a tick.

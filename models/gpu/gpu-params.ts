@@ -34,14 +34,18 @@ export interface GpuParams {
  * `models/gpu/README.md`, checked by `test/models/gpu/gpu-calibration.test.ts`).
  * - limitW 700 W: H100 SXM5 TDP [P] (NVIDIA H100 datasheet; Llama 3 paper, physics-figures §1.3),
  *   the NVML limit read back in `h100-meta.json`.
- * - idleW 121 W: median of every idle-labelled sample after warm-up (idle, train_setup, checkpoint).
+ * - idleW 121 W: median of every sample in an idle phase (pre, idle, step_off, train_setup,
+ *   checkpoint) is 121.2 W; idle creeps from 117 W (cold) to 122-124 W (warm).
  * - fullFrac 0.985: mean power of the three 3 s bf16 GEMM pulses from 0.5 s after onset is
  *   689-690 W (the mean, not the median, so energy is right; the median is ~695 W).
- * - overshootFrac 1.25 / overshootS 0.08 s: the pulses peak at 853-893 W (122-128 %) and stay above
- *   the half-height of the overshoot for 40-80 ms (mean 60 ms); an 80 ms target from the onset
- *   (the first 20 ms of which is the rise) gives a 60 ms half-height width at 20 ms ticks.
- * - overshootRearmS 1 s: pulses after 3 s of idle overshoot fully; training steps after 31 ms
- *   (peaks 692-800 W) and 140 ms (764 W) pauses do not. The data bound it to (0.14 s, 3 s].
+ * - overshootFrac 1.25 / overshootS 0.08 s: the pulses peak at 854-893 W (122-128 %) and stay at
+ *   or above the half-height between the limit and the peak for 43-80 ms (mean 62 ms); an 80 ms
+ *   target from the onset (the first ~20 ms of it spent rising) gives 60-75 ms at 20 ms ticks.
+ * - overshootRearmS 1 s: the pulses, after 3 s of idle, overshoot fully; training steps after
+ *   31 ms pauses peak at 693-800 W (median 735 W) and the one after a 140 ms pause at 764 W, i.e.
+ *   no full overshoot. The data bound a hard re-arm time to (0.14 s, 3 s]; the linear re-arm is a
+ *   modelling choice. The overshoot also depends on the kernel: training steps after 5.6-6.9 s
+ *   checkpoints peak at only 717-728 W, so h100Sxm (a max-power GEMM) is the worst case.
  * - tauS 0.004 s: the first 20 ms sample after a fall holds 17-23 % of the swing and the first
  *   sample after a rise already exceeds 90 % of it; a first-order tail of 4 ms gives 20 %.
  */

@@ -71,8 +71,11 @@ export interface InferenceWorkloadOptions {
   imbalanceFrac?: number;
   /** Correlation time of that imbalance, s (> 0). */
   imbalanceTimeS?: number;
-  /** Queueing delay, s, above which a `backlog-high` event is recorded (cleared below half). */
-  backlogEventS?: number;
+  /**
+   * Added delay, s (latencyS minus the unloaded latency), above which a `backlog-high` event is
+   * recorded; `backlog-cleared` follows when it falls below half of it.
+   */
+  delayEventS?: number;
 }
 
 /**
@@ -99,11 +102,11 @@ export const INFERENCE_DEFAULTS = Object.freeze({
   // differences that last tens of seconds (long requests pinned to one replica).
   imbalanceFrac: 0.05,
   imbalanceTimeS: 30,
-  backlogEventS: 10,
+  delayEventS: 10,
 });
 
-/** A fluid remainder of decode work below this many tokens is served at once (it would decay forever). */
-const DECODE_TAIL_TOKENS = 0.01;
+/** A fluid remainder below this many tokens is served at once (fluid queues otherwise decay forever). */
+const TAIL_TOKENS = 0.01;
 /** Golden-ratio conjugate: the Weyl sequence frac(j · φ) thins a trace copy evenly, without randomness. */
 const PHI = (Math.sqrt(5) - 1) / 2;
 
@@ -111,10 +114,11 @@ const PHI = (Math.sqrt(5) - 1) / 2;
  * Creates an LLM inference service as a fluid queueing model. Each tick [tS, tS + dtS):
  * 1. requests arriving in the tick join the prefill queue with their prompt and output tokens;
  * 2. each generating request ("stream") asks for `decodeTokensPerSPerStream` output tokens/s and
- *    the waiting prompts ask to be prefilled; at full utilisation the service generates
- *    `decodeTokensPerSPerGpu · gpuCount` output tokens/s or prefills `prefillTokensPerSPerGpu ·
- *    gpuCount` prompt tokens/s, and when the two asks exceed the tick they share it in proportion
- *    to the time each asks for (mixed continuous batching, as in Orca / vLLM, taken as fluid);
+ *    the waiting prompts ask for up to one tick of prefill; at full utilisation the service
+ *    generates `decodeTokensPerSPerGpu · gpuCount` output tokens/s or prefills
+ *    `prefillTokensPerSPerGpu · gpuCount` prompt tokens/s, and when the asks exceed the tick they
+ *    share it in proportion to the time each asks for (mixed continuous batching with a chunked-
+ *    prefill budget, as in Orca, vLLM and Sarathi-Serve, taken as a fluid);
  * 3. queued requests progress through prefill in proportion, and start generating next tick;
  * 4. utilisation = busy fraction = decode tokens / decode capacity + prompt tokens / prefill
  *    capacity, per tick, in [0, 1]; each cohort gets it with a seeded relative imbalance
@@ -122,29 +126,33 @@ const PHI = (Math.sqrt(5) - 1) / 2;
  *    that it vanishes at 0 and at saturation), floored at `minUtilFrac`.
  * Streams finish in proportion to the decode work done (a fluid approximation: lifetimes are
  * exponential with the right mean rather than each request's exact length, so a lone request's
- * last tokens trail off for a few times its length / stream rate). Work is conserved:
+ * last tokens trail off for a few times its length / stream rate); remainders below 0.01 token
+ * are served at once. Work is conserved:
  * tokens arrived = tokens served + `backlogTokens`, to rounding. Utilisation counts tokens, so
  * light decode load, which is memory-bound on real GPUs, reads lower than its real power draw.
  *
  * Outputs (`workload.<id>.<name>`): tokensPerS (decode tokens served per s), prefillTokensPerS,
  * requestsPerS (arrivals in the tick per s), utilFrac (service mean), backlogTokens (prompt and
  * output tokens not yet served), concurrentRequests (queued + generating), latencyS (estimated
- * end-to-end latency of a mean request arriving now: prompt backlog / prefill capacity, plus its
- * prefill on one replica, plus its output tokens at the per-stream rate, slowed when the decode
- * capacity is shared by more streams than it can serve at that rate).
- * Events: `backlog-high` when the queueing delay exceeds `backlogEventS`, `backlog-cleared` when it
- * falls below half of it. Throws a UserError listing every invalid option. Allocation-free per tick.
+ * end-to-end latency of a mean request arriving now: the waiting prompt tokens / the prefill rate
+ * achieved this tick, plus the unloaded latency (its prompt on one `gpusPerReplica` replica, its
+ * output at the stream rate) stretched by the service's oversubscription askedS / dtS, averaged
+ * over one unloaded latency).
+ * Events: `backlog-high` when latencyS exceeds the unloaded latency by more than `delayEventS`,
+ * `backlog-cleared` when the excess falls below half of it. Throws a UserError listing every
+ * invalid option. Allocation-free per tick.
  *
- * Example: 256 GPUs replaying the Azure conversation trace at rateScale 1 → mean utilisation
- * ≈ 0.006 before the floor (6.4k prompt + 1.2k output tokens/s against 1.5M + 0.84M capacity).
+ * Example: 256 GPUs with the defaults replaying the Azure conversation trace (6.4k prompt + 1.2k
+ * output tokens/s against 1.54M + 0.84M tokens/s of capacity) → mean busy fraction 0.0055
+ * (utilFrac 0.0505 with the 0.05 floor); at rateScale 100, mean utilFrac 0.55, 1 s peak 0.61.
  */
 export function createInferenceWorkload(options: InferenceWorkloadOptions): Workload {
   const o = { ...INFERENCE_DEFAULTS, ...withoutUndefined(options) };
   const issues = validate(o);
-  const trace = o.source.kind === "trace" ? prepareTrace(o.source, issues) : undefined;
+  const trace = o.source?.kind === "trace" ? prepareTrace(o.source, issues) : undefined;
   if (issues.length > 0) throw invalidInput(`inference workload ${JSON.stringify(options.id)}`, issues);
 
-  const { cohortOffset, cohortCount, minUtilFrac, imbalanceFrac, imbalanceTimeS, backlogEventS } = o;
+  const { cohortOffset, cohortCount, minUtilFrac, imbalanceFrac, imbalanceTimeS, delayEventS } = o;
   const decodeCapacityPerS = o.decodeTokensPerSPerGpu * o.gpuCount;
   const prefillCapacityPerS = o.prefillTokensPerSPerGpu * o.gpuCount;
   const streamRatePerS = o.decodeTokensPerSPerStream;
@@ -162,13 +170,16 @@ export function createInferenceWorkload(options: InferenceWorkloadOptions): Work
   let streams = 0; // requests generating
   let decodeTokens = 0; // output tokens the streams still have to generate
   let imbalanceStarted = false;
-  let backlogAlarm = false;
+  let delayAlarm = false;
   // Published values of the last tick.
   let tokensPerS = 0;
   let prefillTokensPerS = 0;
   let requestsPerS = 0;
   let serviceUtilFrac = minUtilFrac;
-  let latencyS = contextMean / replicaPrefillPerS + generatedMean / streamRatePerS;
+  // A mean request on an idle service: its prompt on one replica, then its output at the stream rate.
+  const unloadedLatencyS = contextMean / replicaPrefillPerS + generatedMean / streamRatePerS;
+  let slowdown = 1; // 1 / share, averaged over about one unloaded request lifetime
+  let latencyS = unloadedLatencyS;
 
   const outputs: WorkloadOutput[] = [
     { name: "tokensPerS", unit: "tokens/s", description: "output (decode) tokens generated per second", value: () => tokensPerS },
@@ -224,15 +235,17 @@ export function createInferenceWorkload(options: InferenceWorkloadOptions): Work
     waitingRequests += arrivedRequests;
     waitingDecodeTokens += arrivedGenerated;
 
-    // 2. Decode and prefill share the tick in proportion to the time each asks for: decode is asked
-    // for at the streams' own speed, prefill for every waiting prompt token.
+    // 2. Decode and prefill share the tick in proportion to the time each asks for: decode at the
+    // streams' own speed, prefill for the waiting prompt tokens up to one full tick (a chunked-
+    // prefill budget, so that a long prompt queue drains at a steady rate beside decode).
     const decodeDemand = Math.min(decodeTokens, streamRatePerS * streams * dtS);
-    const askedS = decodeDemand / decodeCapacityPerS + prefillTokens / prefillCapacityPerS;
+    const prefillAskS = Math.min(prefillTokens / prefillCapacityPerS, dtS);
+    const askedS = decodeDemand / decodeCapacityPerS + prefillAskS;
     const share = askedS > dtS ? dtS / askedS : 1;
     let decodeServed = decodeDemand * share;
-    if (share === 1 && decodeTokens - decodeServed < DECODE_TAIL_TOKENS && decodeTokens / decodeCapacityPerS + prefillTokens / prefillCapacityPerS <= dtS) {
-      decodeServed = decodeTokens;
-    }
+    let prefillServed = Math.min(prefillTokens, prefillAskS * share * prefillCapacityPerS);
+    if (decodeTokens - decodeServed < TAIL_TOKENS) decodeServed = decodeTokens;
+    if (prefillTokens - prefillServed < TAIL_TOKENS) prefillServed = prefillTokens;
     if (decodeServed === decodeTokens) {
       // Also ends streams with nothing (left) to generate.
       streams = 0;
@@ -242,25 +255,26 @@ export function createInferenceWorkload(options: InferenceWorkloadOptions): Work
       decodeTokens -= decodeServed;
     }
 
-    // 3. Prefill; queued requests advance in proportion and start generating next tick.
-    const prefillServed = share === 1 ? prefillTokens : prefillTokens * share;
-    if (prefillServed > 0) {
+    // 3. Waiting requests advance through prefill in proportion and start generating next tick.
+    if (prefillServed === prefillTokens) {
+      streams += waitingRequests;
+      decodeTokens += waitingDecodeTokens;
+      prefillTokens = 0;
+      waitingRequests = 0;
+      waitingDecodeTokens = 0;
+    } else if (prefillServed > 0) {
       const done = prefillServed / prefillTokens;
-      const doneRequests = done === 1 ? waitingRequests : waitingRequests * done;
-      const doneDecode = done === 1 ? waitingDecodeTokens : waitingDecodeTokens * done;
-      prefillTokens = done === 1 ? 0 : prefillTokens - prefillServed;
+      const doneRequests = waitingRequests * done;
+      const doneDecode = waitingDecodeTokens * done;
+      prefillTokens -= prefillServed;
       waitingRequests -= doneRequests;
       waitingDecodeTokens -= doneDecode;
       streams += doneRequests;
       decodeTokens += doneDecode;
-    } else if (prefillTokens === 0 && waitingRequests > 0) {
-      // Requests with empty prompts go straight to decode.
-      streams += waitingRequests;
-      decodeTokens += waitingDecodeTokens;
-      waitingRequests = 0;
-      waitingDecodeTokens = 0;
     }
-    const busyFrac = dtS > 0 ? Math.min(1, (decodeServed / decodeCapacityPerS + prefillServed / prefillCapacityPerS) / dtS) : 0;
+    // An oversubscribed tick is fully busy (the sum below would only round to 1).
+    const busyFrac =
+      share < 1 ? 1 : dtS > 0 ? Math.min(1, (decodeServed / decodeCapacityPerS + prefillServed / prefillCapacityPerS) / dtS) : 0;
 
     // 4. Per-cohort utilisation.
     if (imbalanced && dtS > 0) {
@@ -285,19 +299,24 @@ export function createInferenceWorkload(options: InferenceWorkloadOptions): Work
     }
 
     // 5. Published values and rare events.
-    tokensPerS = dtS > 0 ? decodeServed / dtS : 0;
-    prefillTokensPerS = dtS > 0 ? prefillServed / dtS : 0;
-    requestsPerS = dtS > 0 ? arrivedRequests / dtS : 0;
+    if (dtS > 0) {
+      tokensPerS = decodeServed / dtS;
+      prefillTokensPerS = prefillServed / dtS;
+      requestsPerS = arrivedRequests / dtS;
+      // Everything in the service progresses at `share` of its own speed; a request lives about
+      // unloadedLatencyS, so it sees the slowdown averaged over that long.
+      slowdown += (1 / share - slowdown) * (1 - Math.exp(-dtS / unloadedLatencyS));
+      const promptWaitS = prefillTokens > 0 ? prefillTokens / prefillTokensPerS : 0;
+      latencyS = promptWaitS + unloadedLatencyS * slowdown;
+    }
     serviceUtilFrac = Math.max(minUtilFrac, busyFrac);
-    const queueDelayS = prefillTokens / prefillCapacityPerS;
-    const perStreamPerS = streams > 0 ? Math.min(streamRatePerS, decodeCapacityPerS / streams) : streamRatePerS;
-    latencyS = queueDelayS + contextMean / replicaPrefillPerS + generatedMean / perStreamPerS;
-    if (!backlogAlarm && queueDelayS > backlogEventS) {
-      backlogAlarm = true;
-      ctx.event("backlog-high", queueDelayS, `queueing delay ${queueDelayS.toFixed(1)} s exceeds ${backlogEventS} s`);
-    } else if (backlogAlarm && queueDelayS < backlogEventS / 2) {
-      backlogAlarm = false;
-      ctx.event("backlog-cleared", queueDelayS, `queueing delay ${queueDelayS.toFixed(1)} s is below ${backlogEventS / 2} s`);
+    const delayS = latencyS - unloadedLatencyS;
+    if (!delayAlarm && delayS > delayEventS) {
+      delayAlarm = true;
+      ctx.event("backlog-high", delayS, `requests take ${delayS.toFixed(1)} s longer than on an idle service (threshold ${delayEventS} s)`);
+    } else if (delayAlarm && delayS < delayEventS / 2) {
+      delayAlarm = false;
+      ctx.event("backlog-cleared", delayS, `requests take ${delayS.toFixed(1)} s longer than on an idle service (below ${delayEventS / 2} s)`);
     }
   }
 
@@ -437,7 +456,7 @@ function validate(o: ResolvedOptions): Issue[] {
   check("minUtilFrac", o.minUtilFrac, nonNegative(o.minUtilFrac) && o.minUtilFrac <= 1, "a fraction in [0, 1]");
   check("imbalanceFrac", o.imbalanceFrac, nonNegative(o.imbalanceFrac) && o.imbalanceFrac <= 0.5, "a fraction in [0, 0.5]");
   check("imbalanceTimeS", o.imbalanceTimeS, positive(o.imbalanceTimeS), "a duration > 0 s");
-  check("backlogEventS", o.backlogEventS, positive(o.backlogEventS), "a duration > 0 s");
+  check("delayEventS", o.delayEventS, positive(o.delayEventS), "a duration > 0 s");
   const s = o.source as InferenceRateSource | undefined;
   const kind: unknown = s?.kind;
   if (s?.kind === "diurnal") {

@@ -9,7 +9,9 @@ import type { Workload, WorkloadContext, WorkloadOutput } from "./workload.js";
  * datasets/gpu-power (all-reduce waits and checkpoints at idle).
  *
  * Nodes are split into `cohorts` groups; each group draws its own compute time per iteration, so a
- * 5,184-GPU job costs `cohorts` cheap updates per tick. Iterations start on the tick grid.
+ * 5,184-GPU job costs `cohorts` cheap updates per tick. Iteration times are continuous (not rounded
+ * to ticks): a cohort's utilisation in a tick is the share of the tick it computes, so the
+ * iteration period and its spectrum are exact at any tick length.
  * Checkpoints hold all GPUs idle for their duration. Failures arrive with exponential times
  * (mean `mtbfS`): the job drops to idle at once, restarts after `restartS` with its start ramp, and
  * the work since the last checkpoint is lost (Llama 3: ~1 unexpected interruption per 3 h on 16k
@@ -49,6 +51,10 @@ const STOPPED = 4;
 /** Creates the job. Utilisation of cohort c at tick k is the compute share of [t, t + dt). */
 export function createTrainingJob(o: TrainingOptions): Workload {
   const computeEndS = new Float64Array(o.cohorts);
+  // The previous iteration's compute ends, for the tick in which one iteration ends and the next begins.
+  const previousEndS = new Float64Array(o.cohorts);
+  let iterationStartS = 0;
+  let previousStartS = 0;
   const computeS = o.iterationS * o.computeFrac;
   const commS = o.iterationS - computeS;
   let state = WAITING;
@@ -69,11 +75,18 @@ export function createTrainingJob(o: TrainingOptions): Workload {
     launchS = tS;
     lastSafeS = tS;
     iterationEndS = tS;
+    iterationStartS = tS;
+    previousStartS = tS;
+    computeEndS.fill(tS);
+    previousEndS.fill(tS);
     nextCheckpointS = o.checkpointIntervalS > 0 ? tS + o.checkpointIntervalS : Infinity;
     nextFailureS = o.mtbfS > 0 ? tS + ctx.rng.exponential(o.mtbfS) : Infinity;
   };
 
   const beginIteration = (tS: number, ctx: WorkloadContext) => {
+    previousStartS = iterationStartS;
+    previousEndS.set(computeEndS);
+    iterationStartS = tS;
     let slowestS = 0;
     const straggler = o.stragglerProb > 0 && ctx.rng.uniform() < o.stragglerProb ? ctx.rng.int(o.cohorts) : -1;
     for (let c = 0; c < o.cohorts; c++) {
@@ -130,15 +143,16 @@ export function createTrainingJob(o: TrainingOptions): Workload {
         iterationEndS = tS;
         ctx.event("checkpoint_end", checkpoints, o.id);
       }
-      if (state === RUNNING && tS >= iterationEndS - EPS_S) {
-        if (tS >= nextCheckpointS - EPS_S) {
+      // The next iteration (or a checkpoint) begins when this one ends, possibly inside this tick.
+      if (state === RUNNING && iterationEndS < tS + dtS - EPS_S) {
+        if (iterationEndS >= nextCheckpointS - EPS_S) {
           state = CHECKPOINT;
           checkpoints++;
-          checkpointEndS = tS + o.checkpointS;
+          checkpointEndS = Math.max(iterationEndS, tS) + o.checkpointS;
           nextCheckpointS += o.checkpointIntervalS;
           ctx.event("checkpoint_start", checkpoints, o.id);
         } else {
-          beginIteration(tS, ctx);
+          beginIteration(Math.max(iterationEndS, tS), ctx);
         }
       }
       const base = o.cohortOffset;
@@ -148,9 +162,15 @@ export function createTrainingJob(o: TrainingOptions): Workload {
       }
       const ramp = o.startRampS > 0 && tS - launchS < o.startRampS ? (tS - launchS) / o.startRampS : 1;
       const comm = o.commUtilFrac;
+      const tickEndS = tS + dtS;
+      const currentFromS = iterationStartS > tS ? iterationStartS : tS;
+      const previousFromS = previousStartS > tS ? previousStartS : tS;
       for (let c = 0; c < o.cohorts; c++) {
-        // Compute share of this tick; snapped near 0 and 1 so float noise in k × dt never shows.
-        let share = (computeEndS[c]! - tS) / dtS;
+        // Share of this tick spent computing (this iteration and the tail of the previous one);
+        // snapped near 0 and 1 so float noise in k × dt never shows.
+        const currentS = (computeEndS[c]! < tickEndS ? computeEndS[c]! : tickEndS) - currentFromS;
+        const previousS = (previousEndS[c]! < tickEndS ? previousEndS[c]! : tickEndS) - previousFromS;
+        let share = ((currentS > 0 ? currentS : 0) + (previousS > 0 ? previousS : 0)) / dtS;
         share = share <= 1e-9 ? 0 : share >= 1 - 1e-9 ? 1 : share;
         utilFrac[base + c] = ramp * (comm + (1 - comm) * share);
       }

@@ -79,6 +79,25 @@ test("fromScenario checks relations: whole ticks, overlapping racks, controller 
   assert.ok(paths.includes("controllers[0].period"), "50 ms is not whole 40 ms ticks");
 });
 
+test("fromScenario never crashes on malformed input: any wrong type gives a UserError with its path", () => {
+  const wrong = [null, 5, "text", [], [1, 2], { x: 1 }, true];
+  const fields = ["name", "seed", "dt", "horizon", "hall", "electrical", "workloads", "controllers", "outputs"];
+  for (const field of fields) {
+    for (const value of wrong) {
+      const data: Record<string, unknown> = { name: "t", horizon: "10s", [field]: value };
+      try {
+        fromScenario(data, "t");
+      } catch (error) {
+        assert.instance(error, UserError, `${field} = ${JSON.stringify(value)}: ${(error as Error).message}`);
+        assert.ok((error as UserError).issues.some((i) => i.path.startsWith(field)), `${field} = ${JSON.stringify(value)}`);
+      }
+    }
+  }
+  for (const value of [null, 5, "x", [], { kind: "training" }, { kind: "training", id: "a", racks: 5 }, { kind: "steady", id: "b", util: "lots" }]) {
+    assert.throws(() => fromScenario({ name: "t", horizon: "10s", workloads: [value] }, "t"), (e: Error) => e instanceof UserError, JSON.stringify(value));
+  }
+});
+
 test("the UserError message lists each issue on its own line", () => {
   try {
     fromScenario({ name: "t", horizon: -5 }, "bad.yaml");

@@ -1,6 +1,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { loadGpuPowerMeta, loadGpuPowerTrace, loadGpuStepMarks, type GpuPowerTrace } from "../../../datasets/load-gpu-power.js";
+import {
+  fromGpuPowerCsv,
+  loadGpuPowerMeta,
+  loadGpuPowerTrace,
+  loadGpuStepMarks,
+  type GpuPowerTrace,
+} from "../../../datasets/load-gpu-power.js";
 import { h100Sxm } from "../../../models/gpu/gpu-params.js";
 import {
   figuresOf,
@@ -131,6 +137,16 @@ test("loadGpuPowerTrace() reads the committed 20 ms trace with its phases and st
     while (trace.tS[i] < marks.computeStartS[s]) i++;
     assert.is(trace.phaseNames[trace.phase[i]], "train_compute", `step ${marks.step[s]}`);
   }
+});
+
+test("fromGpuPowerCsv(text) parses columns and names the row and column of a bad cell", () => {
+  const ok = fromGpuPowerCsv("t_s,power_w,phase\n0.00,120.5,idle\n0.02,700,step_on\n0.04,119,idle\n");
+  assert.equal(Array.from(ok.powerW), [120.5, 700, 119]);
+  assert.equal(Array.from(ok.phase), [0, 1, 0]);
+  assert.equal(ok.phaseNames, ["idle", "step_on"]);
+  assert.throws(() => fromGpuPowerCsv("t,p,phase\n"), /header/);
+  assert.throws(() => fromGpuPowerCsv("t_s,power_w,phase\n0,abc,idle\n", "x.csv"), /x\.csv: row 2, column power_w: got "abc"/);
+  assert.throws(() => fromGpuPowerCsv("t_s,power_w,phase\n0.02,1,idle\n0.01,1,idle\n"), /row 3, column t_s/);
 });
 
 test("measured figures computed from the trace agree with the SOURCE.md table", () => {
