@@ -61,6 +61,7 @@ export async function runToSink(scenario: Scenario, sink: Sink, o: RunToSinkOpti
       const chunks = sim.advance();
       const w0 = o.nowMs();
       for (const chunk of chunks) await sink.write(chunk);
+      sim.release(chunks);
       writeMs += o.nowMs() - w0;
       o.onProgress?.(sim.k, sim.totalTicks);
     }

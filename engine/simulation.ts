@@ -39,6 +39,11 @@ export interface Simulation {
    * The last call also returns the racks, events, decisions and kpis chunks.
    */
   advance(): Chunk[];
+  /**
+   * Hands back chunks the caller has finished with (a sink copied them): their buffers are reused
+   * for later chunks, so a long run allocates no new series buffers and memory stays flat.
+   */
+  release(chunks: readonly Chunk[]): void;
   /** KPIs of the run, once done. */
   kpis(): KpiRow[];
 }
@@ -115,7 +120,11 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     it: createSignalKpis("it", dtS, { swingWindowS: scenario.outputs.swingWindow, segmentLength: scenario.outputs.spectrumSegment }),
   };
   const energyJ = { gpu: 0, demand: 0, burn: 0, psu: 0, busway: 0, ups: 0, transformer: 0 };
-  let site = newSiteColumns(Math.min(chunkTicks, totalTicks));
+  const siteTicks = Math.min(chunkTicks, totalTicks);
+  const freeSite: SiteColumns[] = [];
+  const freeRack: RackColumns[] = [];
+  const takeSite = () => freeSite.pop() ?? newSiteColumns(siteTicks);
+  let site = takeSite();
   let chunkStartK = 0;
   const aggTicks = Math.round(scenario.outputs.rackAggregation / dtS);
   // Rack windows are accumulated per rack class (racks of a class draw the same power).
@@ -126,7 +135,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const rackMax = new Float64Array(classCount).fill(-Infinity);
   let windowStartK = 0;
   const rackChunkRows = rackCount * Math.max(1, Math.floor(chunkTicks / aggTicks));
-  let rack = newRackColumns(rackChunkRows);
+  const takeRack = () => freeRack.pop() ?? newRackColumns(rackChunkRows);
+  let rack = takeRack();
   let rackRows = 0;
 
   let k = 0;
@@ -160,7 +170,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     if (scenario.outputs.rackSeries) {
       out.push({ table: RACK_SERIES.name, runId, length: rackRows, columns: [rack.t, rack.rack, rack.mean, rack.min, rack.max] });
     }
-    rack = newRackColumns(rackChunkRows);
+    rack = takeRack();
     rackRows = 0;
   };
 
@@ -327,7 +337,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
           length,
           columns: [site.t, site.pcc, site.it, site.gpu, site.demand, site.burn, site.psu, site.busway, site.ups, site.transformer],
         });
-        site = newSiteColumns(Math.min(chunkTicks, totalTicks - kEnd));
+        site = takeSite();
       }
       chunkStartK = kEnd;
       if (k >= totalTicks) {
@@ -335,6 +345,17 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         done = true;
       }
       return out;
+    },
+    release(chunks) {
+      for (const chunk of chunks) {
+        const c = chunk.columns;
+        if (chunk.table === SITE_SERIES.name && (c[0] as Float64Array).length === siteTicks) {
+          const [t, pcc, it, gpu, demand, burn, psu, busway, ups, transformer] = c as Float64Array[];
+          freeSite.push({ t: t!, pcc: pcc!, it: it!, gpu: gpu!, demand: demand!, burn: burn!, psu: psu!, busway: busway!, ups: ups!, transformer: transformer! });
+        } else if (chunk.table === RACK_SERIES.name && (c[0] as Float64Array).length === rackChunkRows) {
+          freeRack.push({ t: c[0] as Float64Array, rack: c[1] as Int32Array, mean: c[2] as Float32Array, min: c[3] as Float32Array, max: c[4] as Float32Array });
+        }
+      }
     },
     kpis: () => finalKpis,
   };
@@ -344,11 +365,32 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
 /** Every table a run writes, in the order sinks should create them. */
 export const SIMULATION_TABLES = RUN_TABLES;
 
-function newSiteColumns(n: number) {
+interface SiteColumns {
+  t: Float64Array;
+  pcc: Float64Array;
+  it: Float64Array;
+  gpu: Float64Array;
+  demand: Float64Array;
+  burn: Float64Array;
+  psu: Float64Array;
+  busway: Float64Array;
+  ups: Float64Array;
+  transformer: Float64Array;
+}
+
+interface RackColumns {
+  t: Float64Array;
+  rack: Int32Array;
+  mean: Float32Array;
+  min: Float32Array;
+  max: Float32Array;
+}
+
+function newSiteColumns(n: number): SiteColumns {
   const f = () => new Float64Array(Math.max(n, 0));
   return { t: f(), pcc: f(), it: f(), gpu: f(), demand: f(), burn: f(), psu: f(), busway: f(), ups: f(), transformer: f() };
 }
 
-function newRackColumns(n: number) {
+function newRackColumns(n: number): RackColumns {
   return { t: new Float64Array(n), rack: new Int32Array(n), mean: new Float32Array(n), min: new Float32Array(n), max: new Float32Array(n) };
 }

@@ -2,6 +2,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UserError } from "../errors.js";
+import { queryCommand } from "./query-command.js";
 import { runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
@@ -16,7 +17,8 @@ async function main(argv: string[]): Promise<void> {
     .command(runCommand as any)
     .command(validateCommand as any)
     .command(schemaCommand as any)
-    .demandCommand(1, "name a command: run, validate or schema")
+    .command(queryCommand as any)
+    .demandCommand(1, "name a command: run, validate, schema or query")
     .strict()
     .fail((message, error) => {
       if (error) throw error;

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Argv } from "yargs";
+import { resultsSchemaMarkdown } from "../results-schema-doc.js";
 import { toJsonSchema } from "../scenario/json-schema.js";
 import { scenarioSpec } from "../scenario/scenario-spec.js";
 
@@ -10,10 +11,14 @@ export function scenarioJsonSchema(): string {
 
 export const schemaCommand = {
   command: "schema",
-  describe: "print the JSON Schema of scenario files (for editor completion and checks)",
-  builder: (y: Argv) => y.option("out", { type: "string", describe: "write to this file instead of stdout" }),
-  handler: (argv: { out?: string }) => {
-    if (argv.out !== undefined) writeFileSync(argv.out, scenarioJsonSchema());
-    else process.stdout.write(scenarioJsonSchema());
+  describe: "print the JSON Schema of scenario files (for editor completion and checks), or with --results the results tables",
+  builder: (y: Argv) =>
+    y
+      .option("out", { type: "string", describe: "write to this file instead of stdout" })
+      .option("results", { type: "boolean", default: false, describe: "print the results tables (Markdown) instead" }),
+  handler: (argv: { out?: string; results: boolean }) => {
+    const text = argv.results ? resultsSchemaMarkdown() : scenarioJsonSchema();
+    if (argv.out !== undefined) writeFileSync(argv.out, text);
+    else process.stdout.write(text);
   },
 };

@@ -76,8 +76,14 @@ export function createWelchPsd(dtS: number, segmentLength: number = DEFAULT_SEGM
   let segmentCount = 0;
   let sampleCount = 0;
 
+  // Σ of the segment's second half, which becomes the next segment's first half: each sample is
+  // summed once, not twice (the mean is (first + second) / n, the same for any chunking).
+  let carriedHalfSum = 0;
+
   function processSegment(): void {
-    plan.addPowerSpectrum(segment, _mean(segment, n), window, powerSum);
+    const firstHalfSum = segmentCount === 0 ? _sum(segment, 0, hop) : carriedHalfSum;
+    carriedHalfSum = _sum(segment, hop, n);
+    plan.addPowerSpectrum(segment, (firstHalfSum + carriedHalfSum) / n, window, powerSum);
     segmentCount++;
   }
 
@@ -124,11 +130,11 @@ function sumOfSquares(x: Float64Array): number {
   return s;
 }
 
-/** Mean of x[0..len), len ≥ 1 (unchecked fast path). */
-function _mean(x: Float64Array, len: number): number {
+/** Σ x[from..to) (unchecked fast path). */
+function _sum(x: Float64Array, from: number, to: number): number {
   let sum = 0;
-  for (let i = 0; i < len; i++) sum += x[i];
-  return sum / len;
+  for (let i = from; i < to; i++) sum += x[i];
+  return sum;
 }
 
 function toDensity(
@@ -167,7 +173,7 @@ function shortSignalPsd(x: Float64Array, count: number, dtS: number): WelchPsd {
   const window = new Float64Array(n);
   window.set(hann(count));
   const power = new Float64Array((n >> 1) + 1);
-  createRealFftPlan(n).addPowerSpectrum(padded, _mean(x, count), window, power);
+  createRealFftPlan(n).addPowerSpectrum(padded, _sum(x, 0, count) / count, window, power);
   return toDensity(power, n, 1, sumOfSquares(window), dtS, true, count);
 }
 

@@ -76,6 +76,9 @@ interface CurrentRun {
  *
  * Example: createDuckDbSink("results/batch.duckdb").
  */
+/** DuckDB buffer-cache limit of the writer (queries on the finished file are not limited). */
+const WRITER_MEMORY_LIMIT = "64MB";
+
 export function createDuckDbSink(path: string): Sink {
   let instance: DuckDBInstance | undefined;
   let connection: DuckDBConnection | undefined;
@@ -91,7 +94,9 @@ export function createDuckDbSink(path: string): Sink {
     if (connection) return connection;
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     try {
-      instance = await DuckDBInstance.create(path);
+      // A bounded buffer cache keeps the writer's memory flat however long the run: appended row
+      // groups are written to the file as they fill, so cached blocks are only a cache.
+      instance = await DuckDBInstance.create(path, { memory_limit: WRITER_MEMORY_LIMIT });
     } catch (error) {
       throw new UserError(`${path}: cannot open DuckDB file: ${(error as Error).message}`);
     }

@@ -10,8 +10,8 @@
  * stages are done two at a time (radix-2², i.e. a radix-4 butterfly on radix-2-ordered data, with
  * three twiddle multiplications per four points instead of four), one plain radix-2 stage first
  * when log2 N is odd. Fusing the stages halves the passes over memory; with the twiddles loaded
- * once per butterfly position and reused across blocks it runs about 2.5× faster in V8 than one
- * pass per stage (measured on N = 2,048). The real-input packing is the standard split of Press
+ * once per butterfly position and reused across blocks it ran about 2× faster in V8 than one
+ * pass per stage (N = 2,048, Node 20). The real-input packing is the standard split of Press
  * et al., Numerical Recipes (3rd ed.) §12.3, with the bit-reversal folded into the packing copy.
  *
  * Twiddle factors are computed once per plan with Math.cos / Math.sin at each index (no
@@ -290,7 +290,11 @@ function _recombineReal(
   }
 }
 
-/** As _recombineReal, but adds |X[k]|² into powerSum[k] instead of writing X (unchecked fast path). */
+/**
+ * As _recombineReal, but adds |X[k]|² into powerSum[k] instead of writing X (unchecked fast path).
+ * Bins k and m − k share their loads: with E and O as above and P = e^{-2πik/2m}·O,
+ * X[k] = E + P and X[m−k] = conj(E − P), so |X[m−k]|² = |E − P|².
+ */
 function _recombinePower(
   zr: Float64Array,
   zi: Float64Array,
@@ -299,20 +303,34 @@ function _recombinePower(
   sinT: Float64Array,
   powerSum: Float64Array,
 ): void {
-  for (let k = 0; k <= m; k++) {
-    const k1 = k === m ? 0 : k;
-    const k2 = k === 0 ? 0 : m - k;
-    const ar = zr[k1];
-    const ai = zi[k1];
+  // k = 0 and k = m: E = Re Z[0], O = Im Z[0], twiddles 1 and −1.
+  const x0 = zr[0] + zi[0];
+  const xm = zr[0] - zi[0];
+  powerSum[0] += x0 * x0;
+  powerSum[m] += xm * xm;
+  const half = m >> 1;
+  for (let k = 1; k <= half; k++) {
+    const k2 = m - k;
+    const ar = zr[k];
+    const ai = zi[k];
     const cr = zr[k2];
     const ci = -zi[k2];
+    const er = 0.5 * (ar + cr);
+    const ei = 0.5 * (ai + ci);
     const or = 0.5 * (ai - ci);
     const oi = -0.5 * (ar - cr);
     const wr = cosT[k];
     const wi = sinT[k];
-    const xr = 0.5 * (ar + cr) + (or * wr - oi * wi);
-    const xi = 0.5 * (ai + ci) + (or * wi + oi * wr);
-    powerSum[k] += xr * xr + xi * xi;
+    const pr = or * wr - oi * wi;
+    const pi = or * wi + oi * wr;
+    const sr = er + pr;
+    const si = ei + pi;
+    powerSum[k] += sr * sr + si * si;
+    if (k2 !== k) {
+      const dr = er - pr;
+      const di = ei - pi;
+      powerSum[k2] += dr * dr + di * di;
+    }
   }
 }
 
@@ -394,8 +412,9 @@ export function ifft(re: Float64Array, im: Float64Array): void {
 
 // Run every kernel once at load, on tiny inputs (odd and even log2 sizes), so the code after each
 // loop has type feedback before V8 first optimises the loop by on-stack replacement during the
-// first large transform. Without this, that first optimised code deoptimises at a loop exit on
-// every later call, and a KPI pass over a day of samples ran about 2.5× slower (bench/kpis.ts).
+// first large transform. Without this, that optimised code can deoptimise at the loop exit on
+// every later call (V8 "insufficient type feedback"); the same pattern made the power-stats kernel
+// of engine/kpis about 2× slower over a day of samples (Node 20).
 for (const size of [16, 32]) {
   const warm = new Float64Array(size);
   warm[1] = 1;

@@ -1,0 +1,7 @@
+-- Peak PCC ramp over 1 s windows, per run, straight from site_series (no KPI table needed):
+-- the largest |P(t) − P(t − 1 s)| in MW/s. For a 40 ms tick, 1 s is 25 rows back.
+SELECT run_id,
+       max(abs(pcc_power_w - lag(pcc_power_w, 25) OVER (PARTITION BY run_id ORDER BY t_s))) / 1e6 AS max_ramp_1s_mw_per_s
+FROM site_series
+GROUP BY run_id
+ORDER BY run_id;
