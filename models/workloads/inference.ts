@@ -180,6 +180,14 @@ export function createInferenceWorkload(options: InferenceWorkloadOptions): Work
   const unloadedLatencyS = contextMean / replicaPrefillPerS + generatedMean / streamRatePerS;
   let slowdown = 1; // 1 / share, averaged over about one unloaded request lifetime
   let latencyS = unloadedLatencyS;
+  // Run totals for the KPIs.
+  let totalRequests = 0;
+  let totalDecodeTokens = 0;
+  let totalPrefillTokens = 0;
+  let utilSum = 0;
+  let latencySum = 0;
+  let latencyMaxS = 0;
+  let ticks = 0;
 
   const outputs: WorkloadOutput[] = [
     { name: "tokensPerS", unit: "tokens/s", description: "output (decode) tokens generated per second", value: () => tokensPerS },
@@ -310,6 +318,13 @@ export function createInferenceWorkload(options: InferenceWorkloadOptions): Work
       latencyS = promptWaitS + unloadedLatencyS * slowdown;
     }
     serviceUtilFrac = Math.max(minUtilFrac, busyFrac);
+    totalRequests += arrivedRequests;
+    totalDecodeTokens += decodeServed;
+    totalPrefillTokens += prefillServed;
+    utilSum += serviceUtilFrac;
+    latencySum += latencyS;
+    if (latencyS > latencyMaxS) latencyMaxS = latencyS;
+    ticks++;
     const delayS = latencyS - unloadedLatencyS;
     if (!delayAlarm && delayS > delayEventS) {
       delayAlarm = true;
@@ -320,7 +335,16 @@ export function createInferenceWorkload(options: InferenceWorkloadOptions): Work
     }
   }
 
-  return { id: o.id, cohortCount, outputs, step };
+  const kpis = () => [
+    { name: `${o.id}_requests`, value: totalRequests, unit: "count" },
+    { name: `${o.id}_decode_tokens`, value: totalDecodeTokens, unit: "tokens" },
+    { name: `${o.id}_prefill_tokens`, value: totalPrefillTokens, unit: "tokens" },
+    { name: `${o.id}_mean_util`, value: ticks > 0 ? utilSum / ticks : 0, unit: "fraction" },
+    { name: `${o.id}_mean_latency`, value: ticks > 0 ? latencySum / ticks : 0, unit: "s" },
+    { name: `${o.id}_max_latency`, value: latencyMaxS, unit: "s" },
+  ];
+
+  return { id: o.id, cohortCount, outputs, step, kpis };
 }
 
 type ResolvedOptions = Required<InferenceWorkloadOptions>;

@@ -74,6 +74,18 @@ test("step() conserves tokens: arrived = prefilled + generated + backlogTokens (
   }
 });
 
+test("kpis() totals equal the per-tick outputs summed over the run", () => {
+  const w = workload({ source: traceSource({ arrivalS: [0.01, 0.5, 0.9, 2], contextTokens: [800, 1200, 50, 4000], generatedTokens: [100, 20, 300, 60] }), gpuCount: 1 });
+  const dtS = 0.04;
+  const r = run(w, dtS, 2000);
+  const kpi = (name: string) => w.kpis!().find((x) => x.name === `chat_${name}`)!.value;
+  assert.ok(Math.abs(kpi("decode_tokens") - sum(r.series["tokensPerS"]!) * dtS) < 1e-6);
+  assert.ok(Math.abs(kpi("prefill_tokens") - sum(r.series["prefillTokensPerS"]!) * dtS) < 1e-6);
+  assert.ok(Math.abs(kpi("requests") - sum(r.series["requestsPerS"]!) * dtS) < 1e-9);
+  assert.ok(Math.abs(kpi("mean_util") - sum(r.series["utilFrac"]!) / 2000) < 1e-12);
+  assert.is(kpi("max_latency"), Math.max(...r.series["latencyS"]!));
+});
+
 test("step() keeps every cohort's utilFrac within [minUtilFrac, 1], at minUtilFrac when nothing is pending", () => {
   const minUtilFrac = 0.07;
   const r = run(workload({ gpuCount: 2, cohortOffset: 3, cohortCount: 8, minUtilFrac, imbalanceFrac: 0.2, source: { kind: "trace", ...conv, rateScale: 1 } }), 0.04, 7_500, 1, 3);
