@@ -28,6 +28,11 @@ export interface GpuSmoothingParams {
   floorStepFrac: number;
 }
 
+/** Rounds a fraction to 1e-9 so repeated steps (0.05 + 0.05 + ...) give clean values in the log. */
+function roundFrac(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
 /** Share of the target below which the adaptive mode lowers the floor (hysteresis band). */
 const LOWER_BELOW_FRAC = 0.7;
 
@@ -80,11 +85,11 @@ export function createGpuSmoothing(p: GpuSmoothingParams): Controller {
       windowMaxW = -Infinity;
       windowStartS = ctx.tS;
       if (swingW > p.targetSwingW && floorFrac < p.floorMaxFrac) {
-        floorFrac = Math.min(p.floorMaxFrac, floorFrac + p.floorStepFrac);
+        floorFrac = Math.min(p.floorMaxFrac, roundFrac(floorFrac + p.floorStepFrac));
         writeFloor(port);
         ctx.decide("raise_floor", floorFrac, `PCC swing ${Math.round(swingW)} W over ${p.windowS} s exceeds target ${p.targetSwingW} W`);
       } else if (swingW < LOWER_BELOW_FRAC * p.targetSwingW && floorFrac > p.floorMinFrac) {
-        floorFrac = Math.max(p.floorMinFrac, floorFrac - p.floorStepFrac);
+        floorFrac = Math.max(p.floorMinFrac, roundFrac(floorFrac - p.floorStepFrac));
         writeFloor(port);
         ctx.decide("lower_floor", floorFrac, `PCC swing ${Math.round(swingW)} W is below ${LOWER_BELOW_FRAC} × target ${p.targetSwingW} W`);
       }
