@@ -74,12 +74,22 @@ export function fromQuantity(input: unknown, dimension: Dimension): number | und
   const units = UNITS[dimension];
   if (unitText === "") return magnitude;
   const direct = units[unitText];
-  if (direct !== undefined) return magnitude * direct;
+  if (direct !== undefined) return scale(magnitude, direct);
   // Try a one-letter SI prefix: kW, MW, MVA, kWh, MW/s, mHz ...
   const prefix = unitText.charAt(0);
   const factor = PREFIX[prefix];
   if (factor === undefined || prefix === "") return undefined;
   const base = units[unitText.slice(1)];
   if (base === undefined || unitText.slice(1) === "" || unitText.slice(1) === "%") return undefined;
-  return magnitude * factor * base;
+  return scale(magnitude, factor * base);
+}
+
+/**
+ * magnitude × factor, dividing by the reciprocal when the factor is below 1 and its reciprocal is
+ * a whole number, so decimal inputs stay exact: 70 % is 70 / 100 = 0.7, not 70 × 0.01 = 0.7000000000000001.
+ */
+function scale(magnitude: number, factor: number): number {
+  if (factor >= 1) return magnitude * factor;
+  const inverse = Math.round(1 / factor);
+  return Math.abs(1 / factor - inverse) < 1e-9 * inverse ? magnitude / inverse : magnitude * factor;
 }

@@ -26,3 +26,33 @@ export function hashChunks(chunks: readonly Chunk[]): string {
   }
   return hash.digest("hex");
 }
+
+/**
+ * SHA-256 of a results file's contents, table by table in a fixed row order, leaving out what may
+ * differ between equal batches (wall-clock timing and versions in `runs`).
+ */
+export async function resultsHash(path: string): Promise<Record<string, string>> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const db = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  const con = await db.connect();
+  const out: Record<string, string> = {};
+  try {
+    const queries: Record<string, string> = {
+      runs: "SELECT run_id, scenario, params_json, seed, dt_s, horizon_s, ticks, status, error FROM runs ORDER BY ALL",
+      site_series: "SELECT * FROM site_series ORDER BY run_id, t_s",
+      rack_series: "SELECT * FROM rack_series ORDER BY run_id, t_s, rack",
+      racks: "SELECT * FROM racks ORDER BY ALL",
+      events: "SELECT * FROM events ORDER BY ALL",
+      decisions: "SELECT * FROM decisions ORDER BY ALL",
+      kpis: "SELECT * FROM kpis ORDER BY ALL",
+    };
+    for (const [table, sql] of Object.entries(queries)) {
+      const rows = (await con.runAndReadAll(sql)).getRows();
+      out[table] = `${rows.length}:${createHash("sha256").update(JSON.stringify(rows, (_, v) => (typeof v === "bigint" ? v.toString() : v))).digest("hex")}`;
+    }
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+  return out;
+}

@@ -2,6 +2,8 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UserError } from "../errors.js";
+import { batchCommand } from "./batch-command.js";
+import { mergeCommand } from "./merge-command.js";
 import { queryCommand } from "./query-command.js";
 import { runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
@@ -15,10 +17,12 @@ async function main(argv: string[]): Promise<void> {
   await yargs(argv)
     .scriptName("dctwin")
     .command(runCommand as any)
+    .command(batchCommand as any)
+    .command(mergeCommand as any)
     .command(validateCommand as any)
     .command(schemaCommand as any)
     .command(queryCommand as any)
-    .demandCommand(1, "name a command: run, validate, schema or query")
+    .demandCommand(1, "name a command: run, batch, merge, validate, schema or query")
     .strict()
     .fail((message, error) => {
       if (error) throw error;

@@ -19,6 +19,9 @@
  * (the typed-array columns go to the file without a copy); nothing is kept in memory between
  * writes apart from the footer's block list, so memory stays flat however long the run.
  *
+ * Several runs may be open at once (a batch streams runs from several workers); each has its own
+ * partial folder.
+ *
  * Atomicity: `endRun` closes each partial file (footer), fsyncs it, renames it into place, and
  * renames the `runs` file into place LAST: a run is complete exactly when its runs file exists
  * (`completedRuns`). A run killed mid-way leaves only `_partial` files; a crash between the
@@ -86,13 +89,14 @@ function runDirName(runId: string): string {
 export function createArrowSink(dir: string): Sink {
   const specs = new Map<string, TableSpec>();
   const schemas = new Map<string, Schema>();
-  let current: CurrentRun | undefined;
+  // Runs open at once (a batch streams several); each writes its own partial folder.
+  const open = new Map<string, CurrentRun>();
   let closed = false;
 
   function requireRun(runId: string, call: string): CurrentRun {
-    if (!current) throw new Error(`Arrow sink ${dir}: ${call} for run ${runId} outside beginRun .. endRun`);
-    if (current.runId !== runId) throw new Error(`Arrow sink ${dir}: ${call} for run ${runId} while run ${current.runId} is open`);
-    return current;
+    const run = open.get(runId);
+    if (!run) throw new Error(`Arrow sink ${dir}: ${call} for run ${runId} outside beginRun .. endRun`);
+    return run;
   }
 
   function openFile(run: CurrentRun, table: string): OpenFile {
@@ -127,7 +131,7 @@ export function createArrowSink(dir: string): Sink {
   }
 
   function discard(run: CurrentRun): void {
-    current = undefined;
+    open.delete(run.runId);
     for (const file of run.files.values()) {
       if (file.fd >= 0) {
         try {
@@ -143,7 +147,7 @@ export function createArrowSink(dir: string): Sink {
   return {
     async open(tables: readonly TableSpec[]): Promise<void> {
       if (closed) throw new Error(`Arrow sink ${dir} is closed`);
-      if (current) throw new Error(`Arrow sink ${dir}: open during run ${current.runId}`);
+      if (open.size > 0) throw new Error(`Arrow sink ${dir}: open during run ${[...open.keys()][0]}`);
       checkTableSpecs(tables);
       for (const table of tables) {
         if (!TABLE_NAME.test(table.name)) {
@@ -161,7 +165,7 @@ export function createArrowSink(dir: string): Sink {
 
     async beginRun(runId: string): Promise<void> {
       if (specs.size === 0) throw new Error(`Arrow sink ${dir}: beginRun(${runId}) before open`);
-      if (current) throw new Error(`Arrow sink ${dir}: beginRun(${runId}) while run ${current.runId} is open`);
+      if (open.has(runId)) throw new Error(`Arrow sink ${dir}: beginRun(${runId}) while that run is open`);
       const name = runDirName(runId);
       const partialDir = join(dir, PARTIAL_DIR, name);
       rmSync(partialDir, { recursive: true, force: true });
@@ -173,7 +177,7 @@ export function createArrowSink(dir: string): Sink {
         }
       }
       mkdirSync(partialDir, { recursive: true });
-      current = { runId, partialDir, dictionary: runIdDictionary(runId), files: new Map() };
+      open.set(runId, { runId, partialDir, dictionary: runIdDictionary(runId), files: new Map() });
     },
 
     async write(chunk: Chunk): Promise<void> {
@@ -205,8 +209,8 @@ export function createArrowSink(dir: string): Sink {
     },
 
     async abortRun(runId: string): Promise<void> {
-      if (!current) return;
-      discard(requireRun(runId, "abortRun"));
+      const run = open.get(runId);
+      if (run) discard(run);
     },
 
     async completedRuns(): Promise<Set<string>> {
@@ -222,7 +226,7 @@ export function createArrowSink(dir: string): Sink {
     },
 
     async close(): Promise<void> {
-      if (current) discard(current);
+      for (const run of [...open.values()]) discard(run);
       closed = true;
     },
   };

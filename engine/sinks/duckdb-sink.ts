@@ -2,7 +2,9 @@
  * DuckDB result sink: every table of every run in one DuckDB file, the project's default output.
  *
  * Contract: `createDuckDbSink(path)` returns a `Sink`; nothing touches the file before `open`
- * (or `completedRuns`). One run at a time: `beginRun` .. `endRun` / `abortRun`.
+ * (or `completedRuns`). Several runs may be open at once (a batch streams runs from several
+ * workers): each open run has its own connection and transaction, and chunks go to the run named
+ * by `chunk.runId`. The calling thread is the file's only writer.
  *
  * File layout:
  * - one table per `TableSpec`: `run_id VARCHAR` first, then the spec's columns (f64 DOUBLE,
@@ -15,9 +17,12 @@
  *   `description [unit]`, so `SELECT table_name, column_name, comment FROM duckdb_columns()`
  *   documents the schema inside the file.
  *
- * Atomicity: `beginRun` opens a transaction and deletes the run id's earlier rows in every table
- * of the file that has a `run_id` column (a rerun replaces); `write` appends through appenders on
- * the same connection, so their rows belong to that transaction; `endRun` adds the `runs` row and
+ * Staging: a run's chunks are appended into TEMP tables of its own connection and moved into the
+ * tables in batches of STAGE_ROWS rows (see below), inside the run's transaction.
+ *
+ * Atomicity: `beginRun` opens a connection and a transaction on it, and deletes the run id's
+ * earlier rows in every table of the file that has a `run_id` column (a rerun replaces); `write`
+ * appends through appenders on that connection, so their rows belong to that transaction; `endRun` adds the `runs` row and
  * commits; `abortRun` (and `close` during a run) rolls back. A process killed mid-run leaves
  * the file as of the last commit: DuckDB writes a transaction to its WAL only at commit.
  * `close` checkpoints, so the file is self-contained (no `.wal`) afterwards.
@@ -66,9 +71,26 @@ interface FileColumn {
   dataType: string;
 }
 
-interface CurrentRun {
+interface OpenRun {
   runId: string;
+  connection: DuckDBConnection;
   appenders: Map<string, DuckDbTableAppender>;
+  /** Rows in each table's staging table not yet moved into the table. */
+  staged: Map<string, number>;
+}
+
+/**
+ * Rows a run stages per table before moving them into the table. Appending into a connection's
+ * in-memory TEMP table is cheap for the calling thread (no compression); the move, one
+ * `INSERT … SELECT` inside the run's transaction, runs on DuckDB's own thread while the calling
+ * thread serves other runs. This bounds a run's staged memory (~25 MB for site_series) and keeps
+ * the batch's main thread from being the bottleneck (measured: 188 ms vs 439 ms of the calling
+ * thread's time for 360 k rows × 10 doubles).
+ */
+const STAGE_ROWS = 262_144;
+
+function stagingName(table: string): string {
+  return `stage_${table}`;
 }
 
 /**
@@ -87,7 +109,7 @@ export function createDuckDbSink(path: string): Sink {
   const plans = new Map<string, TablePlan>();
   /** Tables of the file with a run_id column: where a rerun's earlier rows may live. */
   let runTables: string[] = [];
-  let current: CurrentRun | undefined;
+  const open = new Map<string, OpenRun>();
 
   async function connect(): Promise<DuckDBConnection> {
     if (closed) throw new Error(`DuckDB sink ${path} is closed`);
@@ -147,11 +169,16 @@ export function createDuckDbSink(path: string): Sink {
     return { name: spec.name, sources, hasTextData };
   }
 
-  async function tableAppender(db: DuckDBConnection, run: CurrentRun, table: string): Promise<DuckDbTableAppender> {
+  async function tableAppender(run: OpenRun, table: string): Promise<DuckDbTableAppender> {
     let appender = run.appenders.get(table);
     if (appender) return appender;
     const plan = plans.get(table)!;
-    const raw = await db.createAppender(table);
+    const staging = stagingName(table);
+    if (!run.staged.has(table)) {
+      await run.connection.run(`CREATE TEMP TABLE ${ident(staging)} AS SELECT * FROM main.${ident(table)} LIMIT 0`);
+      run.staged.set(table, 0);
+    }
+    const raw = await run.connection.createAppender(staging, "main", "temp");
     const types: DuckDBType[] = [];
     for (let i = 0; i < raw.columnCount; i++) types.push(raw.columnType(i));
     appender = new DuckDbTableAppender(raw, types, plan, run.runId);
@@ -159,16 +186,28 @@ export function createDuckDbSink(path: string): Sink {
     return appender;
   }
 
-  function requireRun(runId: string, call: string): CurrentRun {
-    if (!current) throw new Error(`DuckDB sink ${path}: ${call} for run ${runId} outside beginRun .. endRun`);
-    if (current.runId !== runId) {
-      throw new Error(`DuckDB sink ${path}: ${call} for run ${runId} while run ${current.runId} is open`);
-    }
-    return current;
+  function requireRun(runId: string, call: string): OpenRun {
+    const run = open.get(runId);
+    if (!run) throw new Error(`DuckDB sink ${path}: ${call} for run ${runId} outside beginRun .. endRun`);
+    return run;
   }
 
-  async function rollback(run: CurrentRun): Promise<void> {
-    current = undefined;
+  /** Moves a table's staged rows into the table (inside the run's transaction). */
+  async function moveStaged(run: OpenRun, table: string): Promise<void> {
+    const appender = run.appenders.get(table);
+    if (appender) {
+      appender.close();
+      run.appenders.delete(table);
+    }
+    if (!run.staged.get(table)) return;
+    const staging = ident(stagingName(table));
+    await run.connection.run(`INSERT INTO main.${ident(table)} SELECT * FROM temp.${staging}`);
+    await run.connection.run(`DELETE FROM temp.${staging}`);
+    run.staged.set(table, 0);
+  }
+
+  async function rollback(run: OpenRun): Promise<void> {
+    open.delete(run.runId);
     for (const appender of run.appenders.values()) {
       try {
         appender.discard();
@@ -178,13 +217,17 @@ export function createDuckDbSink(path: string): Sink {
       }
     }
     run.appenders.clear();
-    await connection!.run("ROLLBACK");
+    try {
+      await run.connection.run("ROLLBACK");
+    } finally {
+      run.connection.closeSync();
+    }
   }
 
   return {
     async open(tables: readonly TableSpec[]): Promise<void> {
       checkTableSpecs(tables);
-      if (current) throw new Error(`DuckDB sink ${path}: open during run ${current.runId}`);
+      if (open.size > 0) throw new Error(`DuckDB sink ${path}: open during run ${[...open.keys()][0]}`);
       const db = await connect();
       await db.run("BEGIN TRANSACTION");
       try {
@@ -210,14 +253,16 @@ export function createDuckDbSink(path: string): Sink {
 
     async beginRun(runId: string): Promise<void> {
       if (plans.size === 0) throw new Error(`DuckDB sink ${path}: beginRun(${runId}) before open`);
-      if (current) throw new Error(`DuckDB sink ${path}: beginRun(${runId}) while run ${current.runId} is open`);
-      const db = await connect();
+      if (open.has(runId)) throw new Error(`DuckDB sink ${path}: beginRun(${runId}) while that run is open`);
+      await connect();
+      const db = await instance!.connect();
       await db.run("BEGIN TRANSACTION");
-      current = { runId, appenders: new Map() };
+      const run: OpenRun = { runId, connection: db, appenders: new Map(), staged: new Map() };
+      open.set(runId, run);
       try {
         for (const table of runTables) await db.run(`DELETE FROM ${ident(table)} WHERE run_id = $1`, [runId]);
       } catch (error) {
-        await rollback(current).catch(() => undefined);
+        await rollback(run).catch(() => undefined);
         throw error;
       }
     },
@@ -230,32 +275,33 @@ export function createDuckDbSink(path: string): Sink {
       }
       checkChunk(spec, chunk);
       if (chunk.length === 0) return;
-      (await tableAppender(connection!, run, chunk.table)).append(chunk);
+      (await tableAppender(run, chunk.table)).append(chunk);
+      const staged = run.staged.get(chunk.table)! + chunk.length;
+      run.staged.set(chunk.table, staged);
+      if (staged >= STAGE_ROWS) await moveStaged(run, chunk.table);
     },
 
     async endRun(row: RunRow): Promise<void> {
       const run = requireRun(row.runId, "endRun");
-      const db = connection!;
+      const db = run.connection;
       try {
-        for (const appender of run.appenders.values()) appender.close();
-        run.appenders.clear();
         const chunk = runRowChunk(row);
         checkChunk(runsTable, chunk);
-        const appender = await tableAppender(db, run, runsTable.name);
-        appender.append(chunk);
-        appender.close();
-        run.appenders.clear();
+        (await tableAppender(run, runsTable.name)).append(chunk);
+        run.staged.set(runsTable.name, 1);
+        for (const table of [...run.staged.keys()]) await moveStaged(run, table);
         await db.run("COMMIT");
-        current = undefined;
+        open.delete(run.runId);
+        db.closeSync();
       } catch (error) {
-        if (current === run) await rollback(run).catch(() => undefined);
+        if (open.get(run.runId) === run) await rollback(run).catch(() => undefined);
         throw error;
       }
     },
 
     async abortRun(runId: string): Promise<void> {
-      if (!current) return;
-      await rollback(requireRun(runId, "abortRun"));
+      const run = open.get(runId);
+      if (run) await rollback(run);
     },
 
     async completedRuns(): Promise<Set<string>> {
@@ -272,7 +318,7 @@ export function createDuckDbSink(path: string): Sink {
     async close(): Promise<void> {
       if (closed) return;
       try {
-        if (current) await rollback(current);
+        for (const run of [...open.values()]) await rollback(run);
         if (connection) await connection.run("CHECKPOINT");
       } finally {
         closed = true;

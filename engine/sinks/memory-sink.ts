@@ -45,12 +45,13 @@ export function createMemorySink(): MemorySink {
   /** Committed chunks: run id -> table -> chunks. */
   const committed = new Map<string, Map<string, Chunk[]>>();
   const runRows = new Map<string, RunRow>();
-  let pending: { runId: string; tables: Map<string, Chunk[]> } | undefined;
+  /** Runs open at once (a batch streams several). */
+  const pending = new Map<string, { runId: string; tables: Map<string, Chunk[]> }>();
 
-  function requireRun(runId: string, call: string): NonNullable<typeof pending> {
-    if (!pending) throw new Error(`memory sink: ${call} for run ${runId} outside beginRun .. endRun`);
-    if (pending.runId !== runId) throw new Error(`memory sink: ${call} for run ${runId} while run ${pending.runId} is open`);
-    return pending;
+  function requireRun(runId: string, call: string): { runId: string; tables: Map<string, Chunk[]> } {
+    const run = pending.get(runId);
+    if (!run) throw new Error(`memory sink: ${call} for run ${runId} outside beginRun .. endRun`);
+    return run;
   }
 
   return {
@@ -60,8 +61,8 @@ export function createMemorySink(): MemorySink {
     },
 
     async beginRun(runId: string): Promise<void> {
-      if (pending) throw new Error(`memory sink: beginRun(${runId}) while run ${pending.runId} is open`);
-      pending = { runId, tables: new Map() };
+      if (pending.has(runId)) throw new Error(`memory sink: beginRun(${runId}) while that run is open`);
+      pending.set(runId, { runId, tables: new Map() });
     },
 
     async write(chunk: Chunk): Promise<void> {
@@ -80,13 +81,11 @@ export function createMemorySink(): MemorySink {
       committed.set(run.runId, run.tables);
       runRows.delete(run.runId);
       runRows.set(run.runId, { ...row });
-      pending = undefined;
+      pending.delete(run.runId);
     },
 
     async abortRun(runId: string): Promise<void> {
-      if (!pending) return;
-      requireRun(runId, "abortRun");
-      pending = undefined;
+      pending.delete(runId);
     },
 
     async completedRuns(): Promise<Set<string>> {
@@ -94,7 +93,7 @@ export function createMemorySink(): MemorySink {
     },
 
     async close(): Promise<void> {
-      pending = undefined;
+      pending.clear();
     },
 
     table(name: string, runId: string): MemoryTable {

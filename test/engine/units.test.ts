@@ -36,6 +36,13 @@ test("fromQuantity(text, dimension) returns SI values for known units and undefi
   }
 });
 
+test("fromQuantity keeps decimal inputs exact: 70% is 0.7 and 40ms is 0.04", () => {
+  assert.is(fromQuantity("70%", "fraction"), 0.7);
+  assert.is(fromQuantity("40ms", "duration"), 0.04);
+  assert.is(fromQuantity("35%", "fraction"), 0.35);
+  assert.is(fromQuantity("1.5L/min/kW", "flowPerPower"), 1.5 / 60_000_000);
+});
+
 test("fromQuantity refuses non-finite numbers and non-strings", () => {
   assert.is(fromQuantity(Number.NaN, "power"), undefined);
   assert.is(fromQuantity(Infinity, "power"), undefined);

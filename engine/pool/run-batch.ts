@@ -1,0 +1,184 @@
+import { performance } from "node:perf_hooks";
+import { MessageChannel } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import type { RunPlan } from "../batch/sweep.js";
+import type { KpiRow } from "../kpis/kpi-row.js";
+import type { Chunk, RunRow, Sink } from "../sinks/sink.js";
+import { transferablesOf, type AckMessage, type ChunksMessage, type RunResult, type RunTask } from "./protocol.js";
+import { runTask } from "./run-task.js";
+
+/**
+ * Runs a batch's runs into one sink. With `threads` > 1 each run is a piscina task in a worker
+ * thread that streams its chunks here; with 1, runs execute in-process one after another (the same
+ * runTask function). Either way this thread is the only writer of the results. Up to `threads`
+ * runs are in flight; each is committed with its `runs` row when it ends. A run that fails (an
+ * invalid parameter value, a model error) is recorded in `runs` with its error and the batch goes
+ * on. On abort (Ctrl-C) no new run starts, runs in flight are rolled back, and finished ones stay.
+ */
+export interface BatchOptions {
+  threads: number;
+  chunkTicks?: number;
+  /** Wall clock in ms and ISO time, injected (metadata and progress only). */
+  nowMs: () => number;
+  isoNow: () => string;
+  engineVersion: string;
+  nodeVersion: string;
+  /** The sweep file, for the runs table. */
+  scenarioName: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: BatchProgress) => void;
+  onRunDone?: (outcome: BatchRunOutcome, progress: BatchProgress) => void;
+}
+
+export interface BatchProgress {
+  runsDone: number;
+  runsTotal: number;
+  /** Simulated seconds finished so far, over all runs (including runs in flight). */
+  simulatedS: number;
+  /** Simulated seconds of the whole batch. */
+  totalSimulatedS: number;
+  elapsedS: number;
+}
+
+export interface BatchRunOutcome {
+  plan: RunPlan;
+  status: "ok" | "failed";
+  error: string;
+  kpis: KpiRow[];
+  wallS: number;
+}
+
+export interface BatchResult {
+  outcomes: BatchRunOutcome[];
+  interrupted: boolean;
+  wallS: number;
+  /**
+   * Seconds this (the main) thread was busy: writing results and orchestrating. DuckDB moves
+   * staged rows on its own thread, so time spent waiting for it is not counted.
+   */
+  mainBusyS: number;
+}
+
+const WORKER = fileURLToPath(new URL("./worker.js", import.meta.url));
+
+export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOptions): Promise<BatchResult> {
+  const t0 = o.nowMs();
+  const elu0 = performance.eventLoopUtilization();
+  // Each run's sink calls are ordered (one run's chain of promises); runs interleave freely, each
+  // on its own connection of the one writer.
+  const write = <T>(call: () => Promise<T>): Promise<T> => call();
+  const pool = o.threads > 1 ? new Piscina({ filename: WORKER, minThreads: o.threads, maxThreads: o.threads, idleTimeout: 1000 }) : undefined;
+  const ticksDone = new Map<string, number>();
+  const totalSimulatedS = plans.reduce((s, p) => s + (p.scenario?.horizonS ?? 0), 0);
+  let doneSimulatedS = 0;
+  const outcomes: BatchRunOutcome[] = [];
+  const progress = (): BatchProgress => {
+    let inFlightS = 0;
+    for (const [runId, k] of ticksDone) inFlightS += k * (plans.find((p) => p.runId === runId)?.scenario?.dtS ?? 0);
+    return { runsDone: outcomes.length, runsTotal: plans.length, simulatedS: doneSimulatedS + inFlightS, totalSimulatedS, elapsedS: (o.nowMs() - t0) / 1000 };
+  };
+  const row = (plan: RunPlan, status: "ok" | "failed", error: string, startedAt: string, wallS: number): RunRow => ({
+    runId: plan.runId,
+    scenario: o.scenarioName,
+    paramsJson: JSON.stringify(plan.params),
+    seed: plan.seed,
+    dtS: plan.scenario?.dtS ?? 0,
+    horizonS: plan.scenario?.horizonS ?? 0,
+    ticks: plan.scenario?.ticks ?? 0,
+    engineVersion: o.engineVersion,
+    nodeVersion: o.nodeVersion,
+    startedAt,
+    wallS,
+    status,
+    error,
+  });
+
+  const executeOne = async (plan: RunPlan): Promise<RunResult> => {
+    const task: RunTask = { runId: plan.runId, scenario: plan.scenario!, ...(o.chunkTicks ? { chunkTicks: o.chunkTicks } : {}) };
+    const writeChunks = async (chunks: Chunk[], k: number) => {
+      await write(async () => {
+        for (const chunk of chunks) await sink.write(chunk);
+      });
+      ticksDone.set(plan.runId, k);
+      o.onProgress?.(progress());
+    };
+    if (pool === undefined) {
+      return runTask(task, async (chunks, k) => {
+        if (o.signal?.aborted) throw new Error("interrupted");
+        await writeChunks(chunks, k);
+        return chunks;
+      });
+    }
+    const channel = new MessageChannel();
+    let writeError: unknown;
+    let pending: Promise<void> = Promise.resolve();
+    channel.port1.on("message", (message: ChunksMessage) => {
+      pending = pending.then(async () => {
+        try {
+          if (writeError === undefined) await writeChunks(message.chunks, message.k);
+        } catch (error) {
+          writeError = error;
+        } finally {
+          const ack: AckMessage = { type: "ack", chunks: message.chunks };
+          channel.port1.postMessage(ack, transferablesOf(message.chunks));
+        }
+      });
+    });
+    try {
+      const result: RunResult = await pool.run({ ...task, port: channel.port2 }, { transferList: [channel.port2] as any, ...(o.signal ? { signal: o.signal } : {}) });
+      await pending;
+      if (writeError !== undefined) throw writeError;
+      return result;
+    } finally {
+      channel.port1.close();
+    }
+  };
+
+  const runOne = async (plan: RunPlan): Promise<void> => {
+    const startedAt = o.isoNow();
+    const r0 = o.nowMs();
+    await write(() => sink.beginRun(plan.runId));
+    let result: RunResult;
+    if (plan.error !== undefined) {
+      result = { runId: plan.runId, status: "failed", error: plan.error, kpis: [], ticks: 0 };
+    } else {
+      try {
+        result = await executeOne(plan);
+      } catch (error) {
+        result = { runId: plan.runId, status: "failed", error: error instanceof Error ? error.message : String(error), kpis: [], ticks: 0 };
+      }
+    }
+    ticksDone.delete(plan.runId);
+    if (o.signal?.aborted) {
+      await write(() => sink.abortRun(plan.runId));
+      return;
+    }
+    const wallS = (o.nowMs() - r0) / 1000;
+    if (result.status === "ok") {
+      await write(() => sink.endRun(row(plan, "ok", "", startedAt, wallS)));
+    } else {
+      await write(async () => {
+        await sink.abortRun(plan.runId);
+        await sink.beginRun(plan.runId);
+        await sink.endRun(row(plan, "failed", result.error, startedAt, wallS));
+      });
+    }
+    doneSimulatedS += result.status === "ok" ? plan.scenario!.horizonS : 0;
+    const outcome: BatchRunOutcome = { plan, status: result.status, error: result.error, kpis: result.kpis, wallS };
+    outcomes.push(outcome);
+    o.onRunDone?.(outcome, progress());
+  };
+
+  let next = 0;
+  const lane = async () => {
+    while (next < plans.length && !o.signal?.aborted) await runOne(plans[next++]!);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.threads, plans.length)) }, lane));
+  } finally {
+    await pool?.destroy();
+  }
+  const busy = performance.eventLoopUtilization(elu0);
+  return { outcomes, interrupted: o.signal?.aborted ?? false, wallS: (o.nowMs() - t0) / 1000, mainBusyS: busy.active / 1000 };
+}

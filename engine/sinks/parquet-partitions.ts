@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { UserError } from "../errors.js";
+import { createDuckDbSink } from "./duckdb-sink.js";
+import type { TableSpec } from "./sink.js";
+
+/**
+ * Shard partitions of a batch, for runs spread over machines. Each shard writes every table of
+ * its DuckDB work file as Parquet, hive-style:
+ *   <dir>/<table>/batch=<batch>/shard=<shard>/part-0.parquet
+ * so DuckDB reads all shards of a table as one dataset:
+ *   SELECT ... FROM read_parquet('<dir>/site_series/*\/*\/*.parquet', hive_partitioning = true)
+ * A shard's files are written under a temporary name and renamed into place, so a reader never
+ * sees half a shard; writing a shard again replaces it.
+ */
+export async function exportPartitions(dbPath: string, dir: string, batch: string, shard: string): Promise<string[]> {
+  const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
+  const con = await instance.connect();
+  try {
+    const tables = (await con.runAndReadAll(
+      `SELECT DISTINCT table_name FROM duckdb_columns() WHERE column_name = 'run_id' AND NOT internal ORDER BY 1`,
+    )).getRows().map(([name]) => String(name));
+    for (const table of tables) {
+      const final = join(dir, table, `batch=${batch}`, `shard=${shard}`);
+      const partial = `${final}.partial`;
+      rmSync(partial, { recursive: true, force: true });
+      mkdirSync(partial, { recursive: true });
+      await con.run(`COPY (SELECT * FROM "${table}") TO '${join(partial, "part-0.parquet").replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`);
+      rmSync(final, { recursive: true, force: true });
+      renameSync(partial, final);
+    }
+    return tables;
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * Merges every shard partition under `dir` (optionally of one batch) into one DuckDB file with
+ * the same tables, column types and comments as a single-process batch. A run id present in two
+ * shards is an error (nothing is written then).
+ */
+export async function mergePartitions(dir: string, outPath: string, tables: readonly TableSpec[], batch?: string): Promise<{ runs: number; rows: Map<string, number> }> {
+  if (!existsSync(join(dir, "runs"))) throw new UserError(`${dir}: no runs partitions (expected ${join(dir, "runs", "batch=…", "shard=…")})`);
+  const glob = (table: string) => `'${join(dir, table, "*", "*", "*.parquet").replaceAll("'", "''")}'`;
+  const where = batch === undefined ? "" : ` WHERE batch = '${batch.replaceAll("'", "''")}'`;
+  const present = readdirSync(dir).filter((name) => !name.startsWith("_") && existsSync(join(dir, name)));
+  const probe = await DuckDBInstance.create(":memory:");
+  const pc = await probe.connect();
+  try {
+    const dup = (await pc.runAndReadAll(`SELECT run_id, count(*) FROM read_parquet(${glob("runs")}, hive_partitioning = true)${where} GROUP BY 1 HAVING count(*) > 1 LIMIT 5`)).getRows();
+    if (dup.length > 0) throw new UserError(`${dir}: run ids in more than one shard: ${dup.map(([id]) => String(id)).join(", ")}`);
+  } finally {
+    pc.closeSync();
+    probe.closeSync();
+  }
+  rmSync(outPath, { force: true });
+  const sink = createDuckDbSink(outPath);
+  await sink.open(tables);
+  await sink.close();
+  const instance = await DuckDBInstance.create(outPath);
+  const con = await instance.connect();
+  const rows = new Map<string, number>();
+  try {
+    await con.run("BEGIN TRANSACTION");
+    for (const table of ["runs", ...tables.map((t) => t.name)]) {
+      if (!present.includes(table)) continue;
+      const columns = (await con.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE table_name = '${table}' ORDER BY column_index`)).getRows().map(([c]) => `"${String(c)}"`);
+      await con.run(`INSERT INTO "${table}" SELECT ${columns.join(", ")} FROM read_parquet(${glob(table)}, hive_partitioning = true, union_by_name = true)${where}`);
+      rows.set(table, Number((await con.runAndReadAll(`SELECT count(*) FROM "${table}"`)).getRows()[0]![0]));
+    }
+    await con.run("COMMIT");
+    await con.run("CHECKPOINT");
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+  return { runs: rows.get("runs") ?? 0, rows };
+}
