@@ -32,6 +32,12 @@ async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
+// Output piped into a program that stops reading (`| head`): stop quietly, as Unix tools do.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 main(hideBin(process.argv)).catch((error: unknown) => {
   if (error instanceof UserError) {
     process.stderr.write(`dctwin: ${error.message}\n`);
