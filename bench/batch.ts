@@ -21,7 +21,7 @@ console.log(machineLine());
 const results: Record<string, { wallS: number; busyS: number }> = {};
 for (const threads of [1, 2]) {
   const dir = mkdtempSync(join(tmpdir(), "dctwin-batch-bench-"));
-  const sink = createDuckDbSink(join(dir, "batch.duckdb"));
+  const sink = createDuckDbSink(join(dir, "batch.duckdb"), { staging: threads > 1 });
   await sink.open(SIMULATION_TABLES);
   const r = await runBatch(plans, sink, {
     threads,

@@ -74,7 +74,7 @@ export const batchCommand = {
     const threads = argv.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new UserError(`--threads: got ${argv.threads}, expected a whole number ≥ 1`);
     const out = shardName !== undefined ? join(argv.outDir!, "_work", `batch=${sweep.name}`, `shard=${shardName}.duckdb`) : argv.out ?? `results/${sweep.name}.duckdb`;
-    const sinks: Sink[] = [createDuckDbSink(out)];
+    const sinks: Sink[] = [createDuckDbSink(out, { staging: threads > 1 })];
     if (argv.arrow !== undefined) sinks.push(createArrowSink(argv.arrow));
     const sink = fanOut(sinks);
     await sink.open(SIMULATION_TABLES);

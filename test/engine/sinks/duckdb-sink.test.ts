@@ -263,33 +263,37 @@ test("open() refuses a file whose column type cannot hold the spec's type, namin
   }
 });
 
-test("several runs open at once: interleaved chunks land in their own run, each commits or aborts alone", async () => {
-  const file = newFile();
-  const sink = createDuckDbSink(file);
-  await sink.open([siteTable]);
-  await sink.beginRun("a");
-  await sink.beginRun("b");
-  await sink.beginRun("c");
-  for (let i = 0; i < 5; i++) {
-    await sink.write(siteChunk("a", i * 3000, 3000, 0));
-    await sink.write(siteChunk("b", i * 3000, 3000, 1e6));
-    await sink.write(siteChunk("c", i * 3000, 3000, 2e6));
-  }
-  await sink.endRun(runRow("b"));
-  await sink.abortRun("c");
-  await sink.endRun(runRow("a"));
-  await sink.close();
-  const [counts, runs] = await queryFile(
-    file,
-    "SELECT run_id, count(*)::INTEGER AS n, min(pcc_power_w) AS lo, max(pcc_power_w) AS hi FROM site_series GROUP BY 1 ORDER BY 1",
-    "SELECT run_id FROM runs ORDER BY 1",
-  );
-  assert.equal(counts, [
-    { run_id: "a", n: 15000, lo: 0, hi: 14999 },
-    { run_id: "b", n: 15000, lo: 1e6, hi: 1e6 + 14999 },
-  ]);
-  assert.equal(runs, [{ run_id: "a" }, { run_id: "b" }]);
-});
+for (const staging of [false, true]) {
+  test(`several runs open at once (staging ${staging}): interleaved chunks land in their own run, each commits or aborts alone`, async () => {
+    const file = newFile();
+    const sink = createDuckDbSink(file, { staging });
+    await sink.open([siteTable]);
+    await sink.beginRun("a");
+    await sink.beginRun("b");
+    await sink.beginRun("c");
+    // 5 × 60,000 rows per run: staging moves rows into the table mid-run (every 262,144 rows).
+    for (let i = 0; i < 5; i++) {
+      await sink.write(siteChunk("a", i * 60_000, 60_000, 0));
+      await sink.write(siteChunk("b", i * 60_000, 60_000, 1e6));
+      await sink.write(siteChunk("c", i * 60_000, 60_000, 2e6));
+    }
+    await sink.endRun(runRow("b"));
+    await sink.abortRun("c");
+    await sink.endRun(runRow("a"));
+    await sink.close();
+    const [counts, runs] = await queryFile(
+      file,
+      "SELECT run_id, count(*)::INTEGER AS n, min(pcc_power_w) AS lo, max(pcc_power_w) AS hi, sum(pcc_power_w) AS total FROM site_series GROUP BY 1 ORDER BY 1",
+      "SELECT run_id FROM runs ORDER BY 1",
+    );
+    const total = (base: number) => 300_000 * base + (299_999 * 300_000) / 2;
+    assert.equal(counts, [
+      { run_id: "a", n: 300_000, lo: 0, hi: 299_999, total: total(0) },
+      { run_id: "b", n: 300_000, lo: 1e6, hi: 1e6 + 299_999, total: total(1e6) },
+    ]);
+    assert.equal(runs, [{ run_id: "a" }, { run_id: "b" }]);
+  });
+}
 
 test("write() refuses a chunk outside a run, of an unknown table, or not matching its spec", async () => {
   const sink = createDuckDbSink(newFile());
