@@ -67,7 +67,6 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   const elu0 = performance.eventLoopUtilization();
   // Each run's sink calls are ordered (one run's chain of promises); runs interleave freely, each
   // on its own connection of the one writer.
-  const write = <T>(call: () => Promise<T>): Promise<T> => call();
   const pool = o.threads > 1 ? new Piscina({ filename: WORKER, minThreads: o.threads, maxThreads: o.threads, idleTimeout: 1000 }) : undefined;
   const ticksDone = new Map<string, number>();
   const totalSimulatedS = plans.reduce((s, p) => s + (p.scenario?.horizonS ?? 0), 0);
@@ -97,9 +96,7 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   const executeOne = async (plan: RunPlan): Promise<RunResult> => {
     const task: RunTask = { runId: plan.runId, scenario: plan.scenario!, ...(o.chunkTicks ? { chunkTicks: o.chunkTicks } : {}) };
     const writeChunks = async (chunks: Chunk[], k: number) => {
-      await write(async () => {
-        for (const chunk of chunks) await sink.write(chunk);
-      });
+      for (const chunk of chunks) await sink.write(chunk);
       ticksDone.set(plan.runId, k);
       o.onProgress?.(progress());
     };
@@ -138,7 +135,7 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   const runOne = async (plan: RunPlan): Promise<void> => {
     const startedAt = o.isoNow();
     const r0 = o.nowMs();
-    await write(() => sink.beginRun(plan.runId));
+    await sink.beginRun(plan.runId);
     let result: RunResult;
     if (plan.error !== undefined) {
       result = { runId: plan.runId, status: "failed", error: plan.error, kpis: [], ticks: 0 };
@@ -151,18 +148,16 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
     }
     ticksDone.delete(plan.runId);
     if (o.signal?.aborted) {
-      await write(() => sink.abortRun(plan.runId));
+      await sink.abortRun(plan.runId);
       return;
     }
     const wallS = (o.nowMs() - r0) / 1000;
     if (result.status === "ok") {
-      await write(() => sink.endRun(row(plan, "ok", "", startedAt, wallS)));
+      await sink.endRun(row(plan, "ok", "", startedAt, wallS));
     } else {
-      await write(async () => {
-        await sink.abortRun(plan.runId);
-        await sink.beginRun(plan.runId);
-        await sink.endRun(row(plan, "failed", result.error, startedAt, wallS));
-      });
+      await sink.abortRun(plan.runId);
+      await sink.beginRun(plan.runId);
+      await sink.endRun(row(plan, "failed", result.error, startedAt, wallS));
     }
     doneSimulatedS += result.status === "ok" ? plan.scenario!.horizonS : 0;
     const outcome: BatchRunOutcome = { plan, status: result.status, error: result.error, kpis: result.kpis, wallS };
