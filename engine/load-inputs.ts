@@ -1,16 +1,22 @@
 import { fileURLToPath } from "node:url";
 import { loadAzureLlm } from "../datasets/load-azure-llm.js";
+import { loadCarbonIntensity } from "../datasets/load-carbon-intensity.js";
+import { loadAgilePrices, loadEntsoeDayAhead } from "../datasets/load-prices.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import type { WorkloadInputs } from "./workload-factory.js";
 
 /** The repository root (datasets are found relative to it, whatever the working directory). */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Loads the datasets a scenario's workloads refer to; nothing else. */
+/** Loads the datasets a scenario refers to (workload traces, price and carbon signals); nothing else. */
 export async function loadInputs(scenario: Scenario): Promise<WorkloadInputs> {
   const inputs: WorkloadInputs = {};
   const sources = new Set(scenario.workloads.flatMap((w) => (w.kind === "inference" ? [w.source] : [])));
   if (sources.has("azure-conv")) inputs.azureConv = await loadAzureLlm(`${REPO_ROOT}datasets/llm-inference-azure/AzureLLMInferenceTrace_conv.csv`);
   if (sources.has("azure-code")) inputs.azureCode = await loadAzureLlm(`${REPO_ROOT}datasets/llm-inference-azure/AzureLLMInferenceTrace_code.csv`);
+  const { price, carbon } = scenario.signals;
+  if (price === "agile-2020") inputs.price = loadAgilePrices();
+  if (price === "entsoe-de-2020") inputs.price = loadEntsoeDayAhead("DE");
+  if (carbon !== "none") inputs.carbon = loadCarbonIntensity(carbon === "gb-2020" ? 2020 : 2022);
   return inputs;
 }

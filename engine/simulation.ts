@@ -8,6 +8,7 @@ import type { KpiRow } from "./kpis/kpi-row.js";
 import { createRng } from "./rng.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
+import { createSiteGrid } from "./site-grid.js";
 import type { Chunk } from "./sinks/sink.js";
 import { DECISIONS, EVENTS, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -22,8 +23,9 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *   2. setpoints due at k take effect (writes of tick k − latency)
  *   3. workloads: utilisation of every GPU cohort
  *   4. IT power: GPU cohorts (cap, overshoot, smoothing)
- *   5. electrical chain: racks → PSUs → rows → UPS → transformers → PCC
- *   6. (thermal, grid and heat stages plug in here, at their own periods)
+ *   5. electrical chain: racks → PSUs → rows → UPS → transformers → PCC; the grid connection's
+ *      limit monitor and the price and carbon signals see the PCC power
+ *   6. (thermal, storage and heat stages plug in here, at their own periods)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
 export interface Simulation {
@@ -86,6 +88,12 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     events.value.push(value);
     events.detail.push(detail);
   };
+  const siteGrid = createSiteGrid(scenario, options.inputs ?? {}, (tS, kind, value, detail) => {
+    const saved = nowS;
+    nowS = tS;
+    pushEvent("grid", kind, value, detail);
+    nowS = saved;
+  });
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -196,6 +204,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, gpu.powerW);
+      siteGrid.step(k, siteTotals.pccPowerW);
       if (trace !== undefined) trace("electrical", k);
 
       // Recording.
@@ -257,6 +266,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       ctx.tS = totalTicks * dtS;
       c.finish(port, ctx);
     });
+    siteGrid.finish();
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;
@@ -290,6 +300,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "electrical_efficiency", value: pccWh > 0 ? itWh / pccWh : 0, unit: "fraction" },
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
+    rows.push(...siteGrid.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
   };

@@ -4,13 +4,18 @@ import { createInferenceWorkload } from "../models/workloads/inference.js";
 import { createTrainingJob } from "../models/workloads/training.js";
 import type { Workload } from "../models/workloads/workload.js";
 import type { AzureLlmTrace } from "../datasets/load-azure-llm.js";
+import type { UniformSeries } from "../models/signals/signal.js";
 import { UserError } from "./errors.js";
 import type { WorkloadSpec } from "./scenario/scenario-types.js";
 
-/** Data a workload may need, loaded at the edge (engine/load-inputs.ts) before the run starts. */
+/** Data a run may need, loaded at the edge (engine/load-inputs.ts) before the run starts. */
 export interface WorkloadInputs {
   azureConv?: AzureLlmTrace;
   azureCode?: AzureLlmTrace;
+  /** Energy price series (signals.price). */
+  price?: UniformSeries;
+  /** Carbon intensity series, gCO2/kWh (signals.carbon). */
+  carbon?: UniformSeries;
 }
 
 export interface WorkloadEnv {

@@ -5,6 +5,7 @@ export function formatQuantity(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value);
   const scalable = ["W", "Wh", "W/s", "J", "VA"];
   if (unit === "fraction") return `${(value * 100).toFixed(2)} %`;
+  if (unit === "count") return String(Math.round(value));
   if (!scalable.includes(unit)) return `${round(value)}${unit ? ` ${unit}` : ""}`;
   const abs = Math.abs(value);
   const [factor, prefix] = abs >= 1e9 ? [1e9, "G"] : abs >= 1e6 ? [1e6, "M"] : abs >= 1e3 ? [1e3, "k"] : [1, ""];
@@ -46,6 +47,10 @@ export const SUMMARY_KPIS = [
   "gpu_burn_energy",
   "gpu_energy_overhead",
   "electrical_efficiency",
+  "pcc_ramp_violations",
+  "pcc_swing_violation_time",
+  "energy_cost",
+  "carbon",
 ];
 
 /** A two-column text table of the summary KPIs (and any workload KPIs). */

@@ -45,6 +45,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   // Relations are checked even when some fields were invalid (those are skipped), so one pass
   // reports every problem in the file.
   checkRelations(scenario, issues);
+  checkSiteRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
 }
@@ -125,6 +126,16 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
       issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
     }
   });
+}
+
+function checkSiteRelations(s: Scenario, issues: Issue[]): void {
+  const signals = s.signals;
+  if (signals !== undefined && (signals.price !== "none" || signals.carbon !== "none") && s.startTime === undefined) {
+    issues.push({ path: "startTime", value: undefined, expected: "a UTC start time, because signals.price or signals.carbon is set" });
+  }
+  if (typeof s.startTime === "string" && Number.isNaN(Date.parse(s.startTime))) {
+    issues.push({ path: "startTime", value: s.startTime, expected: "a real date and time" });
+  }
 }
 
 function checkCurve(points: EfficiencyPoint[] | undefined, path: string, issues: Issue[]): void {

@@ -1,5 +1,5 @@
 import { RACK_PRESET_NAMES } from "../../models/hall/rack-presets.js";
-import { bool, list, num, obj, oneOf, quantity, str, strings, union } from "./spec.js";
+import { bool, list, num, obj, oneOf, optionalObj, quantity, str, strings, union } from "./spec.js";
 
 /**
  * The scenario file format, as one spec (see spec.ts). Quantities take units (`40ms`, `9.5MW`); the
@@ -152,6 +152,27 @@ export const scenarioSpec = obj(
     ),
     workloads: list(union({ training, inference, "duty-cycle": dutyCycle, steady }, "a workload placed on racks"), "workloads", { default: [] }),
     controllers: list(union({ "gpu-smoothing": gpuSmoothing }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
+    grid: optionalObj(
+      {
+        importCapacity: quantity("power", "largest import at the PCC (omit: none)", { above: 0 }),
+        rampLimit: quantity("rampRate", "largest ramp at the PCC over 1 s (omit: none)", { above: 0 }),
+        slowRampLimit: quantity("rampRate", "largest ramp at the PCC over 60 s, e.g. 10MW/min (omit: none)", { above: 0 }),
+        swingLimit: quantity("power", "largest peak-to-peak power over swingWindow (omit: none)", { above: 0 }),
+        swingWindow: quantity("duration", "window of the swing limit", { above: 0, default: "5s" }),
+      },
+      "limits of the grid connection at the PCC; each violation is an event and is counted in the KPIs",
+    ),
+    startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals)", {
+      pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?Z$",
+      patternDoc: 'a UTC time such as "2020-07-15T00:00:00Z"',
+    }),
+    signals: obj(
+      {
+        price: oneOf(["none", "agile-2020", "entsoe-de-2020"], "energy price: GB Octopus Agile region A (p/kWh) or ENTSO-E DE-LU day-ahead (EUR/MWh), 2020", "none"),
+        carbon: oneOf(["none", "gb-2020", "gb-2022"], "GB national carbon intensity (NESO), hourly", "none"),
+      },
+      "external signals from real data, looked up at startTime + t",
+    ),
     outputs: obj(
       {
         siteSeries: bool("write site_series at full tick resolution", true),

@@ -11,7 +11,19 @@ export interface Scenario {
   electrical: ElectricalSpec;
   workloads: WorkloadSpec[];
   controllers: ControllerSpec[];
+  grid?: GridSpec;
+  /** UTC ISO time of t = 0 (for signals). */
+  startTime?: string;
+  signals: { price: "none" | "agile-2020" | "entsoe-de-2020"; carbon: "none" | "gb-2020" | "gb-2022" };
   outputs: OutputsSpec;
+}
+
+export interface GridSpec {
+  importCapacity?: number;
+  rampLimit?: number;
+  slowRampLimit?: number;
+  swingLimit?: number;
+  swingWindow: number;
 }
 
 export interface HallSpec {

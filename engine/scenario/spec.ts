@@ -76,6 +76,8 @@ export interface ObjectSpec extends Base {
   fields: Record<string, Spec>;
   /** Fields that must be present (others take their default or stay undefined). */
   required?: readonly string[];
+  /** Absent means absent (undefined), not an object of defaults: a battery that is not there. */
+  optional?: boolean;
 }
 
 /** One of several object shapes chosen by the value of `kind`. */
@@ -109,5 +111,10 @@ export const obj = (fields: Record<string, Spec>, doc: string, required: readonl
   fields,
   doc,
   required,
+});
+/** An object that may be left out entirely (then the scenario has none of it). */
+export const optionalObj = (fields: Record<string, Spec>, doc: string, required: readonly string[] = []): ObjectSpec => ({
+  ...obj(fields, doc, required),
+  optional: true,
 });
 export const union = (variants: Record<string, ObjectSpec>, doc: string): UnionSpec => ({ t: "union", variants, doc });

@@ -13,7 +13,7 @@ export function validate(spec: Spec, input: unknown, path: string, issues: Issue
   if (input === undefined || input === null) {
     const fallback = defaultOf(spec);
     if (fallback !== undefined) return validate(spec, fallback, path, issues);
-    if (spec.t === "object") return validateObject(spec, {}, path, issues);
+    if (spec.t === "object" && !spec.optional) return validateObject(spec, {}, path, issues);
     return undefined;
   }
   switch (spec.t) {
