@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadInputs, REPO_ROOT } from "../engine/load-inputs.js";
-import { runToSink } from "../engine/run-to-sink.js";
+import { planOf } from "../engine/batch/sweep.js";
+import { REPO_ROOT } from "../engine/load-inputs.js";
+import { runBatch } from "../engine/pool/run-batch.js";
 import { loadScenario } from "../engine/scenario/load-scenario.js";
 import { SIMULATION_TABLES } from "../engine/simulation.js";
 import { createDuckDbSink } from "../engine/sinks/duckdb-sink.js";
@@ -28,15 +29,15 @@ console.log(machineLine());
 const sink = createDuckDbSink(out);
 await sink.open(SIMULATION_TABLES);
 const t0 = performance.now();
-const outcome = await runToSink(scenario, sink, {
-  runId: "bench",
-  scenarioName: "scenarios/hall-day-24h.yaml",
-  inputs: await loadInputs(scenario),
+const batch = await runBatch([planOf(scenario, "bench")], sink, {
+  threads: 1,
   nowMs: () => performance.now(),
-  startedAt: new Date().toISOString(),
+  isoNow: () => new Date().toISOString(),
   engineVersion: "bench",
   nodeVersion: process.version,
+  scenarioName: "scenarios/hall-day-24h.yaml",
 });
+const outcome = { ...batch.outcomes[0]!, writeS: batch.writeS };
 await sink.close();
 const wallS = (performance.now() - t0) / 1000;
 if (outcome.status !== "ok") throw new Error(outcome.error);

@@ -94,6 +94,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     pushEvent("grid", kind, value, detail);
     nowS = saved;
   });
+  const gridActive = siteGrid.active;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -204,7 +205,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, gpu.powerW);
-      siteGrid.step(k, siteTotals.pccPowerW);
+      if (gridActive) siteGrid.step(k, siteTotals.pccPowerW);
       if (trace !== undefined) trace("electrical", k);
 
       // Recording.

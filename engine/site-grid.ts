@@ -12,6 +12,8 @@ import type { WorkloadInputs } from "./workload-factory.js";
  * carbon are summed. Stepped once per tick with the PCC power, after the electrical chain.
  */
 export interface SiteGrid {
+  /** False when the scenario sets no limits and no signals: then step() need not be called. */
+  readonly active: boolean;
   step(k: number, pccW: number): void;
   /** Closes open limit events; call once after the last tick. */
   finish(): void;
@@ -65,6 +67,7 @@ export function createSiteGrid(
   let carbonWs = 0;
 
   return {
+    active: monitor !== undefined || price !== undefined || carbon !== undefined,
     step(k, pccW) {
       if (monitor !== undefined) stepPccMonitor(monitor, pccW, onLimit);
       if (price !== undefined) costWs += pccW * signalAt(price, k);

@@ -56,3 +56,16 @@ export async function resultsHash(path: string): Promise<Record<string, string>>
   }
   return out;
 }
+
+/** Mean, min and max of a series (for checking loaded data against its SOURCE.md figures). */
+export function stats(values: Float64Array): { mean: number; min: number; max: number } {
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    sum += v;
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return { mean: sum / values.length, min, max };
+}

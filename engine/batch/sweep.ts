@@ -204,6 +204,11 @@ function describeIssue(issue: Issue, valueAt: Map<string, { where: string; value
   return `${baseSource}: ${formatIssue(issue)}`;
 }
 
+/** A scenario run on its own, as a plan of one (`dctwin run`, the benchmark). */
+export function planOf(scenario: Scenario, runId: string): RunPlan {
+  return { index: 0, runId, params: {}, combination: "{}", seed: scenario.seed, scenario };
+}
+
 /** The runs of shard i of n: every run whose index ≡ i (mod n). */
 export function shardOf(runs: readonly RunPlan[], shard: number, shards: number): RunPlan[] {
   return runs.filter((run) => run.index % shards === shard);

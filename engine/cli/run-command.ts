@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Argv } from "yargs";
 import { UserError } from "../errors.js";
-import { loadInputs } from "../load-inputs.js";
-import { runToSink } from "../run-to-sink.js";
+import { planOf } from "../batch/sweep.js";
+import { runBatch } from "../pool/run-batch.js";
 import { loadScenario } from "../scenario/load-scenario.js";
 import { createArrowSink } from "../sinks/arrow-sink.js";
 import { createDuckDbSink } from "../sinks/duckdb-sink.js";
@@ -36,26 +36,25 @@ export const runCommand = {
     const sinks: Sink[] = [createDuckDbSink(out)];
     if (argv.arrow !== undefined) sinks.push(createArrowSink(argv.arrow));
     const sink = fanOut(sinks);
-    const inputs = await loadInputs(scenario);
     await sink.open(SIMULATION_TABLES);
     const nowMs = () => performance.now();
-    const progress = createProgress(process.stderr, scenario.dtS, scenario.name, nowMs);
-    let outcome;
+    const progress = createProgress(process.stderr, scenario.name, nowMs);
+    let result;
     try {
-      outcome = await runToSink(scenario, sink, {
-        runId,
-        scenarioName: argv.scenario,
-        inputs,
+      result = await runBatch([planOf(scenario, runId)], sink, {
+        threads: 1,
         nowMs,
-        startedAt: new Date().toISOString(),
+        isoNow: () => new Date().toISOString(),
         engineVersion: ENGINE_VERSION,
         nodeVersion: process.version,
-        onProgress: (k, total) => progress.update(k, total),
+        scenarioName: argv.scenario,
+        onProgress: (p) => progress.update(p.simulatedS, p.totalSimulatedS),
       });
     } finally {
       progress.done();
       await sink.close();
     }
+    const outcome = result.outcomes[0]!;
     if (outcome.status === "failed") throw new UserError(`run ${runId} failed: ${outcome.error}`);
     const simS = scenario.horizonS;
     console.log(`${scenario.name}: ${scenario.ticks.toLocaleString("en")} ticks of ${scenario.dtS * 1000} ms (${simS} s simulated) in ${outcome.wallS.toFixed(2)} s wall (${(simS / outcome.wallS).toFixed(0)}× real time)`);

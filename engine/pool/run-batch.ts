@@ -9,7 +9,7 @@ import { transferablesOf, type AckMessage, type ChunksMessage, type RunResult, t
 import { runTask } from "./run-task.js";
 
 /**
- * Runs a batch's runs into one sink. With `threads` > 1 each run is a piscina task in a worker
+ * Runs a batch's runs (or one run: `dctwin run` is a batch of one) into one sink. With `threads` > 1 each run is a piscina task in a worker
  * thread that streams its chunks here; with 1, runs execute in-process one after another (the same
  * runTask function). Either way this thread is the only writer of the results. Up to `threads`
  * runs are in flight; each is committed with its `runs` row when it ends. A run that fails (an
@@ -58,6 +58,8 @@ export interface BatchResult {
    * staged rows on its own thread, so time spent waiting for it is not counted.
    */
   mainBusyS: number;
+  /** Wall seconds spent inside sink writes (in-process, the rest of the wall time is simulation). */
+  writeS: number;
 }
 
 const WORKER = fileURLToPath(new URL("./worker.js", import.meta.url));
@@ -69,12 +71,14 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   // on its own connection of the one writer.
   const pool = o.threads > 1 ? new Piscina({ filename: WORKER, minThreads: o.threads, maxThreads: o.threads, idleTimeout: 1000 }) : undefined;
   const ticksDone = new Map<string, number>();
+  const dtOf = new Map(plans.map((p) => [p.runId, p.scenario?.dtS ?? 0]));
+  let writeMs = 0;
   const totalSimulatedS = plans.reduce((s, p) => s + (p.scenario?.horizonS ?? 0), 0);
   let doneSimulatedS = 0;
   const outcomes: BatchRunOutcome[] = [];
   const progress = (): BatchProgress => {
     let inFlightS = 0;
-    for (const [runId, k] of ticksDone) inFlightS += k * (plans.find((p) => p.runId === runId)?.scenario?.dtS ?? 0);
+    for (const [runId, k] of ticksDone) inFlightS += k * dtOf.get(runId)!;
     return { runsDone: outcomes.length, runsTotal: plans.length, simulatedS: doneSimulatedS + inFlightS, totalSimulatedS, elapsedS: (o.nowMs() - t0) / 1000 };
   };
   const row = (plan: RunPlan, status: "ok" | "failed", error: string, startedAt: string, wallS: number): RunRow => ({
@@ -96,7 +100,9 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   const executeOne = async (plan: RunPlan): Promise<RunResult> => {
     const task: RunTask = { runId: plan.runId, scenario: plan.scenario!, ...(o.chunkTicks ? { chunkTicks: o.chunkTicks } : {}) };
     const writeChunks = async (chunks: Chunk[], k: number) => {
+      const w0 = o.nowMs();
       for (const chunk of chunks) await sink.write(chunk);
+      writeMs += o.nowMs() - w0;
       ticksDone.set(plan.runId, k);
       o.onProgress?.(progress());
     };
@@ -175,5 +181,5 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
     await pool?.destroy();
   }
   const busy = performance.eventLoopUtilization(elu0);
-  return { outcomes, interrupted: o.signal?.aborted ?? false, wallS: (o.nowMs() - t0) / 1000, mainBusyS: busy.active / 1000 };
+  return { outcomes, interrupted: o.signal?.aborted ?? false, wallS: (o.nowMs() - t0) / 1000, mainBusyS: busy.active / 1000, writeS: writeMs / 1000 };
 }

@@ -1,22 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { stats } from "../helpers.js";
 import { UserError } from "../../engine/errors.js";
 import { fromNesoCarbonCsv, loadCarbonIntensity } from "../../datasets/load-carbon-intensity.js";
 import { createSignal, signalAt } from "../../models/signals/signal.js";
 
 const HEADER = "datetime,Carbon Intensity [kg_CO2/kWh]";
-
-function stats(values: Float64Array): { mean: number; min: number; max: number } {
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    sum += v;
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  return { mean: sum / values.length, min, max };
-}
 
 test("loadCarbonIntensity(year) reads each committed year: hourly from 1 Jan 00:00 UTC, every hour, in gCO2/kWh", () => {
   // Figures computed from the CSV files with awk (mean of kg × 1000).

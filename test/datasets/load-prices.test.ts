@@ -1,19 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { stats } from "../helpers.js";
 import { fromAgileCsv, fromEntsoeDayAheadCsv, loadAgilePrices, loadEntsoeDayAhead, ukOffsetMin } from "../../datasets/load-prices.js";
 import { createSignal, signalAt, signalMean } from "../../models/signals/signal.js";
-
-function stats(values: Float64Array): { mean: number; min: number; max: number } {
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    sum += v;
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  return { mean: sum / values.length, min, max };
-}
 
 test("loadAgilePrices() reads 2020 region A: 17,568 half-hours from 2020-01-01T00:00Z in p/kWh inc VAT, with the SOURCE.md figures", () => {
   const s = loadAgilePrices();
