@@ -9,6 +9,7 @@ import { createRng } from "./rng.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
 import { createSiteGrid } from "./site-grid.js";
+import { createSiteStorage } from "./site-storage.js";
 import type { Chunk } from "./sinks/sink.js";
 import { DECISIONS, EVENTS, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -23,9 +24,10 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *   2. setpoints due at k take effect (writes of tick k − latency)
  *   3. workloads: utilisation of every GPU cohort
  *   4. IT power: GPU cohorts (cap, overshoot, smoothing)
- *   5. electrical chain: racks → PSUs → rows → UPS → transformers → PCC; the grid connection's
- *      limit monitor and the price and carbon signals see the PCC power
- *   6. (thermal, storage and heat stages plug in here, at their own periods)
+ *   5. electrical chain: racks → PSUs → rows → UPS → transformers → site load; the site batteries
+ *      (site-storage.ts) add their AC power: PCC = site load + Σ battery power; the grid
+ *      connection's limit monitor and the price and carbon signals see that PCC power
+ *   6. (thermal and heat stages plug in here, at their own periods)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
 export interface Simulation {
@@ -72,6 +74,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const rackCount = chain.rackCount;
 
   const hPcc = port.addMeasurement({ name: "pcc.powerW", unit: "W", description: "power at the point of common coupling", initial: 0 });
+  const hLoad = port.addMeasurement({ name: "site.loadW", unit: "W", description: "site load at the PCC without storage (the electrical chain's PCC power)", initial: 0 });
   const hIt = port.addMeasurement({ name: "it.powerW", unit: "W", description: "IT power (rack PSU input)", initial: 0 });
   const hGpu = port.addMeasurement({ name: "gpu.powerW", unit: "W", description: "power of all GPUs", initial: 0 });
   const hBurn = port.addMeasurement({ name: "gpu.burnW", unit: "W", description: "GPU power burned by smoothing", initial: 0 });
@@ -95,6 +98,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     nowS = saved;
   });
   const gridActive = siteGrid.active;
+  const siteStorage = createSiteStorage(scenario, runId, port, chunkTicks, pushEvent);
+  const storageActive = siteStorage.active;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -205,7 +210,10 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, gpu.powerW);
-      if (gridActive) siteGrid.step(k, siteTotals.pccPowerW);
+      const row = k - chunkStartK;
+      const loadW = siteTotals.pccPowerW;
+      const pccW = storageActive ? siteStorage.step(k, row, loadW) : loadW;
+      if (gridActive) siteGrid.step(k, pccW);
       if (trace !== undefined) trace("electrical", k);
 
       // Recording.
@@ -215,9 +223,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         demandW += cohortGpus[c]! * gpu.demandW[c]!;
         burnW += cohortGpus[c]! * gpu.burnW[c]!;
       }
-      const row = k - chunkStartK;
       site.t[row] = tS;
-      site.pcc[row] = siteTotals.pccPowerW;
+      site.pcc[row] = pccW;
       site.it[row] = siteTotals.itPowerW;
       site.gpu[row] = siteTotals.gpuPowerW;
       site.demand[row] = demandW;
@@ -233,7 +240,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         if (v < rackMin[c]!) rackMin[c] = v;
         if (v > rackMax[c]!) rackMax[c] = v;
       }
-      port.publish(hPcc, siteTotals.pccPowerW, k);
+      port.publish(hPcc, pccW, k);
+      port.publish(hLoad, loadW, k);
       port.publish(hIt, siteTotals.itPowerW, k);
       port.publish(hGpu, siteTotals.gpuPowerW, k);
       port.publish(hBurn, burnW, k);
@@ -268,6 +276,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       c.finish(port, ctx);
     });
     siteGrid.finish();
+    siteStorage.finish();
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;
@@ -302,6 +311,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
     rows.push(...siteGrid.kpis());
+    rows.push(...siteStorage.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
   };
@@ -351,6 +361,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         });
         site = takeSite();
       }
+      if (storageActive) siteStorage.emit(out, length);
       chunkStartK = kEnd;
       if (k >= totalTicks) {
         finish(out);
@@ -360,6 +371,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     },
     release(chunks) {
       for (const chunk of chunks) {
+        if (siteStorage.release(chunk)) continue;
         const c = chunk.columns;
         if (chunk.table === SITE_SERIES.name && (c[0] as Float64Array).length === siteTicks) {
           const [t, pcc, it, gpu, demand, burn, psu, busway, ups, transformer] = c as Float64Array[];

@@ -1,4 +1,5 @@
 import { invalidInput, type Issue } from "../errors.js";
+import { batterySpecIssues } from "./battery-params.js";
 import { fromRackSelection } from "./rack-selection.js";
 import type { EfficiencyPoint, Scenario } from "./scenario-types.js";
 import { scenarioSpec } from "./scenario-spec.js";
@@ -46,6 +47,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   // reports every problem in the file.
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
+  checkStorageRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
 }
@@ -136,6 +138,24 @@ function checkSiteRelations(s: Scenario, issues: Issue[]): void {
   if (typeof s.startTime === "string" && Number.isNaN(Date.parse(s.startTime))) {
     issues.push({ path: "startTime", value: s.startTime, expected: "a real date and time" });
   }
+}
+
+function checkStorageRelations(s: Scenario, issues: Issue[]): void {
+  const ids = new Set<string>();
+  (s.storage?.batteries ?? []).forEach((b, i) => {
+    const path = `storage.batteries[${i}]`;
+    if (b === undefined || typeof b.id !== "string") return;
+    if (ids.has(b.id)) issues.push({ path: `${path}.id`, value: b.id, expected: "an id not used by another battery" });
+    ids.add(b.id);
+    const reported = new Set(issues.map((issue) => issue.path));
+    issues.push(...batterySpecIssues(b, path).filter((issue) => !reported.has(issue.path)));
+    if (typeof b.latency === "number" && typeof s.dtS === "number") {
+      const ticks = b.latency / s.dtS;
+      if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
+        issues.push({ path: `${path}.latency`, value: `${b.latency}s`, expected: `a latency that is a whole number of ticks (dt = ${s.dtS}s)` });
+      }
+    }
+  });
 }
 
 function checkCurve(points: EfficiencyPoint[] | undefined, path: string, issues: Issue[]): void {
