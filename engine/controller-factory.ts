@@ -1,3 +1,4 @@
+import { createBatterySmoothing } from "../controllers/battery-smoothing.js";
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
@@ -20,6 +21,26 @@ controllerRegistry.register("gpu-smoothing", (spec: Extract<ControllerSpec, { ki
     floorMinFrac: spec.floorMin,
     floorMaxFrac: spec.floorMax,
     floorStepFrac: spec.floorStep,
+  }),
+);
+
+controllerRegistry.register("battery-smoothing", (spec: Extract<ControllerSpec, { kind: "battery-smoothing" }>) =>
+  createBatterySmoothing({
+    id: spec.id,
+    battery: spec.battery,
+    rampLimitWps: (spec.enforce.includes("ramp") ? spec.rampLimit : undefined) ?? Infinity,
+    rampWindowS: spec.rampWindow,
+    slowRampLimitWps: (spec.enforce.includes("slow-ramp") ? spec.slowRampLimit : undefined) ?? Infinity,
+    slowRampWindowS: spec.slowRampWindow,
+    swingLimitW: (spec.enforce.includes("swing") ? spec.swingLimit : undefined) ?? Infinity,
+    swingWindowS: spec.swingWindow ?? 5,
+    margin: spec.margin,
+    allowanceW: spec.allowance,
+    referenceTimeS: spec.referenceTime,
+    referenceRateWps: spec.referenceRate,
+    socTarget: spec.socTarget,
+    socBand: spec.socBand,
+    recoveryMaxW: spec.recoveryMax,
   }),
 );
 

@@ -112,20 +112,42 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
   });
 
   const controllerIds = new Set<string>();
+  const batteryIds = new Set((s.storage?.batteries ?? []).flatMap((b) => (b?.id === undefined ? [] : [b.id])));
+  const needBattery = (value: string | undefined, path: string) => {
+    if (value !== undefined && !batteryIds.has(value)) {
+      issues.push({ path, value, expected: `a battery id (${[...batteryIds].join(", ") || "none defined in storage.batteries"})` });
+    }
+  };
   (s.controllers ?? []).forEach((c, i) => {
     const path = `controllers[${i}]`;
-    if (c === undefined || c.groups === undefined) return;
+    if (c === undefined || c.id === undefined) return;
     if (controllerIds.has(c.id)) issues.push({ path: `${path}.id`, value: c.id, expected: "an id not used by another controller" });
     controllerIds.add(c.id);
     wholeTicks(c.period, `${path}.period`, "a period");
     wholeTicks(c.actuationLatency, `${path}.actuationLatency`, "a latency");
-    c.groups.forEach((group, j) => {
-      if (!ids.has(group)) {
-        issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+    switch (c.kind) {
+      case "gpu-smoothing":
+        (c.groups ?? []).forEach((group, j) => {
+          if (!ids.has(group)) {
+            issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+          }
+        });
+        if (c.floorMin > c.floorMax) {
+          issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
+        }
+        break;
+      case "battery-smoothing": {
+        needBattery(c.battery, `${path}.battery`);
+        (c.enforce ?? []).forEach((limit, j) => {
+          if (!["ramp", "slow-ramp", "swing"].includes(limit)) issues.push({ path: `${path}.enforce[${j}]`, value: limit, expected: 'one of "ramp", "slow-ramp", "swing"' });
+        });
+        // Limits left out are the grid connection's.
+        c.rampLimit ??= s.grid?.rampLimit;
+        c.slowRampLimit ??= s.grid?.slowRampLimit;
+        c.swingLimit ??= s.grid?.swingLimit;
+        c.swingWindow ??= s.grid?.swingWindow;
+        break;
       }
-    });
-    if (c.floorMin > c.floorMax) {
-      issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
     }
   });
 }

@@ -103,6 +103,31 @@ const gpuSmoothing = obj(
   ["id", "groups"],
 );
 
+const batterySmoothing = obj(
+  {
+    id: str("unique controller id", ID),
+    battery: str("id of the battery it commands (storage.batteries)", ID),
+    period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "40ms" }),
+    actuationLatency: quantity("duration", "delay from a write to the battery's command input (whole ticks; the battery's own latency comes after)", { min: 0, default: 0 }),
+    rampLimit: quantity("rampRate", "PCC ramp limit over rampWindow (omit: grid.rampLimit, or none)", { above: 0 }),
+    rampWindow: quantity("duration", "window of the ramp limit", { above: 0, default: "1s" }),
+    slowRampLimit: quantity("rampRate", "PCC ramp limit over slowRampWindow (omit: grid.slowRampLimit, or none)", { above: 0 }),
+    slowRampWindow: quantity("duration", "window of the slow ramp limit", { above: 0, default: "60s" }),
+    swingLimit: quantity("power", "PCC peak-to-peak limit over swingWindow (omit: grid.swingLimit, or none)", { above: 0 }),
+    swingWindow: quantity("duration", "window of the swing limit (omit: grid.swingWindow)", { above: 0 }),
+    enforce: strings('which limits it holds: "ramp", "slow-ramp", "swing" (a battery too slow for the fast edges should hold only the slow ones)', ["ramp", "slow-ramp", "swing"]),
+    margin: quantity("fraction", "share of each limit the planned PCC may use; the rest absorbs the battery's lag", { above: 0, max: 1, default: 0.8 }),
+    allowance: quantity("power", "how far the PCC may stray from its reference (the load's slow mean): smaller load changes pass (left to GPU smoothing), larger ones engage the battery at once", { min: 0, default: "2MW" }),
+    referenceTime: quantity("duration", "time constant of the reference (a low-pass of the load: its mean under a periodic load)", { min: 0, default: "10s" }),
+    referenceRate: quantity("rampRate", "how fast the reference follows the load: slow, so that the battery carries a checkpoint's dip", { above: 0, default: "2MW/min" }),
+    socTarget: quantity("fraction", "state of charge the battery returns to between events", { min: 0, max: 1, default: 0.5 }),
+    socBand: quantity("fraction", "SOC error at which recovery reaches full power", { above: 0, max: 1, default: 0.1 }),
+    recoveryMax: quantity("power", "largest SOC-recovery power", { min: 0, default: "500kW" }),
+  },
+  "battery smoothing at the PCC: the battery takes the part of the site load's changes beyond the ramp, slow-ramp and swing limits",
+  ["id", "battery"],
+);
+
 const efficiencyPoint = obj(
   {
     load: quantity("fraction", "load as a fraction of rating", { min: 0, max: 2 }),
@@ -174,7 +199,7 @@ export const scenarioSpec = obj(
       "the electrical chain from rack PSUs to the point of common coupling",
     ),
     workloads: list(union({ training, inference, "duty-cycle": dutyCycle, steady }, "a workload placed on racks"), "workloads", { default: [] }),
-    controllers: list(union({ "gpu-smoothing": gpuSmoothing }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
+    controllers: list(union({ "gpu-smoothing": gpuSmoothing, "battery-smoothing": batterySmoothing }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
     grid: optionalObj(
       {
         importCapacity: quantity("power", "largest import at the PCC (omit: none)", { above: 0 }),

@@ -154,7 +154,30 @@ export interface GpuSmoothingSpec {
   floorStep: number;
 }
 
-export type ControllerSpec = GpuSmoothingSpec;
+export interface BatterySmoothingSpec {
+  kind: "battery-smoothing";
+  id: string;
+  battery: string;
+  period: number;
+  actuationLatency: number;
+  /** Filled from grid when left out (fromScenario); undefined = no limit. */
+  rampLimit?: number;
+  rampWindow: number;
+  slowRampLimit?: number;
+  slowRampWindow: number;
+  swingLimit?: number;
+  swingWindow?: number;
+  enforce: string[];
+  margin: number;
+  allowance: number;
+  referenceTime: number;
+  referenceRate: number;
+  socTarget: number;
+  socBand: number;
+  recoveryMax: number;
+}
+
+export type ControllerSpec = GpuSmoothingSpec | BatterySmoothingSpec;
 
 export interface OutputsSpec {
   siteSeries: boolean;
