@@ -8,6 +8,7 @@ import type { KpiRow } from "./kpis/kpi-row.js";
 import { createRng } from "./rng.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
+import { createGpuBufferStage } from "./gpu-buffers.js";
 import { createSiteGrid } from "./site-grid.js";
 import { createSiteStorage } from "./site-storage.js";
 import type { Chunk } from "./sinks/sink.js";
@@ -100,6 +101,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const gridActive = siteGrid.active;
   const siteStorage = createSiteStorage(scenario, runId, port, chunkTicks, pushEvent);
   const storageActive = siteStorage.active;
+  const gpuBuffers = createGpuBufferStage(scenario, cohortGpus);
+  const buffersActive = gpuBuffers.active;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -209,7 +212,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       if (trace !== undefined) trace("workloads", k);
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
-      stepElectricalChain(chain, gpu.powerW);
+      stepElectricalChain(chain, buffersActive ? gpuBuffers.step(gpu.powerW) : gpu.powerW);
       const row = k - chunkStartK;
       const loadW = siteTotals.pccPowerW;
       const pccW = storageActive ? siteStorage.step(k, row, loadW) : loadW;
@@ -223,10 +226,16 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         demandW += cohortGpus[c]! * gpu.demandW[c]!;
         burnW += cohortGpus[c]! * gpu.burnW[c]!;
       }
+      let gpuW = siteTotals.gpuPowerW;
+      if (buffersActive) {
+        // The chain saw the buffers' PSU side; the GPUs themselves drew this.
+        gpuW = 0;
+        for (let c = 0; c < cohortCount; c++) gpuW += cohortGpus[c]! * gpu.powerW[c]!;
+      }
       site.t[row] = tS;
       site.pcc[row] = pccW;
       site.it[row] = siteTotals.itPowerW;
-      site.gpu[row] = siteTotals.gpuPowerW;
+      site.gpu[row] = gpuW;
       site.demand[row] = demandW;
       site.burn[row] = burnW;
       site.psu[row] = siteTotals.psuLossW;
@@ -243,7 +252,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       port.publish(hPcc, pccW, k);
       port.publish(hLoad, loadW, k);
       port.publish(hIt, siteTotals.itPowerW, k);
-      port.publish(hGpu, siteTotals.gpuPowerW, k);
+      port.publish(hGpu, gpuW, k);
       port.publish(hBurn, burnW, k);
       for (let g = 0; g < groups.length; g++) {
         const group = groups[g]!;
@@ -312,6 +321,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     );
     rows.push(...siteGrid.kpis());
     rows.push(...siteStorage.kpis());
+    rows.push(...gpuBuffers.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
   };

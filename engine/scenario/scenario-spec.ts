@@ -195,6 +195,17 @@ export const scenarioSpec = obj(
         transformerNoLoadLoss: quantity("fraction", "core (no-load) loss as a fraction of rating", { min: 0, max: 0.05, default: 0.001 }),
         transformerLoadLoss: quantity("fraction", "copper loss at rated load as a fraction of rating", { min: 0, max: 0.05, default: 0.008 }),
         powerFactor: quantity("fraction", "load power factor seen by the transformers", { above: 0, max: 1, default: 0.98 }),
+        psuBuffer: optionalObj(
+          {
+            energy: quantity("energy", "usable buffer energy per GPU (GB300 NVL72 power shelves: ~65 J)", { above: 0, max: 1e5, default: "65J" }),
+            powerMax: quantity("power", "largest buffer charge or discharge power per GPU", { above: 0, default: "1400W" }),
+            efficiency: quantity("fraction", "one-way efficiency into and out of the buffer", { above: 0, max: 1, default: 1 }),
+            smoothing: quantity("duration", "time constant of the PSU-side low-pass of the GPU power", { min: 0, max: 60, default: "1s" }),
+            recovery: quantity("duration", "time constant of the pull back to the target charge", { above: 0, max: 3600, default: "4s" }),
+            target: quantity("fraction", "charge the buffer rests at, and starts with", { min: 0, max: 1, default: 0.5 }),
+          },
+          "GPU / PSU energy buffer between every GPU and its rack PSU, absorbing sub-second edges (models/storage/gpu-energy-buffer.ts; omit: none)",
+        ),
       },
       "the electrical chain from rack PSUs to the point of common coupling",
     ),

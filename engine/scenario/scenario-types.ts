@@ -76,6 +76,17 @@ export interface ElectricalSpec {
   transformerNoLoadLoss: number;
   transformerLoadLoss: number;
   powerFactor: number;
+  psuBuffer?: PsuBufferSpec;
+}
+
+/** The GPU / PSU energy buffer, per GPU, in SI units (J, W, s, fractions). */
+export interface PsuBufferSpec {
+  energy: number;
+  powerMax: number;
+  efficiency: number;
+  smoothing: number;
+  recovery: number;
+  target: number;
 }
 
 export interface TrainingSpec {
