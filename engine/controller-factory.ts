@@ -1,4 +1,5 @@
 import { createBatterySmoothing } from "../controllers/battery-smoothing.js";
+import { createDemandResponse } from "../controllers/demand-response.js";
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
@@ -41,6 +42,21 @@ controllerRegistry.register("battery-smoothing", (spec: Extract<ControllerSpec, 
     socTarget: spec.socTarget,
     socBand: spec.socBand,
     recoveryMaxW: spec.recoveryMax,
+  }),
+);
+
+controllerRegistry.register("demand-response", (spec: Extract<ControllerSpec, { kind: "demand-response" }>) =>
+  createDemandResponse({
+    id: spec.id,
+    defer: spec.defer,
+    capGroups: spec.capGroups,
+    battery: spec.battery,
+    capMinFrac: spec.capMin,
+    overDeliveryFrac: spec.overDelivery,
+    prepareSoc: spec.prepareSoc,
+    socTarget: spec.socTarget,
+    chargePowerW: spec.chargePower,
+    releaseS: spec.release,
   }),
 );
 

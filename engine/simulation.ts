@@ -8,6 +8,7 @@ import type { KpiRow } from "./kpis/kpi-row.js";
 import { createRng } from "./rng.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
+import { createDemandResponseMeter } from "./demand-response-meter.js";
 import { createGpuBufferStage } from "./gpu-buffers.js";
 import { createSiteGrid } from "./site-grid.js";
 import { createSiteStorage } from "./site-storage.js";
@@ -103,6 +104,13 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const storageActive = siteStorage.active;
   const gpuBuffers = createGpuBufferStage(scenario, cohortGpus);
   const buffersActive = gpuBuffers.active;
+  const drMeter = createDemandResponseMeter(scenario, port, (tS, source, kind, value, detail) => {
+    const saved = nowS;
+    nowS = tS;
+    pushEvent(source, kind, value, detail);
+    nowS = saved;
+  });
+  const drActive = drMeter.active;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -217,6 +225,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       const loadW = siteTotals.pccPowerW;
       const pccW = storageActive ? siteStorage.step(k, row, loadW) : loadW;
       if (gridActive) siteGrid.step(k, pccW);
+      if (drActive) drMeter.step(k, pccW);
       if (trace !== undefined) trace("electrical", k);
 
       // Recording.
@@ -286,6 +295,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     });
     siteGrid.finish();
     siteStorage.finish();
+    drMeter.finish();
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;
@@ -316,12 +326,14 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "busway_loss_energy", value: wh(energyJ.busway), unit: "Wh" },
       { name: "ups_loss_energy", value: wh(energyJ.ups), unit: "Wh" },
       { name: "transformer_loss_energy", value: wh(energyJ.transformer), unit: "Wh" },
-      { name: "electrical_efficiency", value: pccWh > 0 ? itWh / pccWh : 0, unit: "fraction" },
+      // IT ÷ the site load (the PCC without the batteries' net energy, which is no loss of the chain).
+      { name: "electrical_efficiency", value: pccWh - siteStorage.netEnergyWh() > 0 ? itWh / (pccWh - siteStorage.netEnergyWh()) : 0, unit: "fraction" },
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
     rows.push(...siteGrid.kpis());
     rows.push(...siteStorage.kpis());
     rows.push(...gpuBuffers.kpis());
+    rows.push(...drMeter.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
   };

@@ -1,4 +1,5 @@
 import { invalidInput, type Issue } from "../errors.js";
+import { validateDemandResponseEvents } from "../../models/signals/demand-response.js";
 import { batterySpecIssues } from "./battery-params.js";
 import { fromRackSelection } from "./rack-selection.js";
 import type { EfficiencyPoint, Scenario } from "./scenario-types.js";
@@ -48,6 +49,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
   checkStorageRelations(scenario, issues);
+  checkDemandResponse(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
 }
@@ -136,6 +138,18 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
           issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
         }
         break;
+      case "demand-response": {
+        needBattery(c.battery, `${path}.battery`);
+        (c.defer ?? []).forEach((id, j) => {
+          const w = (s.workloads ?? []).find((x) => x?.id === id);
+          if (w === undefined || w.kind !== "training") issues.push({ path: `${path}.defer[${j}]`, value: id, expected: "a training workload id (only training jobs can be paused)" });
+        });
+        (c.capGroups ?? []).forEach((group, j) => {
+          if (!ids.has(group)) issues.push({ path: `${path}.capGroups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+        });
+        if (s.demandResponse === undefined) issues.push({ path: `${path}`, value: c.kind, expected: "demandResponse.events in the scenario (the events it answers)" });
+        break;
+      }
       case "battery-smoothing": {
         needBattery(c.battery, `${path}.battery`);
         (c.enforce ?? []).forEach((limit, j) => {
@@ -160,6 +174,23 @@ function checkSiteRelations(s: Scenario, issues: Issue[]): void {
   if (typeof s.startTime === "string" && Number.isNaN(Date.parse(s.startTime))) {
     issues.push({ path: "startTime", value: s.startTime, expected: "a real date and time" });
   }
+}
+
+function checkDemandResponse(s: Scenario, issues: Issue[]): void {
+  const events = s.demandResponse?.events;
+  if (events === undefined || events.some((e) => e === undefined)) return;
+  const asModel = events.map((e) => ({ id: e.id, startS: e.start, durationS: e.duration, reductionW: e.reduction, noticeS: e.notice }));
+  const field: Record<string, string> = { startS: "start", durationS: "duration", reductionW: "reduction", noticeS: "notice", id: "id" };
+  const reported = new Set(issues.map((issue) => issue.path));
+  for (const issue of validateDemandResponseEvents(asModel, s.horizonS, "demandResponse.events")) {
+    const path = issue.path.replace(/\.(\w+)$/, (_, f: string) => `.${field[f] ?? f}`);
+    if (!reported.has(path)) issues.push({ ...issue, path });
+  }
+  events.forEach((e, i) => {
+    if (typeof e.responseTime === "number" && typeof e.duration === "number" && e.responseTime >= e.duration) {
+      issues.push({ path: `demandResponse.events[${i}].responseTime`, value: `${e.responseTime}s`, expected: `less than the event's duration (${e.duration}s)` });
+    }
+  });
 }
 
 function checkStorageRelations(s: Scenario, issues: Issue[]): void {

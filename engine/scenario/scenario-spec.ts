@@ -128,6 +128,25 @@ const batterySmoothing = obj(
   ["id", "battery"],
 );
 
+const demandResponse = obj(
+  {
+    id: str("unique controller id", ID),
+    period: quantity("duration", "control period (a whole number of ticks); it averages the load over each second and decides once a second", { above: 0, default: "40ms" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    defer: strings("flexible training workloads it may pause during an event (deferral: no work lost)", []),
+    capGroups: strings("GPU groups (workload ids) whose power caps it may lower", []),
+    battery: str("battery it may discharge (omit: none)", ID),
+    capMin: quantity("fraction", "lowest GPU cap, as a fraction of the GPU power limit", { min: 0.2, max: 1, default: 0.5 }),
+    overDelivery: quantity("fraction", "aims this much above the requested reduction", { min: 0, max: 0.5, default: 0.05 }),
+    prepareSoc: quantity("fraction", "SOC the battery is charged to between the announcement and the start", { min: 0, max: 1, default: 0.9 }),
+    socTarget: quantity("fraction", "SOC the battery returns to after an event", { min: 0, max: 1, default: 0.5 }),
+    chargePower: quantity("power", "battery charging power while preparing or recovering", { min: 0, default: "2MW" }),
+    release: quantity("duration", "time over which caps and the battery are released after an event", { min: 0, default: "2min" }),
+  },
+  "demand response: meets a declared reduction by deferring flexible jobs, discharging the battery and lowering GPU caps, in that order",
+  ["id"],
+);
+
 const efficiencyPoint = obj(
   {
     load: quantity("fraction", "load as a fraction of rating", { min: 0, max: 2 }),
@@ -210,7 +229,7 @@ export const scenarioSpec = obj(
       "the electrical chain from rack PSUs to the point of common coupling",
     ),
     workloads: list(union({ training, inference, "duty-cycle": dutyCycle, steady }, "a workload placed on racks"), "workloads", { default: [] }),
-    controllers: list(union({ "gpu-smoothing": gpuSmoothing, "battery-smoothing": batterySmoothing }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
+    controllers: list(union({ "gpu-smoothing": gpuSmoothing, "battery-smoothing": batterySmoothing, "demand-response": demandResponse }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
     grid: optionalObj(
       {
         importCapacity: quantity("power", "largest import at the PCC (omit: none)", { above: 0 }),
@@ -226,6 +245,29 @@ export const scenarioSpec = obj(
         batteries: list(battery, "site batteries at the PCC, each with setpoint battery.<id>.powerSetW", { default: [] }),
       },
       "energy storage of the site",
+    ),
+    demandResponse: optionalObj(
+      {
+        events: list(
+          obj(
+            {
+              id: str("event name, for the events table and the decisions", ID),
+              start: quantity("duration", "start of the reduction window, from t = 0", { min: 0 }),
+              duration: quantity("duration", "length of the reduction window", { above: 0 }),
+              reduction: quantity("power", "reduction asked of the PCC power against the baseline", { above: 0 }),
+              notice: quantity("duration", "how long before start the event is announced", { min: 0, default: 0 }),
+              responseTime: quantity("duration", "time after start by which the full reduction must be reached", { min: 0, default: "30s" }),
+            },
+            "one demand-response event: reduce by `reduction` within `responseTime` of `start`, for `duration`",
+            ["id", "start", "duration", "reduction"],
+          ),
+          "demand-response events",
+          { minItems: 1 },
+        ),
+        baselineWindow: quantity("duration", "the baseline is the mean PCC power over this window before the announcement", { above: 0, default: "15min" }),
+        settlementPeriod: quantity("duration", "delivery is judged on the mean reduction over each period of this length", { above: 0, default: "1min" }),
+      },
+      "demand-response events declared for the run; the engine meters what the site delivered (omit: none)",
     ),
     startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals)", {
       pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?Z$",

@@ -13,6 +13,7 @@ export interface Scenario {
   controllers: ControllerSpec[];
   grid?: GridSpec;
   storage?: StorageSpec;
+  demandResponse?: DemandResponseSpec;
   /** UTC ISO time of t = 0 (for signals). */
   startTime?: string;
   signals: { price: "none" | "agile-2020" | "entsoe-de-2020"; carbon: "none" | "gb-2020" | "gb-2022" };
@@ -25,6 +26,21 @@ export interface GridSpec {
   slowRampLimit?: number;
   swingLimit?: number;
   swingWindow: number;
+}
+
+export interface DemandResponseSpec {
+  events: DemandResponseEventSpec[];
+  baselineWindow: number;
+  settlementPeriod: number;
+}
+
+export interface DemandResponseEventSpec {
+  id: string;
+  start: number;
+  duration: number;
+  reduction: number;
+  notice: number;
+  responseTime: number;
 }
 
 export interface StorageSpec {
@@ -188,7 +204,23 @@ export interface BatterySmoothingSpec {
   recoveryMax: number;
 }
 
-export type ControllerSpec = GpuSmoothingSpec | BatterySmoothingSpec;
+export interface DemandResponseControllerSpec {
+  kind: "demand-response";
+  id: string;
+  period: number;
+  actuationLatency: number;
+  defer: string[];
+  capGroups: string[];
+  battery?: string;
+  capMin: number;
+  overDelivery: number;
+  prepareSoc: number;
+  socTarget: number;
+  chargePower: number;
+  release: number;
+}
+
+export type ControllerSpec = GpuSmoothingSpec | BatterySmoothingSpec | DemandResponseControllerSpec;
 
 export interface OutputsSpec {
   siteSeries: boolean;
