@@ -10,7 +10,8 @@ import type { PlantPort } from "../engine/port.js";
  *    each finishes the iteration in progress and holds its GPUs idle; no work is lost, it is done
  *    later. Used only when the battery alone cannot hold the reduction for the whole event.
  * 2. The battery (`battery`): discharges what the load reduction leaves, at most what it can
- *    sustain to the end of the event (dischargeHeadroomWh / time left, and its power limit).
+ *    sustain to the end of the event and through the release after it (dischargeHeadroomWh ÷
+ *    (time left + releaseS / 2), and its power limit).
  *    Between the announcement and the start it charges toward `prepareSoc`; after the event it
  *    returns to `socTarget` at `chargePower`.
  * 3. GPU caps (`capGroups`, `gpu.<group>.capW`): lowered while a shortfall remains, raised while
@@ -130,8 +131,9 @@ export function createDemandResponse(p: DemandResponseParams): Controller {
 
       if (requestedW > 0) {
         const targetW = requestedW * (1 + p.overDeliveryFrac);
-        // What the battery can hold to the end of the event.
-        const sustainW = hasBattery ? Math.min(port.read(hDischarge), (port.read(hHeadroom) * 3600) / Math.max(endInS, 1)) : 0;
+        // What the battery can hold to the end of the event, keeping enough for the linear release
+        // after it (half of releaseS at the final power).
+        const sustainW = hasBattery ? Math.min(port.read(hDischarge), (port.read(hHeadroom) * 3600) / Math.max(endInS + 0.5 * p.releaseS, 1)) : 0;
         if (state !== ACTIVE) {
           const defer = p.defer.length > 0 && sustainW < targetW;
           if (defer) writePause(port, true);
@@ -143,9 +145,10 @@ export function createDemandResponse(p: DemandResponseParams): Controller {
         const wantBatteryW = targetW - loadReductionW;
         batteryW = wantBatteryW < 0 ? 0 : wantBatteryW > sustainW ? sustainW : wantBatteryW;
         if (hasBattery) port.write(hBatterySet, (commandW = -batteryW));
-        // Caps: integral action on the shortfall (or surplus) after the battery.
+        // Caps: integral action on what is left once the battery gives all it can sustain, so the
+        // caps rise again whenever the battery has room (merit order: battery before caps).
         if (capHandles.length > 0) {
-          const shortfallW = targetW - loadReductionW - batteryW;
+          const shortfallW = targetW - loadReductionW - sustainW;
           let next = capFrac - (CAP_GAIN_PER_S * shortfallW) / requestedW;
           next = next < p.capMinFrac ? p.capMinFrac : next > 1 ? 1 : next;
           if (Math.abs(next - capFrac) > 1e-6) {
@@ -153,7 +156,7 @@ export function createDemandResponse(p: DemandResponseParams): Controller {
             writeCaps(port);
             if (capFrac <= capLoggedFrac - 0.05) {
               capLoggedFrac = Math.ceil(capFrac * 20) / 20;
-              ctx.decide("lower_caps", capFrac, `shortfall ${Math.round(shortfallW)} W after deferral and battery (${Math.round(batteryW)} W)`);
+              ctx.decide("lower_caps", capFrac, `shortfall ${Math.round(shortfallW)} W after deferral and the battery's ${Math.round(sustainW)} W`);
             }
           }
         }
