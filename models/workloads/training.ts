@@ -168,7 +168,7 @@ export function createTrainingJob(o: TrainingOptions): Workload {
           // a checkpoint that fell due meanwhile is taken once, at the first iteration end.
           state = RUNNING;
           nextFailureS += tS - pauseStartS;
-          if (nextCheckpointS < tS) nextCheckpointS = tS;
+          if (nextCheckpointS < tS) nextCheckpointS = tS + 0.5 * dtS;
           launchS = tS;
           iterationEndS = tS;
           ctx.event("job_resume", tS - pauseStartS, o.id);

@@ -106,4 +106,38 @@ test("same seed gives identical utilisation; another seed differs", () => {
   assert.not.equal(a, c);
 });
 
+test("pause (deferral): the iteration in progress finishes, the GPUs idle, nothing is lost; resume warms up and takes one due checkpoint", () => {
+  const dtS = 0.04;
+  const job = createTrainingJob({ ...base, startRampS: 2, checkpointIntervalS: 30, checkpointS: 5 });
+  const pause = job.inputs!.find((x) => x.name === "paused")!;
+  const util = new Float64Array(job.cohortCount);
+  const events: { tS: number; kind: string; value: number }[] = [];
+  let nowS = 0;
+  const ctx = { dtS, rng: createRng(1, "r", "job"), event: (kind: string, value: number) => events.push({ tS: nowS, kind, value }) };
+  const trace: number[] = [];
+  for (let k = 0; k < Math.round(130 / dtS); k++) {
+    nowS = k * dtS;
+    if (k === Math.round(10.5 / dtS)) pause.set(1); // mid-iteration (iterations start every 1.2 s)
+    if (k === Math.round(100 / dtS)) pause.set(0); // 60 s of checkpoint clock passed meanwhile
+    job.step(k, nowS, util, ctx);
+    trace.push(util[0]!);
+  }
+  const at = (tS: number) => trace[Math.round(tS / dtS)]!;
+  const paused = events.find((e) => e.kind === "job_pause")!;
+  assert.ok(Math.abs(paused.tS - 10.8) < 1e-6, `paused at the end of the iteration in progress: ${paused.tS}`);
+  assert.is(at(11), 0);
+  assert.is(at(99), 0);
+  const resumed = events.find((e) => e.kind === "job_resume")!;
+  assert.ok(Math.abs(resumed.tS - 100) < 1e-6 && Math.abs(resumed.value - 89.2) < 1e-6, `held ${resumed.value} s`);
+  assert.ok(at(100.5) > 0 && at(100.5) < 0.5, "warming up (2 s start ramp)");
+  // The checkpoint due at 30 s is taken once after the resume, then every 30 s again.
+  const checkpoints = events.filter((e) => e.kind === "checkpoint_start").map((e) => e.tS);
+  assert.equal(checkpoints.filter((t) => t > 100 && t < 102).length, 1, `checkpoints ${checkpoints}`);
+  assert.is(checkpoints.filter((t) => t > 102 && t < 130).length, 0);
+  const kpi = (name: string) => job.kpis!().find((x) => x.name === `job_${name}`)!.value;
+  assert.is(kpi("pauses"), 1);
+  assert.ok(Math.abs(kpi("paused_time") - 89.2) < 0.05, `paused_time ${kpi("paused_time")}`);
+  assert.is(kpi("lost_work"), 0);
+});
+
 test.run();
