@@ -138,8 +138,13 @@ export function createTrainingJob(o: TrainingOptions): Workload {
       { name: `${o.id}_failures`, value: failures, unit: "count" },
       { name: `${o.id}_checkpoints`, value: checkpoints, unit: "count" },
       { name: `${o.id}_lost_work`, value: lostWorkS, unit: "s" },
-      { name: `${o.id}_pauses`, value: pauses, unit: "count" },
-      { name: `${o.id}_paused_time`, value: pausedS, unit: "s" },
+      // Only for a job that was deferred: a run without pauses keeps its KPI rows as they were.
+      ...(pauses > 0
+        ? [
+            { name: `${o.id}_pauses`, value: pauses, unit: "count" },
+            { name: `${o.id}_paused_time`, value: pausedS, unit: "s" },
+          ]
+        : []),
     ],
     step(k: number, tS: number, utilFrac: Float64Array, ctx: WorkloadContext): void {
       const dtS = ctx.dtS;
