@@ -115,9 +115,15 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
 
   const controllerIds = new Set<string>();
   const batteryIds = new Set((s.storage?.batteries ?? []).flatMap((b) => (b?.id === undefined ? [] : [b.id])));
+  const batteryOwner = new Map<string, string>();
   const needBattery = (value: string | undefined, path: string) => {
-    if (value !== undefined && !batteryIds.has(value)) {
+    if (value === undefined) return;
+    if (!batteryIds.has(value)) {
       issues.push({ path, value, expected: `a battery id (${[...batteryIds].join(", ") || "none defined in storage.batteries"})` });
+    } else if (batteryOwner.has(value)) {
+      issues.push({ path, value, expected: `a battery no other controller commands (${batteryOwner.get(value)} does)` });
+    } else {
+      batteryOwner.set(value, path.replace(/\.battery$/, ""));
     }
   };
   (s.controllers ?? []).forEach((c, i) => {

@@ -150,6 +150,17 @@ test("battery fields: the preset fills what is left out; bad values name the fie
   assert.ok(byPath.get("storage.batteries[1].socInitial")?.expected.includes("[0.05, 0.95]"));
   assert.ok(byPath.get("storage.batteries[1].colour")?.expected.includes("known fields"));
   assert.ok(errors({ batteries: "bess" }).some((i) => i.path === "storage.batteries"));
+  // One controller per battery.
+  const two = () =>
+    hall({
+      storage: { batteries: [{ id: "bess" }] },
+      controllers: [
+        { kind: "battery-smoothing", id: "a", battery: "bess" },
+        { kind: "battery-smoothing", id: "b", battery: "bess" },
+        { kind: "battery-smoothing", id: "c", battery: "other" },
+      ],
+    });
+  assert.throws(two, (e: Error) => e instanceof UserError && e.message.includes("controllers[1].battery") && e.message.includes("controllers[0] does") && e.message.includes("controllers[2].battery"));
 });
 
 test("capacity fade covers the whole run, the last partial hour too: an idle battery at SOC 0.5 fades as kcal·t^0.526", async () => {

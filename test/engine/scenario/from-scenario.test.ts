@@ -81,7 +81,7 @@ test("fromScenario checks relations: whole ticks, overlapping racks, controller 
 
 test("fromScenario never crashes on malformed input: any wrong type gives a UserError with its path", () => {
   const wrong = [null, 5, "text", [], [1, 2], { x: 1 }, true];
-  const fields = ["name", "seed", "dt", "horizon", "hall", "electrical", "workloads", "controllers", "outputs"];
+  const fields = ["name", "seed", "dt", "horizon", "hall", "electrical", "workloads", "controllers", "outputs", "storage", "demandResponse"];
   for (const field of fields) {
     for (const value of wrong) {
       const data: Record<string, unknown> = { name: "t", horizon: "10s", [field]: value };
@@ -95,6 +95,19 @@ test("fromScenario never crashes on malformed input: any wrong type gives a User
   }
   for (const value of [null, 5, "x", [], { kind: "training" }, { kind: "training", id: "a", racks: 5 }, { kind: "steady", id: "b", util: "lots" }]) {
     assert.throws(() => fromScenario({ name: "t", horizon: "10s", workloads: [value] }, "t"), (e: Error) => e instanceof UserError, JSON.stringify(value));
+  }
+  const nested: Record<string, unknown>[] = [
+    { storage: { batteries: [null] } },
+    { storage: { batteries: [5, "x", [], { id: 5 }, { id: "b", energy: [] }] } },
+    { electrical: { psuBuffer: 5 } },
+    { electrical: { psuBuffer: { energy: "lots", recovery: 0 } } },
+    { demandResponse: { events: [] } },
+    { demandResponse: { events: [5, { id: "e" }, { id: "f", start: "x", duration: null, reduction: [] }] } },
+    { controllers: [{ kind: "battery-smoothing" }, { kind: "battery-smoothing", id: "x", battery: 5, enforce: ["fast"] }] },
+    { controllers: [{ kind: "demand-response", id: "y", defer: 5, capGroups: [{}], battery: [] }] },
+  ];
+  for (const data of nested) {
+    assert.throws(() => fromScenario({ name: "t", horizon: "10s", ...data }, "t"), (e: Error) => e instanceof UserError, JSON.stringify(data));
   }
 });
 
