@@ -26,9 +26,11 @@ import { QUALITY_OK, type PlantPort } from "../engine/port.js";
  *
  * Load changes smaller than the allowance (the periodic dips GPU smoothing leaves, a straggler)
  * pass to the PCC untouched: the battery does not chase them late. A larger change (a checkpoint's
- * 20 s dip, a job start or stop, a failure) engages the battery from its first step, and by
- * induction the planned T never breaks an enforced limit; the PCC differs from T by the load's
- * change over the chain's delay. The fast edges themselves belong to GPU smoothing or PSU buffers.
+ * 20 s dip, a job start or stop, a failure) engages the battery once it has lasted `confirmS`
+ * (default 0: from its first step; 160 ms with siteBess10MWh's ~170 ms chain keeps it out of the
+ * sub-second straggler dips it would only answer after they are over), and by induction the
+ * planned T never breaks an enforced limit; the PCC differs from T by the load's change over the
+ * chain's delay. The fast edges themselves belong to GPU smoothing or PSU buffers.
  *
  * SOC recovery: recoveryW = recoveryMaxW × clamp((socTarget − soc) / socBand, −1, 1) is added to the
  * wanted PCC, so the battery drifts back toward socTarget only inside the limits' headroom.
@@ -62,6 +64,8 @@ export interface BatterySmoothingParams {
    */
   referenceTimeS: number;
   referenceRateWps: number;
+  /** How long a new excursion beyond the limits must last before the battery answers it, s (0: at once). */
+  confirmS: number;
   socTarget: number;
   socBand: number;
   recoveryMaxW: number;
@@ -81,6 +85,9 @@ export function createBatterySmoothing(p: BatterySmoothingParams): Controller {
   let target = new Float64Array(1);
   let steps = 0;
   let referenceW = NaN;
+  let confirmSteps = 0;
+  let outsideSteps = 0;
+  let engaged = false;
   // Logged states (saturation only once it lasts a second: edges may clip for a tick or two).
   let saturated = false;
   let saturatedSteps = 0;
@@ -101,13 +108,14 @@ export function createBatterySmoothing(p: BatterySmoothingParams): Controller {
       rampSteps = steps(p.rampWindowS);
       swingSteps = steps(p.swingWindowS);
       slowSteps = steps(p.slowRampWindowS);
+      confirmSteps = Math.round(p.confirmS / ctx.periodS);
       ringSize = Math.max(rampSteps, swingSteps, slowSteps) + 2;
       target = new Float64Array(ringSize);
       port.write(hSet, 0);
       ctx.decide(
         "enable_battery_smoothing",
         p.margin,
-        `battery ${p.battery}: PCC kept within ${p.margin} × limits (ramp ${p.rampLimitWps} W/s over ${p.rampWindowS} s, slow ramp ${p.slowRampLimitWps} W/s over ${p.slowRampWindowS} s, swing ${p.swingLimitW} W over ${p.swingWindowS} s); allowance ${p.allowanceW} W around a reference (τ ${p.referenceTimeS} s, ≤ ${p.referenceRateWps} W/s); SOC target ${p.socTarget}`,
+        `battery ${p.battery}: PCC kept within ${p.margin} × limits (ramp ${p.rampLimitWps} W/s over ${p.rampWindowS} s, slow ramp ${p.slowRampLimitWps} W/s over ${p.slowRampWindowS} s, swing ${p.swingLimitW} W over ${p.swingWindowS} s); confirm ${p.confirmS} s; allowance ${p.allowanceW} W around a reference (τ ${p.referenceTimeS} s, ≤ ${p.referenceRateWps} W/s); SOC target ${p.socTarget}`,
       );
     },
     step(port: PlantPort, ctx: ControllerContext) {
@@ -181,6 +189,15 @@ export function createBatterySmoothing(p: BatterySmoothingParams): Controller {
         if (referenceW + p.allowanceW < hi) hi = Math.max(lo, referenceW + p.allowanceW);
       }
       let t = wanted < lo ? lo : wanted > hi ? hi : wanted;
+      // A new excursion beyond the limits is answered once it has lasted confirmSteps: a dip shorter
+      // than the chain's delay would be answered after it is over (a bump of the opposite sign).
+      if (t === wanted) {
+        outsideSteps = 0;
+        engaged = false;
+      } else if (!engaged) {
+        if (++outsideSteps > confirmSteps) engaged = true;
+        else t = wanted;
+      }
       let batteryW = t - estW;
       const maxCharge = port.read(hCharge);
       const maxDischarge = port.read(hDischarge);

@@ -19,6 +19,7 @@ SELECT
   round(max(value) FILTER (name = 'pcc_band_rms_1_5hz') / 1e6, 3) AS rms_1_5hz,
   round(max(value) FILTER (name = 'pcc_band_rms_5_12p5hz') / 1e6, 3) AS rms_5_12p5hz,
   max(value) FILTER (name = 'pcc_ramp_violations')::INTEGER AS ramp_viol,
+  round(max(value) FILTER (name = 'pcc_ramp_violation_time'), 2) AS ramp_viol_s,
   max(value) FILTER (name = 'pcc_slow_ramp_violations')::INTEGER AS slow_ramp_viol,
   round(max(value) FILTER (name = 'pcc_swing_violation_time'), 1) AS swing_viol_s,
   round(max(value) FILTER (name = 'pcc_energy') / 1e6, 3) AS pcc_mwh,

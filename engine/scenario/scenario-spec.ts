@@ -118,6 +118,7 @@ const batterySmoothing = obj(
     enforce: strings('which limits it holds: "ramp", "slow-ramp", "swing" (a battery too slow for the fast edges should hold only the slow ones)', ["ramp", "slow-ramp", "swing"]),
     margin: quantity("fraction", "share of each limit the planned PCC may use; the rest absorbs the battery's lag", { above: 0, max: 1, default: 0.8 }),
     allowance: quantity("power", "how far the PCC may stray from its reference (the load's slow mean): smaller load changes pass (left to GPU smoothing), larger ones engage the battery at once", { min: 0, default: "2MW" }),
+    confirm: quantity("duration", "how long a new excursion beyond the limits must last before the battery answers it (a shorter dip would be answered after it is over)", { min: 0, max: 5, default: 0 }),
     referenceTime: quantity("duration", "time constant of the reference (a low-pass of the load: its mean under a periodic load)", { min: 0, default: "10s" }),
     referenceRate: quantity("rampRate", "how fast the reference follows the load: slow, so that the battery carries a checkpoint's dip", { above: 0, default: "2MW/min" }),
     socTarget: quantity("fraction", "state of charge the battery returns to between events", { min: 0, max: 1, default: 0.5 }),

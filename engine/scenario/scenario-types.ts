@@ -197,6 +197,7 @@ export interface BatterySmoothingSpec {
   enforce: string[];
   margin: number;
   allowance: number;
+  confirm: number;
   referenceTime: number;
   referenceRate: number;
   socTarget: number;
