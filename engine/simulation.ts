@@ -25,10 +25,12 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *   1. controllers due at k: read measurements of tick k−1, write setpoints
  *   2. setpoints due at k take effect (writes of tick k − latency)
  *   3. workloads: utilisation of every GPU cohort
- *   4. IT power: GPU cohorts (cap, overshoot, smoothing)
+ *   4. IT power: GPU cohorts (cap, overshoot, smoothing); PSU energy buffers (gpu-buffers.ts)
+ *      between the GPUs and the rack PSUs, when the scenario has them
  *   5. electrical chain: racks → PSUs → rows → UPS → transformers → site load; the site batteries
  *      (site-storage.ts) add their AC power: PCC = site load + Σ battery power; the grid
- *      connection's limit monitor and the price and carbon signals see that PCC power
+ *      connection's limit monitor, the price and carbon signals and the demand-response meter
+ *      (demand-response-meter.ts) see that PCC power
  *   6. (thermal and heat stages plug in here, at their own periods)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
