@@ -1,3 +1,4 @@
+import { createFrequencyResponse } from "../controllers/frequency-response.js";
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
@@ -20,6 +21,22 @@ controllerRegistry.register("gpu-smoothing", (spec: Extract<ControllerSpec, { ki
     floorMinFrac: spec.floorMin,
     floorMaxFrac: spec.floorMax,
     floorStepFrac: spec.floorStep,
+  }),
+);
+
+controllerRegistry.register("frequency-response", (spec: Extract<ControllerSpec, { kind: "frequency-response" }>) =>
+  createFrequencyResponse({
+    id: spec.id,
+    service: spec.service,
+    lowContractW: spec.lowContract,
+    highContractW: spec.highContract,
+    f0Hz: spec.nominal,
+    droopFrac: spec.droop,
+    droopDeadbandHz: spec.droopDeadband,
+    ...(spec.battery === undefined ? {} : { battery: spec.battery }),
+    gpuGroups: spec.gpuGroups,
+    toleranceFrac: spec.tolerance,
+    deliveryS: spec.deliveryTime,
   }),
 );
 

@@ -8,6 +8,7 @@ import type { KpiRow } from "./kpis/kpi-row.js";
 import { createRng } from "./rng.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
+import { createSiteFrequency } from "./site-frequency.js";
 import { createSiteGrid } from "./site-grid.js";
 import type { Chunk } from "./sinks/sink.js";
 import { DECISIONS, EVENTS, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
@@ -25,6 +26,8 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *   4. IT power: GPU cohorts (cap, overshoot, smoothing)
  *   5. electrical chain: racks → PSUs → rows → UPS → transformers → PCC; the grid connection's
  *      limit monitor and the price and carbon signals see the PCC power
+ *      (a voltage sag first moves the IT load to the UPS / rack BBU batteries: site-ride-through.ts);
+ *      the grid frequency (site-frequency.ts) sees the PCC power last
  *   6. (thermal, storage and heat stages plug in here, at their own periods)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
@@ -95,6 +98,13 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     nowS = saved;
   });
   const gridActive = siteGrid.active;
+  const siteFrequency = createSiteFrequency(scenario, chain, port, runId, chunkTicks, options.inputs?.frequency, (source, kind, value, detail, tS) => {
+    const saved = nowS;
+    if (tS !== undefined) nowS = tS;
+    pushEvent(source, kind, value, detail);
+    nowS = saved;
+  });
+  const frequencyActive = siteFrequency.active;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -205,7 +215,10 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, gpu.powerW);
+      if (frequencyActive) siteFrequency.rideThrough(k);
       if (gridActive) siteGrid.step(k, siteTotals.pccPowerW);
+      const row = k - chunkStartK;
+      if (frequencyActive) siteFrequency.step(k, row, siteTotals.pccPowerW);
       if (trace !== undefined) trace("electrical", k);
 
       // Recording.
@@ -215,7 +228,6 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         demandW += cohortGpus[c]! * gpu.demandW[c]!;
         burnW += cohortGpus[c]! * gpu.burnW[c]!;
       }
-      const row = k - chunkStartK;
       site.t[row] = tS;
       site.pcc[row] = siteTotals.pccPowerW;
       site.it[row] = siteTotals.itPowerW;
@@ -268,6 +280,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       c.finish(port, ctx);
     });
     siteGrid.finish();
+    siteFrequency.finish();
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;
@@ -302,6 +315,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
     rows.push(...siteGrid.kpis());
+    rows.push(...siteFrequency.kpis());
+    for (const c of controllers) if (c.kpis) rows.push(...c.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
   };
@@ -351,6 +366,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         });
         site = takeSite();
       }
+      if (frequencyActive) siteFrequency.emit(out, length);
       chunkStartK = kEnd;
       if (k >= totalTicks) {
         finish(out);
@@ -360,6 +376,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     },
     release(chunks) {
       for (const chunk of chunks) {
+        if (siteFrequency.release(chunk)) continue;
         const c = chunk.columns;
         if (chunk.table === SITE_SERIES.name && (c[0] as Float64Array).length === siteTicks) {
           const [t, pcc, it, gpu, demand, burn, psu, busway, ups, transformer] = c as Float64Array[];

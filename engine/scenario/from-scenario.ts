@@ -1,6 +1,6 @@
 import { invalidInput, type Issue } from "../errors.js";
 import { fromRackSelection } from "./rack-selection.js";
-import type { EfficiencyPoint, Scenario } from "./scenario-types.js";
+import type { EfficiencyPoint, FrequencyResponseSpec, Scenario } from "./scenario-types.js";
 import { scenarioSpec } from "./scenario-spec.js";
 import { validate } from "./validate.js";
 
@@ -46,6 +46,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   // reports every problem in the file.
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
+  checkFrequencyRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
 }
@@ -112,11 +113,16 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
   const controllerIds = new Set<string>();
   (s.controllers ?? []).forEach((c, i) => {
     const path = `controllers[${i}]`;
-    if (c === undefined || c.groups === undefined) return;
+    if (c === undefined || c.id === undefined) return;
     if (controllerIds.has(c.id)) issues.push({ path: `${path}.id`, value: c.id, expected: "an id not used by another controller" });
     controllerIds.add(c.id);
     wholeTicks(c.period, `${path}.period`, "a period");
     wholeTicks(c.actuationLatency, `${path}.actuationLatency`, "a latency");
+    if (c.kind === "frequency-response") {
+      checkFrequencyResponse(s, c, path, ids, issues);
+      return;
+    }
+    if (c.groups === undefined) return;
     c.groups.forEach((group, j) => {
       if (!ids.has(group)) {
         issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
@@ -128,6 +134,23 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
   });
 }
 
+function checkFrequencyResponse(s: Scenario, c: FrequencyResponseSpec, path: string, workloadIds: Set<string>, issues: Issue[]): void {
+  if (s.frequency === undefined) {
+    issues.push({ path: `${path}.kind`, value: c.kind, expected: "a scenario with a frequency section (the controller reads grid.frequencyHz)" });
+  }
+  (c.gpuGroups ?? []).forEach((group, j) => {
+    if (!workloadIds.has(group)) {
+      issues.push({ path: `${path}.gpuGroups[${j}]`, value: group, expected: `a workload id (${[...workloadIds].join(", ") || "none defined"})` });
+    }
+  });
+  if (c.battery === undefined && (c.gpuGroups ?? []).length === 0) {
+    issues.push({ path: `${path}.battery`, value: undefined, expected: "a battery id, or gpuGroups: something must deliver the response" });
+  }
+  if (c.lowContract === 0 && c.highContract === 0) {
+    issues.push({ path: `${path}.lowContract`, value: 0, expected: "a contracted power above 0 W (lowContract or highContract)" });
+  }
+}
+
 function checkSiteRelations(s: Scenario, issues: Issue[]): void {
   const signals = s.signals;
   if (signals !== undefined && (signals.price !== "none" || signals.carbon !== "none") && s.startTime === undefined) {
@@ -136,6 +159,28 @@ function checkSiteRelations(s: Scenario, issues: Issue[]): void {
   if (typeof s.startTime === "string" && Number.isNaN(Date.parse(s.startTime))) {
     issues.push({ path: "startTime", value: s.startTime, expected: "a real date and time" });
   }
+}
+
+function checkFrequencyRelations(s: Scenario, issues: Issue[]): void {
+  const f = s.frequency;
+  if (f === undefined || f === null || typeof f !== "object") return;
+  if (f.source === "trace") {
+    if (f.trace === undefined) issues.push({ path: "frequency.trace", value: undefined, expected: "a CSV file of measured frequency (columns dtm, f), because frequency.source is trace" });
+    if (s.startTime === undefined) issues.push({ path: "startTime", value: undefined, expected: "a UTC start time, because frequency.source is trace" });
+  } else if (f.source === "swing" && f.trace !== undefined) {
+    issues.push({ path: "frequency.trace", value: f.trace, expected: "nothing: a trace is read only with frequency.source: trace" });
+  }
+  const horizonS = s.horizonS;
+  (f.events ?? []).forEach((e, i) => {
+    if (e === undefined) return;
+    const path = `frequency.events[${i}]`;
+    if (typeof e.at === "number" && typeof horizonS === "number" && e.at >= horizonS) {
+      issues.push({ path: `${path}.at`, value: `${e.at}s`, expected: `a time within the horizon (${horizonS}s)` });
+    }
+    if (f.source === "trace" && e.kind !== "voltage-sag") {
+      issues.push({ path: `${path}.kind`, value: e.kind, expected: "voltage-sag: a measured trace cannot be moved by trips or load steps (use source: swing)" });
+    }
+  });
 }
 
 function checkCurve(points: EfficiencyPoint[] | undefined, path: string, issues: Issue[]): void {
