@@ -10,6 +10,7 @@ import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
 import { createSiteFrequency } from "./site-frequency.js";
 import { createSiteGrid } from "./site-grid.js";
+import { createSiteStorage } from "./site-storage.js";
 import type { Chunk } from "./sinks/sink.js";
 import { DECISIONS, EVENTS, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -24,11 +25,12 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *   2. setpoints due at k take effect (writes of tick k − latency)
  *   3. workloads: utilisation of every GPU cohort
  *   4. IT power: GPU cohorts (cap, overshoot, smoothing)
- *   5. electrical chain: racks → PSUs → rows → UPS → transformers → PCC; the grid connection's
- *      limit monitor and the price and carbon signals see the PCC power
- *      (a voltage sag first moves the IT load to the UPS / rack BBU batteries: site-ride-through.ts);
- *      the grid frequency (site-frequency.ts) sees the PCC power last
- *   6. (thermal, storage and heat stages plug in here, at their own periods)
+ *   5. electrical chain: racks → PSUs → rows → UPS → transformers → site load (a voltage sag first
+ *      moves the IT load to the UPS / rack BBU batteries: site-ride-through.ts); the site batteries
+ *      (site-storage.ts) add their AC power: PCC = site load + Σ battery power; the grid
+ *      connection's limit monitor, the price and carbon signals and, last, the grid frequency
+ *      (site-frequency.ts) see that PCC power
+ *   6. (thermal and heat stages plug in here, at their own periods)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
 export interface Simulation {
@@ -75,6 +77,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const rackCount = chain.rackCount;
 
   const hPcc = port.addMeasurement({ name: "pcc.powerW", unit: "W", description: "power at the point of common coupling", initial: 0 });
+  const hLoad = port.addMeasurement({ name: "site.loadW", unit: "W", description: "site load at the PCC without storage (the electrical chain's PCC power)", initial: 0 });
   const hIt = port.addMeasurement({ name: "it.powerW", unit: "W", description: "IT power (rack PSU input)", initial: 0 });
   const hGpu = port.addMeasurement({ name: "gpu.powerW", unit: "W", description: "power of all GPUs", initial: 0 });
   const hBurn = port.addMeasurement({ name: "gpu.burnW", unit: "W", description: "GPU power burned by smoothing", initial: 0 });
@@ -98,6 +101,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     nowS = saved;
   });
   const gridActive = siteGrid.active;
+  const siteStorage = createSiteStorage(scenario, runId, port, chunkTicks, pushEvent);
+  const storageActive = siteStorage.active;
   const siteFrequency = createSiteFrequency(scenario, chain, port, runId, chunkTicks, options.inputs?.frequency, (source, kind, value, detail, tS) => {
     const saved = nowS;
     if (tS !== undefined) nowS = tS;
@@ -216,9 +221,11 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, gpu.powerW);
       if (frequencyActive) siteFrequency.rideThrough(k);
-      if (gridActive) siteGrid.step(k, siteTotals.pccPowerW);
       const row = k - chunkStartK;
-      if (frequencyActive) siteFrequency.step(k, row, siteTotals.pccPowerW);
+      const loadW = siteTotals.pccPowerW;
+      const pccW = storageActive ? siteStorage.step(k, row, loadW) : loadW;
+      if (gridActive) siteGrid.step(k, pccW);
+      if (frequencyActive) siteFrequency.step(k, row, pccW);
       if (trace !== undefined) trace("electrical", k);
 
       // Recording.
@@ -229,7 +236,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         burnW += cohortGpus[c]! * gpu.burnW[c]!;
       }
       site.t[row] = tS;
-      site.pcc[row] = siteTotals.pccPowerW;
+      site.pcc[row] = pccW;
       site.it[row] = siteTotals.itPowerW;
       site.gpu[row] = siteTotals.gpuPowerW;
       site.demand[row] = demandW;
@@ -245,7 +252,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         if (v < rackMin[c]!) rackMin[c] = v;
         if (v > rackMax[c]!) rackMax[c] = v;
       }
-      port.publish(hPcc, siteTotals.pccPowerW, k);
+      port.publish(hPcc, pccW, k);
+      port.publish(hLoad, loadW, k);
       port.publish(hIt, siteTotals.itPowerW, k);
       port.publish(hGpu, siteTotals.gpuPowerW, k);
       port.publish(hBurn, burnW, k);
@@ -280,6 +288,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       c.finish(port, ctx);
     });
     siteGrid.finish();
+    siteStorage.finish();
     siteFrequency.finish();
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
@@ -315,6 +324,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
     rows.push(...siteGrid.kpis());
+    rows.push(...siteStorage.kpis());
     rows.push(...siteFrequency.kpis());
     for (const c of controllers) if (c.kpis) rows.push(...c.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
@@ -366,6 +376,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         });
         site = takeSite();
       }
+      if (storageActive) siteStorage.emit(out, length);
       if (frequencyActive) siteFrequency.emit(out, length);
       chunkStartK = kEnd;
       if (k >= totalTicks) {
@@ -376,6 +387,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     },
     release(chunks) {
       for (const chunk of chunks) {
+        if (siteStorage.release(chunk)) continue;
         if (siteFrequency.release(chunk)) continue;
         const c = chunk.columns;
         if (chunk.table === SITE_SERIES.name && (c[0] as Float64Array).length === siteTicks) {

@@ -55,6 +55,18 @@ export const RACK_SERIES: TableSpec = {
   ],
 };
 
+export const STORAGE_SERIES: TableSpec = {
+  name: "storage_series",
+  description: "site batteries at full tick resolution, one row per battery per tick (only when the scenario has batteries)",
+  columns: [
+    f64("t_s", "s", "simulated time at the start of the tick, k × dt"),
+    i32("battery", "", "battery index, in the order of storage.batteries"),
+    f64("power_w", "W", "battery AC power at the PCC, with aux, mean over the tick (+ charging, − discharging); pcc_power_w − Σ power_w is the site load"),
+    f64("setpoint_w", "W", "inverter power command in force at the tick (before latency, lag and limits)"),
+    f64("soc", "fraction", "state of charge at the end of the tick"),
+  ],
+};
+
 export const RACKS: TableSpec = {
   name: "racks",
   description: "the hall's racks: one row per rack per run",
@@ -98,4 +110,4 @@ export const KPIS: TableSpec = {
   columns: [text("name", "metric name"), f64("value", "", "value, in unit"), text("unit", "unit of value")],
 };
 
-export const RUN_TABLES: readonly TableSpec[] = [SITE_SERIES, RACK_SERIES, RACKS, EVENTS, DECISIONS, KPIS, GRID_SERIES];
+export const RUN_TABLES: readonly TableSpec[] = [SITE_SERIES, RACK_SERIES, STORAGE_SERIES, RACKS, EVENTS, DECISIONS, KPIS, GRID_SERIES];

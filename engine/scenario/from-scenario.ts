@@ -1,4 +1,5 @@
 import { invalidInput, type Issue } from "../errors.js";
+import { batterySpecIssues } from "./battery-params.js";
 import { fromRackSelection } from "./rack-selection.js";
 import type { EfficiencyPoint, FrequencyResponseSpec, Scenario } from "./scenario-types.js";
 import { scenarioSpec } from "./scenario-spec.js";
@@ -47,6 +48,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
   checkFrequencyRelations(scenario, issues);
+  checkStorageRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
 }
@@ -179,6 +181,24 @@ function checkFrequencyRelations(s: Scenario, issues: Issue[]): void {
     }
     if (f.source === "trace" && e.kind !== "voltage-sag") {
       issues.push({ path: `${path}.kind`, value: e.kind, expected: "voltage-sag: a measured trace cannot be moved by trips or load steps (use source: swing)" });
+    }
+  });
+}
+
+function checkStorageRelations(s: Scenario, issues: Issue[]): void {
+  const ids = new Set<string>();
+  (s.storage?.batteries ?? []).forEach((b, i) => {
+    const path = `storage.batteries[${i}]`;
+    if (b === undefined || typeof b.id !== "string") return;
+    if (ids.has(b.id)) issues.push({ path: `${path}.id`, value: b.id, expected: "an id not used by another battery" });
+    ids.add(b.id);
+    const reported = new Set(issues.map((issue) => issue.path));
+    issues.push(...batterySpecIssues(b, path).filter((issue) => !reported.has(issue.path)));
+    if (typeof b.latency === "number" && typeof s.dtS === "number") {
+      const ticks = b.latency / s.dtS;
+      if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
+        issues.push({ path: `${path}.latency`, value: `${b.latency}s`, expected: `a latency that is a whole number of ticks (dt = ${s.dtS}s)` });
+      }
     }
   });
 }

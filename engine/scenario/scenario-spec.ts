@@ -1,4 +1,5 @@
 import { RACK_PRESET_NAMES } from "../../models/hall/rack-presets.js";
+import { BATTERY_PRESETS } from "../../models/storage/battery.js";
 import { bool, list, num, obj, oneOf, optionalObj, quantity, str, strings, union } from "./spec.js";
 
 /**
@@ -207,6 +208,28 @@ const efficiencyPoint = obj(
   ["load", "efficiency"],
 );
 
+const battery = obj(
+  {
+    id: str("unique battery id; names its port points battery.<id>.*", ID),
+    preset: oneOf(Object.keys(BATTERY_PRESETS), "parameter set the fields below override (models/storage/battery.ts)", "siteBess10MWh"),
+    energy: quantity("energy", "nameplate energy of the cells, SOC 0 to 1 (preset: 10MWh)", { above: 0 }),
+    chargeMax: quantity("power", "largest charging power at the inverter's AC terminals (preset: 10MW)", { min: 0 }),
+    dischargeMax: quantity("power", "largest discharging power at the inverter's AC terminals (preset: 10MW)", { min: 0 }),
+    socMin: quantity("fraction", "lowest state of charge the inverter allows (preset: 5%)", { min: 0, max: 1 }),
+    socMax: quantity("fraction", "highest state of charge the inverter allows (preset: 95%)", { min: 0, max: 1 }),
+    socInitial: quantity("fraction", "state of charge at t = 0 (preset: 50%)", { min: 0, max: 1 }),
+    chargeEfficiency: quantity("fraction", "one-way efficiency AC → cells (preset: √0.85 = 92.2%)", { above: 0, max: 1 }),
+    dischargeEfficiency: quantity("fraction", "one-way efficiency cells → AC (preset: √0.85 = 92.2%)", { above: 0, max: 1 }),
+    latency: quantity("duration", "measurement → controller → inverter delay, whole ticks (preset: 120ms)", { min: 0, max: 60 }),
+    timeConstant: quantity("duration", "first-order time constant of the inverter's power response (preset: 50ms)", { min: 0, max: 60 }),
+    aux: quantity("power", "auxiliary load (HVAC, controls), drawn at all times (preset: 30kW)", { min: 0 }),
+    selfDischarge: quantity("fraction", "cell self-discharge per day (preset: 0)", { min: 0, max: 0.5 }),
+    cellTemperature: quantity("temperature", "cell temperature for the degradation model (BLAST-Lite, fitted 10-45 °C)", { min: -20, max: 60, default: "25C" }),
+  },
+  "a site battery (BESS) at the PCC; fields left out take the preset's value",
+  ["id"],
+);
+
 export const scenarioSpec = obj(
   {
     $schema: str("JSON Schema reference (ignored by the engine)"),
@@ -258,6 +281,12 @@ export const scenarioSpec = obj(
       },
       "limits of the grid connection at the PCC; each violation is an event and is counted in the KPIs",
     ),
+    storage: optionalObj(
+      {
+        batteries: list(battery, "site batteries at the PCC, each with setpoint battery.<id>.powerSetW", { default: [] }),
+      },
+      "energy storage of the site",
+    ),
     startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals)", {
       pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?Z$",
       patternDoc: 'a UTC time such as "2020-07-15T00:00:00Z"',
@@ -274,6 +303,7 @@ export const scenarioSpec = obj(
       {
         siteSeries: bool("write site_series at full tick resolution", true),
         rackSeries: bool("write rack_series", true),
+        storageSeries: bool("write storage_series (one row per battery per tick) when the scenario has batteries", true),
         rackAggregation: quantity("duration", "rack_series window (a whole number of ticks)", { above: 0, default: "1s" }),
         swingWindow: quantity("duration", "window of the swing KPI (peak-to-peak)", { above: 0, default: "5s" }),
         spectrumSegment: num("Welch segment length in ticks (a power of two)", { integer: true, min: 64, max: 1 << 20, default: 4096 }),

@@ -12,6 +12,7 @@ export interface Scenario {
   workloads: WorkloadSpec[];
   controllers: ControllerSpec[];
   grid?: GridSpec;
+  storage?: StorageSpec;
   /** UTC ISO time of t = 0 (for signals). */
   startTime?: string;
   signals: { price: "none" | "agile-2020" | "entsoe-de-2020"; carbon: "none" | "gb-2020" | "gb-2022" };
@@ -65,6 +66,29 @@ export interface RideThroughSpec {
   dischargeEfficiency?: number;
   chargeEfficiency: number;
   initialSoc: number;
+}
+
+export interface StorageSpec {
+  batteries: BatterySpec[];
+}
+
+/** A site battery; fields left undefined take the preset's value (SI units: J, W, s, fractions, °C). */
+export interface BatterySpec {
+  id: string;
+  preset: string;
+  energy?: number;
+  chargeMax?: number;
+  dischargeMax?: number;
+  socMin?: number;
+  socMax?: number;
+  socInitial?: number;
+  chargeEfficiency?: number;
+  dischargeEfficiency?: number;
+  latency?: number;
+  timeConstant?: number;
+  aux?: number;
+  selfDischarge?: number;
+  cellTemperature: number;
 }
 
 export interface HallSpec {
@@ -193,6 +217,7 @@ export type ControllerSpec = GpuSmoothingSpec | FrequencyResponseSpec;
 export interface OutputsSpec {
   siteSeries: boolean;
   rackSeries: boolean;
+  storageSeries: boolean;
   rackAggregation: number;
   swingWindow: number;
   spectrumSegment: number;
