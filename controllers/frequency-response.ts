@@ -32,7 +32,8 @@ import {
  * the responses required over the last `deliveryS` (NESO: full delivery within 1 s [P]), widened by
  * ± tolerance × contract (the tolerance is a scenario parameter: NESO's performance-monitoring
  * tolerance was not verified here). Availability: the battery's available power covers the
- * contracts (GPU caps are not counted: their headroom swings with the load).
+ * contracts and its energy headroom covers them for `enduranceS` (DC: 15 min energy-limited
+ * delivery, physics-figures §2.3 [P]); GPU caps are not counted (their headroom swings with the load).
  * Decisions (sparingly): response start / end (hysteresis on 5 % / 1 % of the contract, end after
  * 5 s quiet), GPU capping on / off, stale frequency.
  */
@@ -58,6 +59,8 @@ export interface FrequencyResponseParams {
   toleranceFrac: number;
   /** Time allowed to reach a new required level, s (DC: 1 s). */
   deliveryS: number;
+  /** Energy the battery must hold to deliver the full contract for this long, s (DC: 15 min). */
+  enduranceS: number;
 }
 
 const CURVES: Record<Exclude<FrequencyService, "droop">, ResponseCurve> = {
@@ -87,6 +90,8 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
   let hPower = -1;
   let hAvailCharge = -1;
   let hAvailDischarge = -1;
+  let hChargeWh = -1;
+  let hDischargeWh = -1;
   const groups = p.gpuGroups.map((g) => ({ name: g, cap: -1, power: -1, demand: -1, count: -1, capMaxW: Infinity, gpus: 0 }));
 
   // Envelope of the required response over the delivery window (ring of the last steps).
@@ -95,11 +100,11 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
   let ringHead = 0;
 
   let idleBatteryW = 0;
-  let lastRequiredW = 0;
   let capping = false;
   let active = false;
   let quietS = 0;
   let stale = false;
+  let firstStep = true;
   let capsWritten = false;
 
   // KPI accumulators.
@@ -133,6 +138,8 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
         hPower = port.measurement(`battery.${p.battery}.powerW`);
         hAvailCharge = port.measurement(`battery.${p.battery}.availableChargeW`);
         hAvailDischarge = port.measurement(`battery.${p.battery}.availableDischargeW`);
+        hChargeWh = port.measurement(`battery.${p.battery}.chargeHeadroomWh`);
+        hDischargeWh = port.measurement(`battery.${p.battery}.dischargeHeadroomWh`);
       }
       for (const g of groups) {
         g.cap = port.setpoint(`gpu.${g.name}.capW`);
@@ -164,6 +171,7 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
       }
       const batteryDeliveredW = hPower >= 0 ? batteryW - idleBatteryW : 0;
       const deliveredW = batteryDeliveredW + gpuDeliveredW;
+      let quietWindow = true;
       if (ringN > 0) {
         let lo = Infinity;
         let hi = -Infinity;
@@ -172,6 +180,7 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
           if (v < lo) lo = v;
           if (v > hi) hi = v;
         }
+        quietWindow = lo === 0 && hi === 0;
         const tolW = p.toleranceFrac * contractW;
         const ok = deliveredW >= lo - tolW && deliveredW <= hi + tolW;
         steps++;
@@ -187,21 +196,28 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
         gpuWs += Math.abs(gpuDeliveredW) * dtS;
         const absDel = Math.abs(deliveredW);
         if (absDel > maxDeliveredW) maxDeliveredW = absDel;
-        if (hPower >= 0 && port.read(hAvailDischarge) >= p.lowContractW && port.read(hAvailCharge) >= p.highContractW) availableSteps++;
+        if (hPower >= 0) {
+          const enduranceH = p.enduranceS / 3600;
+          const powerOk = port.read(hAvailDischarge) >= p.lowContractW && port.read(hAvailCharge) >= p.highContractW;
+          const energyOk = port.read(hDischargeWh) >= p.lowContractW * enduranceH && port.read(hChargeWh) >= p.highContractW * enduranceH;
+          if (powerOk && energyOk) availableSteps++;
+        }
       }
 
       // 2. The response asked for now, from the last frequency.
       const fresh = port.quality(hFreq) === QUALITY_OK && port.ageS(hFreq) <= 2 * ctx.periodS;
-      if (!fresh) {
+      // At the first step nothing has been measured yet: no response, and nothing to report.
+      if (!fresh && !firstStep) {
         if (!stale) ctx.decide("hold_baseline", 0, "grid frequency not fresh: response withdrawn to the baseline");
         stale = true;
       } else {
         stale = false;
       }
+      firstStep = false;
       const deltaFHz = fresh ? port.read(hFreq) - p.f0Hz : 0;
       const requiredW = requiredResponseW(p, deltaFHz);
-      if (requiredW === 0 && lastRequiredW === 0 && hPower >= 0) idleBatteryW = batteryW;
-      lastRequiredW = requiredW;
+      // The idle level (aux) is learnt once nothing has been asked for a whole delivery window.
+      if (requiredW === 0 && quietWindow && hPower >= 0) idleBatteryW = batteryW;
       const absReq = Math.abs(requiredW);
       requiredWs += absReq * dtS;
       if (absReq > maxRequiredW) maxRequiredW = absReq;

@@ -37,6 +37,7 @@ controllerRegistry.register("frequency-response", (spec: Extract<ControllerSpec,
     gpuGroups: spec.gpuGroups,
     toleranceFrac: spec.tolerance,
     deliveryS: spec.deliveryTime,
+    enduranceS: spec.endurance,
   }),
 );
 

@@ -145,6 +145,10 @@ function checkFrequencyResponse(s: Scenario, c: FrequencyResponseSpec, path: str
       issues.push({ path: `${path}.gpuGroups[${j}]`, value: group, expected: `a workload id (${[...workloadIds].join(", ") || "none defined"})` });
     }
   });
+  const batteries = (s.storage?.batteries ?? []).map((b) => b?.id);
+  if (c.battery !== undefined && !batteries.includes(c.battery)) {
+    issues.push({ path: `${path}.battery`, value: c.battery, expected: `a battery id of storage.batteries (${batteries.join(", ") || "none defined"})` });
+  }
   if (c.battery === undefined && (c.gpuGroups ?? []).length === 0) {
     issues.push({ path: `${path}.battery`, value: undefined, expected: "a battery id, or gpuGroups: something must deliver the response" });
   }

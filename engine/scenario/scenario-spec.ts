@@ -194,6 +194,7 @@ const frequencyResponse = obj(
     gpuGroups: strings("GPU groups whose power caps deliver what the battery cannot (low frequency only)", []),
     tolerance: quantity("fraction", "delivery tolerance for the compliance KPI, fraction of the contract", { min: 0, max: 1, default: "3%" }),
     deliveryTime: quantity("duration", "time allowed to reach a new required level (DC: full delivery within 1 s)", { above: 0, default: "1s" }),
+    endurance: quantity("duration", "availability: the battery must hold the full contract this long (DC: 15 min)", { above: 0, default: "15min" }),
   },
   "frequency response (GB dynamic services or droop) delivered by the site battery and GPU power caps, through the plant port",
   ["id"],

@@ -210,6 +210,7 @@ export interface FrequencyResponseSpec {
   gpuGroups: string[];
   tolerance: number;
   deliveryTime: number;
+  endurance: number;
 }
 
 export type ControllerSpec = GpuSmoothingSpec | FrequencyResponseSpec;
