@@ -22,13 +22,16 @@ import {
  *   physics-figures §2.3 [P]) times the low or high contracted power;
  * - droop: ΔP = (|Δf| − deadband)/(R·f₀) × contract, capped at the contract (Kundur ch. 11 [R]).
  * Delivery: the battery first, within its available charge / discharge power (measured); what is
- * left of a low-frequency response goes to GPU caps, shared in proportion to each group's demand:
- * cap = demand × (1 − x) with x = remainder / Σ(GPUs × demand). With a swinging training load the
- * cap follows the demand of the previous tick, so a rising edge is briefly over-capped.
+ * left of a low-frequency response goes to GPU caps. A GPU's power scales with its limit (NVML
+ * power cap), so a cap at (1 − y) of the limit takes about y of the group's baseline power: the
+ * baseline is the group's mean power before the response (an exponential mean over
+ * `GPU_BASELINE_S`, frozen while capping, like a demand-turndown baseline), and
+ * y = remainder / Σ(GPUs × baseline), the same for every group (≥ the cap's lower bound).
  *
  * Delivered response (measured, one tick old like every measurement): battery power − its idle
- * level (learnt while no response is asked: the auxiliary load), plus Σ GPUs × (power − demand)
- * while capping. Compliance, per control step: the delivered response lies within the envelope of
+ * level (learnt while no response is asked: the auxiliary load), plus Σ GPUs × (power − baseline)
+ * while capping: a training load swings around its baseline by MWs within an iteration, so GPU
+ * delivery is right on average and off tick by tick. Compliance, per control step: the delivered response lies within the envelope of
  * the responses required over the last `deliveryS` (NESO: full delivery within 1 s [P]), widened by
  * ± tolerance × contract (the tolerance is a scenario parameter: NESO's performance-monitoring
  * tolerance was not verified here). Availability: the battery's available power covers the
@@ -71,6 +74,8 @@ const CURVES: Record<Exclude<FrequencyService, "droop">, ResponseCurve> = {
 
 /** Response start / end thresholds (fractions of the contract) and the quiet time before an end. */
 const START_FRAC = 0.05;
+/** Time constant of the GPU groups' baseline power (a few iterations of a training job). */
+const GPU_BASELINE_S = 30;
 const END_FRAC = 0.01;
 const END_QUIET_S = 5;
 
@@ -92,7 +97,7 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
   let hAvailDischarge = -1;
   let hChargeWh = -1;
   let hDischargeWh = -1;
-  const groups = p.gpuGroups.map((g) => ({ name: g, cap: -1, power: -1, demand: -1, count: -1, capMaxW: Infinity, gpus: 0 }));
+  const groups = p.gpuGroups.map((g) => ({ name: g, cap: -1, power: -1, count: -1, capMinW: 0, capMaxW: Infinity, gpus: 0, baselineW: NaN }));
 
   // Envelope of the required response over the delivery window (ring of the last steps).
   let ring = new Float64Array(1);
@@ -144,9 +149,10 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
       for (const g of groups) {
         g.cap = port.setpoint(`gpu.${g.name}.capW`);
         g.power = port.measurement(`gpu.${g.name}.powerW`);
-        g.demand = port.measurement(`gpu.${g.name}.demandW`);
         g.count = port.measurement(`gpu.${g.name}.gpus`);
-        g.capMaxW = port.points.find((pt) => pt.name === `gpu.${g.name}.capW`)?.max ?? Infinity;
+        const capPoint = port.points.find((pt) => pt.name === `gpu.${g.name}.capW`);
+        g.capMinW = capPoint?.min ?? 0;
+        g.capMaxW = capPoint?.max ?? Infinity;
       }
       const windowSteps = Math.max(1, Math.round(p.deliveryS / ctx.periodS));
       ring = new Float64Array(windowSteps + 1);
@@ -163,11 +169,12 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
       // 1. Judge what was delivered (measurements of k − 1) against the envelope required so far.
       const batteryW = hPower >= 0 ? port.read(hPower) : 0;
       let gpuDeliveredW = 0;
-      if (capping) {
-        for (const g of groups) {
-          g.gpus = port.read(g.count);
-          gpuDeliveredW += g.gpus * (port.read(g.power) - port.read(g.demand));
-        }
+      const baselineGain = 1 - Math.exp(-dtS / GPU_BASELINE_S);
+      for (const g of groups) {
+        g.gpus = port.read(g.count);
+        const powerW = port.read(g.power);
+        if (capping) gpuDeliveredW += g.gpus * (powerW - g.baselineW);
+        else g.baselineW = Number.isNaN(g.baselineW) ? powerW : g.baselineW + baselineGain * (powerW - g.baselineW);
       }
       const batteryDeliveredW = hPower >= 0 ? batteryW - idleBatteryW : 0;
       const deliveredW = batteryDeliveredW + gpuDeliveredW;
@@ -253,14 +260,14 @@ export function createFrequencyResponse(p: FrequencyResponseParams): Controller 
       const remainderW = requiredW - batteryPartW;
       if (groups.length > 0) {
         if (remainderW < 0) {
-          let demandW = 0;
+          let baselineW = 0;
+          for (const g of groups) baselineW += g.gpus * g.baselineW;
+          const y = baselineW > 0 ? Math.min(1, -remainderW / baselineW) : 0;
           for (const g of groups) {
-            g.gpus = port.read(g.count);
-            demandW += g.gpus * port.read(g.demand);
+            const capW = g.capMaxW * (1 - y);
+            port.write(g.cap, capW < g.capMinW ? g.capMinW : capW);
           }
-          const x = demandW > 0 ? Math.min(1, -remainderW / demandW) : 0;
-          for (const g of groups) port.write(g.cap, port.read(g.demand) * (1 - x));
-          if (!capping) ctx.decide("gpu_caps_on", remainderW, `battery short by ${Math.round(-remainderW)} W: GPU caps at ${(100 * (1 - x)).toFixed(1)} % of demand`);
+          if (!capping) ctx.decide("gpu_caps_on", remainderW, `battery short by ${Math.round(-remainderW)} W: GPU caps at ${(100 * (1 - y)).toFixed(1)} % of the limit`);
           capping = true;
           capsWritten = true;
         } else if (capping || !capsWritten) {

@@ -36,6 +36,8 @@ import type { RideThroughSpec } from "./scenario/scenario-types.js";
  *   UPS (a pass-through conversion with its loss curve: a BBU hall has no UPS battery) and
  *   transformer are recomputed: pcc = it + busway + ups + transformer holds exactly. Racks of one
  *   rack class draw the same power, so there is one BBU state per class (exact, like the chain).
+ * In a full outage (depth 100 %) the transformers and UPS modules are de-energised: no no-load loss
+ * is drawn, the PCC sees 0 (during a partial sag they stay energised).
  * A tripped load is only accounted (unserved energy, events): the GPU model keeps running.
  */
 export interface RideThrough {
@@ -187,6 +189,8 @@ export function createRideThrough(
       if (socMin < minSoc) minSoc = socMin;
       if (!changed) return;
       logEvents();
+      // A full outage (depth 1) de-energises the chain above the batteries: no no-load losses either.
+      const outage = sagDepthFrac >= 1;
 
       if (byUps) {
         const upsOutW = site.itPowerW + site.buswayLossW;
@@ -199,7 +203,7 @@ export function createRideThrough(
         }
         const inputW = gridFedW * (1 + lossShare) + rechargeW;
         site.upsLossW = gridFedW * lossShare;
-        site.transformerLossW = transformerLossW(chain.transformer, inputW);
+        site.transformerLossW = outage ? 0 : transformerLossW(chain.transformer, inputW);
         site.pccPowerW = inputW + site.transformerLossW;
         return;
       }
@@ -222,13 +226,13 @@ export function createRideThrough(
         buswayW += buswayLossW(rowAcW, chain.buswayRatedW, chain.buswayLossAtRatedFrac);
       }
       const upsOutW = itW + buswayW;
-      const upsW = chain.upsModules * lossW(chain.upsCurve, upsOutW / chain.upsModules, chain.upsModuleRatedW);
+      const upsW = outage ? 0 : chain.upsModules * lossW(chain.upsCurve, upsOutW / chain.upsModules, chain.upsModuleRatedW);
       const transformerOutW = upsOutW + upsW;
       site.psuLossW = itW - dcDrawW;
       site.itPowerW = itW;
       site.buswayLossW = buswayW;
       site.upsLossW = upsW;
-      site.transformerLossW = transformerLossW(chain.transformer, transformerOutW);
+      site.transformerLossW = outage ? 0 : transformerLossW(chain.transformer, transformerOutW);
       site.pccPowerW = transformerOutW + site.transformerLossW;
     },
     kpis() {

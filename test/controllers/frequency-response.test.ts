@@ -44,7 +44,6 @@ function rig(opts: { lagTicks?: number; gain?: number; availableDischargeW?: num
     ch: port.addMeasurement({ name: "battery.b.chargeHeadroomWh", unit: "Wh", description: "", initial: 4e6 }),
     dh: port.addMeasurement({ name: "battery.b.dischargeHeadroomWh", unit: "Wh", description: "", initial: 4e6 }),
     gpuPower: port.addMeasurement({ name: "gpu.a.powerW", unit: "W", description: "", initial: 600 }),
-    gpuDemand: port.addMeasurement({ name: "gpu.a.demandW", unit: "W", description: "", initial: 600 }),
     gpus: port.addMeasurement({ name: "gpu.a.gpus", unit: "count", description: "", initial: 5184 }),
   };
   const decisions: { action: string; value: number }[] = [];
@@ -63,8 +62,8 @@ function rig(opts: { lagTicks?: number; gain?: number; availableDischargeW?: num
       port.applyDue(k);
       const set = lag === 0 ? applied.get("battery") ?? 0 : writes.length > lag ? writes[writes.length - 1 - lag]! : 0;
       port.publish(h.power, gain * set + aux, k);
-      port.publish(h.gpuDemand, 600, k);
-      port.publish(h.gpuPower, Math.min(600, applied.get("cap") ?? 700), k);
+      // A GPU's power scales with its limit: 600 W at the 700 W limit.
+      port.publish(h.gpuPower, (600 * (applied.get("cap") ?? 700)) / 700, k);
       port.publish(h.f, f(k), k);
     }
   };
@@ -115,18 +114,22 @@ test("droop service: ΔP = (|Δf| − deadband)/(R·f₀) × contract", () => {
   assert.ok(Math.abs(r.applied.get("battery")! - -((0.185 / 2) * 10e6)) < 1e-6);
 });
 
-test("what the battery cannot deliver goes to GPU caps in proportion to demand, and the caps are released after", () => {
+test("what the battery cannot deliver goes to GPU caps, sized on the groups' baseline power, and the caps are released after", () => {
   const r = rig({ availableDischargeW: 2e6 });
   const c = createFrequencyResponse({ ...params, gpuGroups: ["a"] });
   r.drive(c, 0, 3, () => 50);
   assert.is(r.applied.get("cap"), 700, "no remainder: the cap stays at the GPU limit");
   r.drive(c, 3, 6, () => 49.7);
-  const requiredW = -0.366667 * 10e6;
+  const requiredW = -(0.05 + 0.95 / 3) * 10e6;
   assert.is(r.applied.get("battery"), -2e6);
-  const x = (-requiredW - 2e6) / (5184 * 600);
-  assert.ok(Math.abs(r.applied.get("cap")! - 600 * (1 - x)) < 0.01, `cap ${r.applied.get("cap")}`);
+  const y = (-requiredW - 2e6) / (5184 * 600);
+  assert.ok(Math.abs(r.applied.get("cap")! - 700 * (1 - y)) < 0.01, `cap ${r.applied.get("cap")}`);
+  // The GPUs deliver the remainder: 5184 × 600 W × y.
+  r.drive(c, 6, 7, () => 49.7);
+  const gpuW = 5184 * ((600 * r.applied.get("cap")!) / 700 - 600);
+  assert.ok(Math.abs(gpuW - (requiredW + 2e6)) < 1, `GPU delivery ${gpuW} W`);
   assert.ok(r.decisions.some((d) => d.action === "gpu_caps_on"));
-  r.drive(c, 6, 9, () => 50);
+  r.drive(c, 7, 9, () => 50);
   assert.is(r.applied.get("cap"), 700);
   assert.ok(r.decisions.some((d) => d.action === "gpu_caps_off"));
   assert.equal(r.port.clampedWrites(), new Map(), "never writes outside the setpoints' bounds");

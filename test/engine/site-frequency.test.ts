@@ -8,7 +8,8 @@ import { fromScenario } from "../../engine/scenario/from-scenario.js";
 import { createSimulation } from "../../engine/simulation.js";
 import type { Chunk } from "../../engine/sinks/sink.js";
 import { swingParamsOf } from "../../engine/site-frequency.js";
-import { GRID_SERIES, SITE_SERIES } from "../../engine/tables.js";
+import { GRID_SERIES, SITE_SERIES, STORAGE_SERIES } from "../../engine/tables.js";
+import { responseFraction } from "../../models/grid/frequency-response.js";
 import { hashChunks, tempDir } from "../helpers.js";
 
 /** A steady hall (constant PCC power after the first ticks) with a frequency section. */
@@ -32,7 +33,7 @@ async function run(scenario: ReturnType<typeof fromScenario>, chunkTicks = 65_53
     kind: (events.columns[2] as string[])[i]!,
     value: (events.columns[3] as Float64Array)[i]!,
   }));
-  return { chunks, grid: (n: string) => col(GRID_SERIES, n), site: (n: string) => col(SITE_SERIES, n), kpi, events: eventRows };
+  return { chunks, grid: (n: string) => col(GRID_SERIES, n), site: (n: string) => col(SITE_SERIES, n), storage: (n: string) => col(STORAGE_SERIES, n), kpi, events: eventRows };
 }
 
 const near = (actual: number, expected: number, tol: number, what: string) =>
@@ -118,6 +119,7 @@ test("a sag longer than the UPS autonomy trips the load at E·η/L (closed form)
   near(r.kpi("ride_through_unserved_energy"), (6 * loadW * (25 - autonomyS)) / 3600, 1e-6 * 6 * loadW, "unserved energy");
   assert.is(r.kpi("ride_through_success"), 0);
   assert.is(r.kpi("ride_through_min_soc"), 0);
+  assert.is(r.site("pcc_power_w")[400], 0, "a full outage de-energises the chain: nothing is drawn");
   assert.ok(r.events.some((e) => e.kind === "load_restored" && Math.abs(e.t - 35) < 1e-9));
 });
 
@@ -149,6 +151,35 @@ test("rack BBUs: a sag longer than the holdup trips each rack at E·η/L of its 
   assert.is(trips[0]!.value, 72);
   assert.ok(trips[0]!.t > 5 + 20, "a rack below its rating lasts longer than the holdup");
   assert.is(r.kpi("ride_through_load_trips"), 72);
+});
+
+test("Dynamic Containment through the engine: after a trip the battery delivers the DC curve at the measured frequency, and lifts the nadir", async () => {
+  const frequency = { preset: "gb-200gvas", inertia: "5s", headroomUp: "1.2GW", events: [{ kind: "generator-trip", at: "10s", power: "1320MW" }] };
+  const storage = { batteries: [{ id: "bess" }] };
+  const dc = { kind: "frequency-response", id: "dc", lowContract: "10MW", highContract: "10MW", battery: "bess" };
+  const r = await run(steadyHall(frequency, { horizon: "200s", storage, controllers: [dc] }));
+  const hz = r.grid("frequency_hz");
+  const battery = r.storage("power_w");
+  const aux = battery[200]!; // idle before the trip: the auxiliary load
+  assert.ok(aux > 0 && aux < 0.01 * 10e6, `aux ${aux}`);
+  // Settled (governors at their 1.2 GW headroom): the battery gives contract × DC(Δf), 4 ticks later.
+  for (const k of [1800, 3000, 4999]) {
+    const required = -10e6 * responseFraction(hz[k - 4]! - 50);
+    near(battery[k]! - aux, required, 0.01 * 10e6, `tick ${k}: f ${hz[k - 4]} Hz`);
+  }
+  assert.ok(hz.at(-1)! < 49.8, "deep enough to be past the DC knee");
+  assert.is(r.kpi("fr_compliance"), 1);
+  assert.is(r.kpi("fr_availability"), 1);
+  near(r.kpi("fr_max_required"), 10e6, 1, "the nadir asks for the full contract");
+  // Beyond the governors' headroom only the load damping D = 500 MW/Hz holds the frequency, so the
+  // battery's power lifts the settled frequency by exactly its delivery ÷ D (0.02 Hz for 10 MW).
+  const without = await run(steadyHall(frequency, { horizon: "200s" }));
+  const liftHz = hz.at(-1)! - without.grid("frequency_hz").at(-1)!;
+  const pccW = r.site("pcc_power_w");
+  const pccWithoutW = without.site("pcc_power_w");
+  const expected = -(pccW.at(-1)! - pccW[0]! - (pccWithoutW.at(-1)! - pccWithoutW[0]!)) / 5e8;
+  near(liftHz, expected, 0.01 * expected, "settled lift = delivery / D");
+  assert.ok(r.kpi("frequency_nadir") > without.kpi("frequency_nadir"));
 });
 
 test("a measured trace: frequency is the trace at startTime + t (linear between 1-s samples), RoCoF its tick difference", async () => {
