@@ -121,6 +121,10 @@ export function buildPlant(scenario: Scenario, port: SimPort, inputs: WorkloadIn
       for (const output of workload.outputs) {
         port.addMeasurement({ name: `workload.${workload.id}.${output.name}`, unit: output.unit, description: output.description, initial: output.value() });
       }
+      for (const input of workload.inputs ?? []) {
+        const { set, ...spec } = input;
+        port.addSetpoint({ ...spec, name: `workload.${workload.id}.${input.name}` }, set);
+      }
     }
     groups.push(declareGroup(port, gpu, placement.id, offset, cohortCount, groupGpus, params));
     offset += cohortCount;

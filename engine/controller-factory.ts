@@ -1,4 +1,6 @@
 import { createFrequencyResponse } from "../controllers/frequency-response.js";
+import { createBatterySmoothing } from "../controllers/battery-smoothing.js";
+import { createDemandResponse } from "../controllers/demand-response.js";
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
@@ -38,6 +40,41 @@ controllerRegistry.register("frequency-response", (spec: Extract<ControllerSpec,
     toleranceFrac: spec.tolerance,
     deliveryS: spec.deliveryTime,
     enduranceS: spec.endurance,
+  }),
+);
+
+controllerRegistry.register("battery-smoothing", (spec: Extract<ControllerSpec, { kind: "battery-smoothing" }>) =>
+  createBatterySmoothing({
+    id: spec.id,
+    battery: spec.battery,
+    rampLimitWps: (spec.enforce.includes("ramp") ? spec.rampLimit : undefined) ?? Infinity,
+    rampWindowS: spec.rampWindow,
+    slowRampLimitWps: (spec.enforce.includes("slow-ramp") ? spec.slowRampLimit : undefined) ?? Infinity,
+    slowRampWindowS: spec.slowRampWindow,
+    swingLimitW: (spec.enforce.includes("swing") ? spec.swingLimit : undefined) ?? Infinity,
+    swingWindowS: spec.swingWindow ?? 5,
+    margin: spec.margin,
+    allowanceW: spec.allowance,
+    referenceTimeS: spec.referenceTime,
+    referenceRateWps: spec.referenceRate,
+    socTarget: spec.socTarget,
+    socBand: spec.socBand,
+    recoveryMaxW: spec.recoveryMax,
+  }),
+);
+
+controllerRegistry.register("demand-response", (spec: Extract<ControllerSpec, { kind: "demand-response" }>) =>
+  createDemandResponse({
+    id: spec.id,
+    defer: spec.defer,
+    capGroups: spec.capGroups,
+    battery: spec.battery,
+    capMinFrac: spec.capMin,
+    overDeliveryFrac: spec.overDelivery,
+    prepareSoc: spec.prepareSoc,
+    socTarget: spec.socTarget,
+    chargePowerW: spec.chargePower,
+    releaseS: spec.release,
   }),
 );
 

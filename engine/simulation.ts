@@ -8,6 +8,8 @@ import type { KpiRow } from "./kpis/kpi-row.js";
 import { createRng } from "./rng.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
+import { createDemandResponseMeter } from "./demand-response-meter.js";
+import { createGpuBufferStage } from "./gpu-buffers.js";
 import { createSiteFrequency } from "./site-frequency.js";
 import { createSiteGrid } from "./site-grid.js";
 import { createSiteStorage } from "./site-storage.js";
@@ -103,6 +105,15 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const gridActive = siteGrid.active;
   const siteStorage = createSiteStorage(scenario, runId, port, chunkTicks, pushEvent);
   const storageActive = siteStorage.active;
+  const gpuBuffers = createGpuBufferStage(scenario, cohortGpus);
+  const buffersActive = gpuBuffers.active;
+  const drMeter = createDemandResponseMeter(scenario, port, (tS, source, kind, value, detail) => {
+    const saved = nowS;
+    nowS = tS;
+    pushEvent(source, kind, value, detail);
+    nowS = saved;
+  });
+  const drActive = drMeter.active;
   const siteFrequency = createSiteFrequency(scenario, chain, port, runId, chunkTicks, options.inputs?.frequency, (source, kind, value, detail, tS) => {
     const saved = nowS;
     if (tS !== undefined) nowS = tS;
@@ -219,12 +230,13 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       if (trace !== undefined) trace("workloads", k);
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
-      stepElectricalChain(chain, gpu.powerW);
+      stepElectricalChain(chain, buffersActive ? gpuBuffers.step(gpu.powerW) : gpu.powerW);
       if (frequencyActive) siteFrequency.rideThrough(k);
       const row = k - chunkStartK;
       const loadW = siteTotals.pccPowerW;
       const pccW = storageActive ? siteStorage.step(k, row, loadW) : loadW;
       if (gridActive) siteGrid.step(k, pccW);
+      if (drActive) drMeter.step(k, pccW);
       if (frequencyActive) siteFrequency.step(k, row, pccW);
       if (trace !== undefined) trace("electrical", k);
 
@@ -235,10 +247,16 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         demandW += cohortGpus[c]! * gpu.demandW[c]!;
         burnW += cohortGpus[c]! * gpu.burnW[c]!;
       }
+      let gpuW = siteTotals.gpuPowerW;
+      if (buffersActive) {
+        // The chain saw the buffers' PSU side; the GPUs themselves drew this.
+        gpuW = 0;
+        for (let c = 0; c < cohortCount; c++) gpuW += cohortGpus[c]! * gpu.powerW[c]!;
+      }
       site.t[row] = tS;
       site.pcc[row] = pccW;
       site.it[row] = siteTotals.itPowerW;
-      site.gpu[row] = siteTotals.gpuPowerW;
+      site.gpu[row] = gpuW;
       site.demand[row] = demandW;
       site.burn[row] = burnW;
       site.psu[row] = siteTotals.psuLossW;
@@ -255,7 +273,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       port.publish(hPcc, pccW, k);
       port.publish(hLoad, loadW, k);
       port.publish(hIt, siteTotals.itPowerW, k);
-      port.publish(hGpu, siteTotals.gpuPowerW, k);
+      port.publish(hGpu, gpuW, k);
       port.publish(hBurn, burnW, k);
       for (let g = 0; g < groups.length; g++) {
         const group = groups[g]!;
@@ -289,6 +307,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     });
     siteGrid.finish();
     siteStorage.finish();
+    drMeter.finish();
     siteFrequency.finish();
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
@@ -320,11 +339,14 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "busway_loss_energy", value: wh(energyJ.busway), unit: "Wh" },
       { name: "ups_loss_energy", value: wh(energyJ.ups), unit: "Wh" },
       { name: "transformer_loss_energy", value: wh(energyJ.transformer), unit: "Wh" },
-      { name: "electrical_efficiency", value: pccWh > 0 ? itWh / pccWh : 0, unit: "fraction" },
+      // IT ÷ the site load (the PCC without the batteries' net energy, which is no loss of the chain).
+      { name: "electrical_efficiency", value: pccWh - siteStorage.netEnergyWh() > 0 ? itWh / (pccWh - siteStorage.netEnergyWh()) : 0, unit: "fraction" },
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
     rows.push(...siteGrid.kpis());
     rows.push(...siteStorage.kpis());
+    rows.push(...gpuBuffers.kpis());
+    rows.push(...drMeter.kpis());
     rows.push(...siteFrequency.kpis());
     for (const c of controllers) if (c.kpis) rows.push(...c.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());

@@ -48,6 +48,8 @@ export interface SiteStorage {
   /** Closes open events and ages the last partial degradation period; call once after the last tick. */
   finish(): void;
   kpis(): KpiRow[];
+  /** Σ battery AC energy at the PCC so far (charged − discharged + aux), Wh: the PCC energy minus the site load's. */
+  netEnergyWh(): number;
 }
 
 interface StorageColumns {
@@ -195,6 +197,11 @@ export function createSiteStorage(
       const endS = scenario.ticks * dtS;
       for (let i = 0; i < n; i++) if (socLimitSinceS[i] === socLimitSinceS[i]) closeSocLimit(i, endS);
       if (scenario.ticks % degradationTicks !== 0) updateBatteryDegradation(degradation);
+    },
+    netEnergyWh() {
+      let wh = 0;
+      for (let i = 0; i < n; i++) wh += batteries.chargedWh[i]! - batteries.dischargedWh[i]! + batteries.auxWh[i]!;
+      return wh;
     },
     kpis() {
       const out: KpiRow[] = [];

@@ -1,4 +1,5 @@
 import { invalidInput, type Issue } from "../errors.js";
+import { validateDemandResponseEvents } from "../../models/signals/demand-response.js";
 import { batterySpecIssues } from "./battery-params.js";
 import { fromRackSelection } from "./rack-selection.js";
 import type { EfficiencyPoint, FrequencyResponseSpec, Scenario } from "./scenario-types.js";
@@ -49,6 +50,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   checkSiteRelations(scenario, issues);
   checkFrequencyRelations(scenario, issues);
   checkStorageRelations(scenario, issues);
+  checkDemandResponse(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
 }
@@ -113,6 +115,12 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
   });
 
   const controllerIds = new Set<string>();
+  const batteryIds = new Set((s.storage?.batteries ?? []).flatMap((b) => (b?.id === undefined ? [] : [b.id])));
+  const needBattery = (value: string | undefined, path: string) => {
+    if (value !== undefined && !batteryIds.has(value)) {
+      issues.push({ path, value, expected: `a battery id (${[...batteryIds].join(", ") || "none defined in storage.batteries"})` });
+    }
+  };
   (s.controllers ?? []).forEach((c, i) => {
     const path = `controllers[${i}]`;
     if (c === undefined || c.id === undefined) return;
@@ -120,18 +128,44 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
     controllerIds.add(c.id);
     wholeTicks(c.period, `${path}.period`, "a period");
     wholeTicks(c.actuationLatency, `${path}.actuationLatency`, "a latency");
-    if (c.kind === "frequency-response") {
-      checkFrequencyResponse(s, c, path, ids, issues);
-      return;
-    }
-    if (c.groups === undefined) return;
-    c.groups.forEach((group, j) => {
-      if (!ids.has(group)) {
-        issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+    switch (c.kind) {
+      case "gpu-smoothing":
+        (c.groups ?? []).forEach((group, j) => {
+          if (!ids.has(group)) {
+            issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+          }
+        });
+        if (c.floorMin > c.floorMax) {
+          issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
+        }
+        break;
+      case "demand-response": {
+        needBattery(c.battery, `${path}.battery`);
+        (c.defer ?? []).forEach((id, j) => {
+          const w = (s.workloads ?? []).find((x) => x?.id === id);
+          if (w === undefined || w.kind !== "training") issues.push({ path: `${path}.defer[${j}]`, value: id, expected: "a training workload id (only training jobs can be paused)" });
+        });
+        (c.capGroups ?? []).forEach((group, j) => {
+          if (!ids.has(group)) issues.push({ path: `${path}.capGroups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+        });
+        if (s.demandResponse === undefined) issues.push({ path: `${path}`, value: c.kind, expected: "demandResponse.events in the scenario (the events it answers)" });
+        break;
       }
-    });
-    if (c.floorMin > c.floorMax) {
-      issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
+      case "frequency-response":
+        checkFrequencyResponse(s, c, path, ids, issues);
+        break;
+      case "battery-smoothing": {
+        needBattery(c.battery, `${path}.battery`);
+        (c.enforce ?? []).forEach((limit, j) => {
+          if (!["ramp", "slow-ramp", "swing"].includes(limit)) issues.push({ path: `${path}.enforce[${j}]`, value: limit, expected: 'one of "ramp", "slow-ramp", "swing"' });
+        });
+        // Limits left out are the grid connection's.
+        c.rampLimit ??= s.grid?.rampLimit;
+        c.slowRampLimit ??= s.grid?.slowRampLimit;
+        c.swingLimit ??= s.grid?.swingLimit;
+        c.swingWindow ??= s.grid?.swingWindow;
+        break;
+      }
     }
   });
 }
@@ -185,6 +219,23 @@ function checkFrequencyRelations(s: Scenario, issues: Issue[]): void {
     }
     if (f.source === "trace" && e.kind !== "voltage-sag") {
       issues.push({ path: `${path}.kind`, value: e.kind, expected: "voltage-sag: a measured trace cannot be moved by trips or load steps (use source: swing)" });
+    }
+  });
+}
+
+function checkDemandResponse(s: Scenario, issues: Issue[]): void {
+  const events = s.demandResponse?.events;
+  if (events === undefined || events.some((e) => e === undefined)) return;
+  const asModel = events.map((e) => ({ id: e.id, startS: e.start, durationS: e.duration, reductionW: e.reduction, noticeS: e.notice }));
+  const field: Record<string, string> = { startS: "start", durationS: "duration", reductionW: "reduction", noticeS: "notice", id: "id" };
+  const reported = new Set(issues.map((issue) => issue.path));
+  for (const issue of validateDemandResponseEvents(asModel, s.horizonS, "demandResponse.events")) {
+    const path = issue.path.replace(/\.(\w+)$/, (_, f: string) => `.${field[f] ?? f}`);
+    if (!reported.has(path)) issues.push({ ...issue, path });
+  }
+  events.forEach((e, i) => {
+    if (typeof e.responseTime === "number" && typeof e.duration === "number" && e.responseTime >= e.duration) {
+      issues.push({ path: `demandResponse.events[${i}].responseTime`, value: `${e.responseTime}s`, expected: `less than the event's duration (${e.duration}s)` });
     }
   });
 }

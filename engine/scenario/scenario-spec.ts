@@ -200,6 +200,50 @@ const frequencyResponse = obj(
   ["id"],
 );
 
+const batterySmoothing = obj(
+  {
+    id: str("unique controller id", ID),
+    battery: str("id of the battery it commands (storage.batteries)", ID),
+    period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "40ms" }),
+    actuationLatency: quantity("duration", "delay from a write to the battery's command input (whole ticks; the battery's own latency comes after)", { min: 0, default: 0 }),
+    rampLimit: quantity("rampRate", "PCC ramp limit over rampWindow (omit: grid.rampLimit, or none)", { above: 0 }),
+    rampWindow: quantity("duration", "window of the ramp limit", { above: 0, default: "1s" }),
+    slowRampLimit: quantity("rampRate", "PCC ramp limit over slowRampWindow (omit: grid.slowRampLimit, or none)", { above: 0 }),
+    slowRampWindow: quantity("duration", "window of the slow ramp limit", { above: 0, default: "60s" }),
+    swingLimit: quantity("power", "PCC peak-to-peak limit over swingWindow (omit: grid.swingLimit, or none)", { above: 0 }),
+    swingWindow: quantity("duration", "window of the swing limit (omit: grid.swingWindow)", { above: 0 }),
+    enforce: strings('which limits it holds: "ramp", "slow-ramp", "swing" (a battery too slow for the fast edges should hold only the slow ones)', ["ramp", "slow-ramp", "swing"]),
+    margin: quantity("fraction", "share of each limit the planned PCC may use; the rest absorbs the battery's lag", { above: 0, max: 1, default: 0.8 }),
+    allowance: quantity("power", "how far the PCC may stray from its reference (the load's slow mean): smaller load changes pass (left to GPU smoothing), larger ones engage the battery at once", { min: 0, default: "2MW" }),
+    referenceTime: quantity("duration", "time constant of the reference (a low-pass of the load: its mean under a periodic load)", { min: 0, default: "10s" }),
+    referenceRate: quantity("rampRate", "how fast the reference follows the load: slow, so that the battery carries a checkpoint's dip", { above: 0, default: "2MW/min" }),
+    socTarget: quantity("fraction", "state of charge the battery returns to between events", { min: 0, max: 1, default: 0.5 }),
+    socBand: quantity("fraction", "SOC error at which recovery reaches full power", { above: 0, max: 1, default: 0.1 }),
+    recoveryMax: quantity("power", "largest SOC-recovery power", { min: 0, default: "500kW" }),
+  },
+  "battery smoothing at the PCC: the battery takes the part of the site load's changes beyond the ramp, slow-ramp and swing limits",
+  ["id", "battery"],
+);
+
+const demandResponse = obj(
+  {
+    id: str("unique controller id", ID),
+    period: quantity("duration", "control period (a whole number of ticks); it averages the load over each second and decides once a second", { above: 0, default: "40ms" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    defer: strings("flexible training workloads it may pause during an event (deferral: no work lost)", []),
+    capGroups: strings("GPU groups (workload ids) whose power caps it may lower", []),
+    battery: str("battery it may discharge (omit: none)", ID),
+    capMin: quantity("fraction", "lowest GPU cap, as a fraction of the GPU power limit", { min: 0.2, max: 1, default: 0.5 }),
+    overDelivery: quantity("fraction", "aims this much above the requested reduction", { min: 0, max: 0.5, default: 0.05 }),
+    prepareSoc: quantity("fraction", "SOC the battery is charged to between the announcement and the start", { min: 0, max: 1, default: 0.9 }),
+    socTarget: quantity("fraction", "SOC the battery returns to after an event", { min: 0, max: 1, default: 0.5 }),
+    chargePower: quantity("power", "battery charging power while preparing or recovering", { min: 0, default: "2MW" }),
+    release: quantity("duration", "time over which caps and the battery are released after an event", { min: 0, default: "2min" }),
+  },
+  "demand response: meets a declared reduction by deferring flexible jobs, discharging the battery and lowering GPU caps, in that order",
+  ["id"],
+);
+
 const efficiencyPoint = obj(
   {
     load: quantity("fraction", "load as a fraction of rating", { min: 0, max: 2 }),
@@ -267,11 +311,22 @@ export const scenarioSpec = obj(
         transformerNoLoadLoss: quantity("fraction", "core (no-load) loss as a fraction of rating", { min: 0, max: 0.05, default: 0.001 }),
         transformerLoadLoss: quantity("fraction", "copper loss at rated load as a fraction of rating", { min: 0, max: 0.05, default: 0.008 }),
         powerFactor: quantity("fraction", "load power factor seen by the transformers", { above: 0, max: 1, default: 0.98 }),
+        psuBuffer: optionalObj(
+          {
+            energy: quantity("energy", "usable buffer energy per GPU (GB300 NVL72 power shelves: ~65 J)", { above: 0, max: 1e5, default: "65J" }),
+            powerMax: quantity("power", "largest buffer charge or discharge power per GPU", { above: 0, default: "1400W" }),
+            efficiency: quantity("fraction", "one-way efficiency into and out of the buffer", { above: 0, max: 1, default: 1 }),
+            smoothing: quantity("duration", "time constant of the PSU-side low-pass of the GPU power", { min: 0, max: 60, default: "1s" }),
+            recovery: quantity("duration", "time constant of the pull back to the target charge", { above: 0, max: 3600, default: "4s" }),
+            target: quantity("fraction", "charge the buffer rests at, and starts with", { min: 0, max: 1, default: 0.5 }),
+          },
+          "GPU / PSU energy buffer between every GPU and its rack PSU, absorbing sub-second edges (models/storage/gpu-energy-buffer.ts; omit: none)",
+        ),
       },
       "the electrical chain from rack PSUs to the point of common coupling",
     ),
     workloads: list(union({ training, inference, "duty-cycle": dutyCycle, steady }, "a workload placed on racks"), "workloads", { default: [] }),
-    controllers: list(union({ "gpu-smoothing": gpuSmoothing, "frequency-response": frequencyResponse }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
+    controllers: list(union({ "gpu-smoothing": gpuSmoothing, "battery-smoothing": batterySmoothing, "demand-response": demandResponse, "frequency-response": frequencyResponse }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
     grid: optionalObj(
       {
         importCapacity: quantity("power", "largest import at the PCC (omit: none)", { above: 0 }),
@@ -287,6 +342,29 @@ export const scenarioSpec = obj(
         batteries: list(battery, "site batteries at the PCC, each with setpoint battery.<id>.powerSetW", { default: [] }),
       },
       "energy storage of the site",
+    ),
+    demandResponse: optionalObj(
+      {
+        events: list(
+          obj(
+            {
+              id: str("event name, for the events table and the decisions", ID),
+              start: quantity("duration", "start of the reduction window, from t = 0", { min: 0 }),
+              duration: quantity("duration", "length of the reduction window", { above: 0 }),
+              reduction: quantity("power", "reduction asked of the PCC power against the baseline", { above: 0 }),
+              notice: quantity("duration", "how long before start the event is announced", { min: 0, default: 0 }),
+              responseTime: quantity("duration", "time after start by which the full reduction must be reached", { min: 0, default: "30s" }),
+            },
+            "one demand-response event: reduce by `reduction` within `responseTime` of `start`, for `duration`",
+            ["id", "start", "duration", "reduction"],
+          ),
+          "demand-response events",
+          { minItems: 1 },
+        ),
+        baselineWindow: quantity("duration", "the baseline is the mean PCC power over this window before the announcement", { above: 0, default: "15min" }),
+        settlementPeriod: quantity("duration", "delivery is judged on the mean reduction over each period of this length", { above: 0, default: "1min" }),
+      },
+      "demand-response events declared for the run; the engine meters what the site delivered (omit: none)",
     ),
     startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals)", {
       pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?Z$",

@@ -13,6 +13,7 @@ export interface Scenario {
   controllers: ControllerSpec[];
   grid?: GridSpec;
   storage?: StorageSpec;
+  demandResponse?: DemandResponseSpec;
   /** UTC ISO time of t = 0 (for signals). */
   startTime?: string;
   signals: { price: "none" | "agile-2020" | "entsoe-de-2020"; carbon: "none" | "gb-2020" | "gb-2022" };
@@ -68,6 +69,21 @@ export interface RideThroughSpec {
   initialSoc: number;
 }
 
+export interface DemandResponseSpec {
+  events: DemandResponseEventSpec[];
+  baselineWindow: number;
+  settlementPeriod: number;
+}
+
+export interface DemandResponseEventSpec {
+  id: string;
+  start: number;
+  duration: number;
+  reduction: number;
+  notice: number;
+  responseTime: number;
+}
+
 export interface StorageSpec {
   batteries: BatterySpec[];
 }
@@ -117,6 +133,17 @@ export interface ElectricalSpec {
   transformerNoLoadLoss: number;
   transformerLoadLoss: number;
   powerFactor: number;
+  psuBuffer?: PsuBufferSpec;
+}
+
+/** The GPU / PSU energy buffer, per GPU, in SI units (J, W, s, fractions). */
+export interface PsuBufferSpec {
+  energy: number;
+  powerMax: number;
+  efficiency: number;
+  smoothing: number;
+  recovery: number;
+  target: number;
 }
 
 export interface TrainingSpec {
@@ -213,7 +240,46 @@ export interface FrequencyResponseSpec {
   endurance: number;
 }
 
-export type ControllerSpec = GpuSmoothingSpec | FrequencyResponseSpec;
+export interface BatterySmoothingSpec {
+  kind: "battery-smoothing";
+  id: string;
+  battery: string;
+  period: number;
+  actuationLatency: number;
+  /** Filled from grid when left out (fromScenario); undefined = no limit. */
+  rampLimit?: number;
+  rampWindow: number;
+  slowRampLimit?: number;
+  slowRampWindow: number;
+  swingLimit?: number;
+  swingWindow?: number;
+  enforce: string[];
+  margin: number;
+  allowance: number;
+  referenceTime: number;
+  referenceRate: number;
+  socTarget: number;
+  socBand: number;
+  recoveryMax: number;
+}
+
+export interface DemandResponseControllerSpec {
+  kind: "demand-response";
+  id: string;
+  period: number;
+  actuationLatency: number;
+  defer: string[];
+  capGroups: string[];
+  battery?: string;
+  capMin: number;
+  overDelivery: number;
+  prepareSoc: number;
+  socTarget: number;
+  chargePower: number;
+  release: number;
+}
+
+export type ControllerSpec = GpuSmoothingSpec | BatterySmoothingSpec | DemandResponseControllerSpec | FrequencyResponseSpec;
 
 export interface OutputsSpec {
   siteSeries: boolean;

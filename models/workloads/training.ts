@@ -1,4 +1,4 @@
-import type { Workload, WorkloadContext, WorkloadOutput } from "./workload.js";
+import type { Workload, WorkloadContext, WorkloadInput, WorkloadOutput } from "./workload.js";
 
 /**
  * A synchronous training job. Every iteration, all nodes start computing together (after the
@@ -16,6 +16,11 @@ import type { Workload, WorkloadContext, WorkloadOutput } from "./workload.js";
  * (mean `mtbfS`): the job drops to idle at once, restarts after `restartS` with its start ramp, and
  * the work since the last checkpoint is lost (Llama 3: ~1 unexpected interruption per 3 h on 16k
  * GPUs, Dubey et al. arXiv:2407.21783, physics-figures.md §1.2).
+ *
+ * Deferral (input `paused`, e.g. from a demand-response controller): set to 1, the job finishes
+ * the iteration in progress and then holds its GPUs idle (no work is lost: the next iteration
+ * simply starts later); set back to 0, it resumes with its start ramp. `pausedS` counts the time
+ * held (the work deferred).
  */
 export interface TrainingOptions {
   id: string;
@@ -47,6 +52,7 @@ const RUNNING = 1;
 const CHECKPOINT = 2;
 const FAILED = 3;
 const STOPPED = 4;
+const PAUSED = 5;
 
 /** Creates the job. Utilisation of cohort c at tick k is the compute share of [t, t + dt). */
 export function createTrainingJob(o: TrainingOptions): Workload {
@@ -69,6 +75,10 @@ export function createTrainingJob(o: TrainingOptions): Workload {
   let failures = 0;
   let checkpoints = 0;
   let lostWorkS = 0;
+  let pauseWanted = false;
+  let pausedS = 0;
+  let pauseStartS = 0;
+  let pauses = 0;
 
   const launch = (tS: number, ctx: WorkloadContext) => {
     state = RUNNING;
@@ -104,17 +114,32 @@ export function createTrainingJob(o: TrainingOptions): Workload {
     { name: "running", unit: "bool", description: "1 while the job iterates or checkpoints", value: () => (state === RUNNING || state === CHECKPOINT ? 1 : 0) },
     { name: "iterations", unit: "count", description: "iterations started so far", value: () => iterations },
     { name: "failures", unit: "count", description: "failures so far", value: () => failures },
+    { name: "paused", unit: "bool", description: "1 while the job is held idle by a pause (deferral)", value: () => (state === PAUSED ? 1 : 0) },
+  ];
+  const inputs: WorkloadInput[] = [
+    {
+      name: "paused",
+      unit: "bool",
+      description: "1: defer the job (it finishes the iteration in progress, then holds its GPUs idle); 0: run",
+      min: 0,
+      max: 1,
+      initial: 0,
+      set: (value) => (pauseWanted = value >= 0.5),
+    },
   ];
 
   return {
     id: o.id,
     cohortCount: o.cohorts,
     outputs,
+    inputs,
     kpis: () => [
       { name: `${o.id}_iterations`, value: iterations, unit: "count" },
       { name: `${o.id}_failures`, value: failures, unit: "count" },
       { name: `${o.id}_checkpoints`, value: checkpoints, unit: "count" },
       { name: `${o.id}_lost_work`, value: lostWorkS, unit: "s" },
+      { name: `${o.id}_pauses`, value: pauses, unit: "count" },
+      { name: `${o.id}_paused_time`, value: pausedS, unit: "s" },
     ],
     step(k: number, tS: number, utilFrac: Float64Array, ctx: WorkloadContext): void {
       const dtS = ctx.dtS;
@@ -137,6 +162,20 @@ export function createTrainingJob(o: TrainingOptions): Workload {
         launch(tS, ctx);
         ctx.event("job_restart", failures, o.id);
       }
+      if (state === PAUSED) {
+        if (!pauseWanted) {
+          // Resume: warm up again, as after a launch. The failure clock stood still while idle;
+          // a checkpoint that fell due meanwhile is taken once, at the first iteration end.
+          state = RUNNING;
+          nextFailureS += tS - pauseStartS;
+          if (nextCheckpointS < tS) nextCheckpointS = tS;
+          launchS = tS;
+          iterationEndS = tS;
+          ctx.event("job_resume", tS - pauseStartS, o.id);
+        } else {
+          pausedS += dtS;
+        }
+      }
       if (state === CHECKPOINT && tS >= checkpointEndS - EPS_S) {
         state = RUNNING;
         lastSafeS = tS;
@@ -145,7 +184,12 @@ export function createTrainingJob(o: TrainingOptions): Workload {
       }
       // The next iteration (or a checkpoint) begins when this one ends, possibly inside this tick.
       if (state === RUNNING && iterationEndS < tS + dtS - EPS_S) {
-        if (iterationEndS >= nextCheckpointS - EPS_S) {
+        if (pauseWanted) {
+          state = PAUSED;
+          pauses++;
+          pauseStartS = Math.max(iterationEndS, tS);
+          ctx.event("job_pause", iterations, o.id);
+        } else if (iterationEndS >= nextCheckpointS - EPS_S) {
           state = CHECKPOINT;
           checkpoints++;
           checkpointEndS = Math.max(iterationEndS, tS) + o.checkpointS;

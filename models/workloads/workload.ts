@@ -18,6 +18,8 @@ export interface Workload {
   step(k: number, tS: number, utilFrac: Float64Array, ctx: WorkloadContext): void;
   /** Values the workload publishes as measurement points (e.g. job running, tokens/s). */
   readonly outputs: readonly WorkloadOutput[];
+  /** Commands the workload accepts as setpoints `workload.<id>.<name>` (e.g. pause a flexible job). */
+  readonly inputs?: readonly WorkloadInput[];
   /** End-of-run figures (iterations, failures, tokens served ...), named `<id>_<metric>`. */
   kpis?(): { name: string; value: number; unit: string }[];
 }
@@ -29,6 +31,18 @@ export interface WorkloadOutput {
   description: string;
   /** Current value. */
   value(): number;
+}
+
+export interface WorkloadInput {
+  /** Point name suffix; the full name is `workload.<id>.<name>`. */
+  name: string;
+  unit: string;
+  description: string;
+  min: number;
+  max: number;
+  initial: number;
+  /** Applies a value (called by the port when a write falls due). */
+  set(value: number): void;
 }
 
 export interface WorkloadContext {
