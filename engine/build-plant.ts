@@ -43,6 +43,7 @@ export interface GpuGroup {
   params: GpuParams;
   powerHandle: number;
   demandHandle: number;
+  gpusHandle: number;
 }
 
 interface Placement {
@@ -218,5 +219,6 @@ function declareGroup(port: SimPort, gpu: GpuCohorts, id: string, first: number,
     params,
     powerHandle: port.addMeasurement({ name: `gpu.${id}.powerW`, unit: "W", description: "mean power per GPU of the group", initial: params.idleW }),
     demandHandle: port.addMeasurement({ name: `gpu.${id}.demandW`, unit: "W", description: "mean power per GPU the work alone would draw", initial: params.idleW }),
+    gpusHandle: port.addMeasurement({ name: `gpu.${id}.gpus`, unit: "count", description: "GPUs in the group (constant)", initial: gpus }),
   };
 }

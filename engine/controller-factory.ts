@@ -1,3 +1,4 @@
+import { createFrequencyResponse } from "../controllers/frequency-response.js";
 import { createBatterySmoothing } from "../controllers/battery-smoothing.js";
 import { createDemandResponse } from "../controllers/demand-response.js";
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
@@ -22,6 +23,23 @@ controllerRegistry.register("gpu-smoothing", (spec: Extract<ControllerSpec, { ki
     floorMinFrac: spec.floorMin,
     floorMaxFrac: spec.floorMax,
     floorStepFrac: spec.floorStep,
+  }),
+);
+
+controllerRegistry.register("frequency-response", (spec: Extract<ControllerSpec, { kind: "frequency-response" }>) =>
+  createFrequencyResponse({
+    id: spec.id,
+    service: spec.service,
+    lowContractW: spec.lowContract,
+    highContractW: spec.highContract,
+    f0Hz: spec.nominal,
+    droopFrac: spec.droop,
+    droopDeadbandHz: spec.droopDeadband,
+    ...(spec.battery === undefined ? {} : { battery: spec.battery }),
+    gpuGroups: spec.gpuGroups,
+    toleranceFrac: spec.tolerance,
+    deliveryS: spec.deliveryTime,
+    enduranceS: spec.endurance,
   }),
 );
 

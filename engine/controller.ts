@@ -1,3 +1,4 @@
+import type { KpiRow } from "./kpis/kpi-row.js";
 import type { PlantPort } from "./port.js";
 import type { Rng } from "./rng.js";
 
@@ -15,6 +16,8 @@ export interface Controller {
   step(port: PlantPort, ctx: ControllerContext): void;
   /** Last chance to log a final decision. */
   finish(port: PlantPort, ctx: ControllerContext): void;
+  /** The controller's own record of what it delivered, as KPIs (read after finish). */
+  kpis?(): KpiRow[];
 }
 
 /** What the engine tells a controller each step: time as an integer tick, plus logging. */

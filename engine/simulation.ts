@@ -10,6 +10,7 @@ import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
 import { createDemandResponseMeter } from "./demand-response-meter.js";
 import { createGpuBufferStage } from "./gpu-buffers.js";
+import { createSiteFrequency } from "./site-frequency.js";
 import { createSiteGrid } from "./site-grid.js";
 import { createSiteStorage } from "./site-storage.js";
 import type { Chunk } from "./sinks/sink.js";
@@ -27,10 +28,11 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *   3. workloads: utilisation of every GPU cohort
  *   4. IT power: GPU cohorts (cap, overshoot, smoothing); PSU energy buffers (gpu-buffers.ts)
  *      between the GPUs and the rack PSUs, when the scenario has them
- *   5. electrical chain: racks → PSUs → rows → UPS → transformers → site load; the site batteries
+ *   5. electrical chain: racks → PSUs → rows → UPS → transformers → site load (a voltage sag first
+ *      moves the IT load to the UPS / rack BBU batteries: site-ride-through.ts); the site batteries
  *      (site-storage.ts) add their AC power: PCC = site load + Σ battery power; the grid
- *      connection's limit monitor, the price and carbon signals and the demand-response meter
- *      (demand-response-meter.ts) see that PCC power
+ *      connection's limit monitor, the price and carbon signals, the demand-response meter
+ *      (demand-response-meter.ts) and, last, the grid frequency (site-frequency.ts) see that PCC power
  *   6. (thermal and heat stages plug in here, at their own periods)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
@@ -113,6 +115,13 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     nowS = saved;
   });
   const drActive = drMeter.active;
+  const siteFrequency = createSiteFrequency(scenario, chain, port, runId, chunkTicks, options.inputs?.frequency, (source, kind, value, detail, tS) => {
+    const saved = nowS;
+    if (tS !== undefined) nowS = tS;
+    pushEvent(source, kind, value, detail);
+    nowS = saved;
+  });
+  const frequencyActive = siteFrequency.active;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -223,11 +232,13 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, buffersActive ? gpuBuffers.step(gpu.powerW) : gpu.powerW);
+      if (frequencyActive) siteFrequency.rideThrough(k);
       const row = k - chunkStartK;
       const loadW = siteTotals.pccPowerW;
       const pccW = storageActive ? siteStorage.step(k, row, loadW) : loadW;
       if (gridActive) siteGrid.step(k, pccW);
       if (drActive) drMeter.step(k, pccW);
+      if (frequencyActive) siteFrequency.step(k, row, pccW);
       if (trace !== undefined) trace("electrical", k);
 
       // Recording.
@@ -298,6 +309,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     siteGrid.finish();
     siteStorage.finish();
     drMeter.finish();
+    siteFrequency.finish();
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;
@@ -336,6 +348,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     rows.push(...siteStorage.kpis());
     rows.push(...gpuBuffers.kpis());
     rows.push(...drMeter.kpis());
+    rows.push(...siteFrequency.kpis());
+    for (const c of controllers) if (c.kpis) rows.push(...c.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
   };
@@ -386,6 +400,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         site = takeSite();
       }
       if (storageActive) siteStorage.emit(out, length);
+      if (frequencyActive) siteFrequency.emit(out, length);
       chunkStartK = kEnd;
       if (k >= totalTicks) {
         finish(out);
@@ -396,6 +411,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     release(chunks) {
       for (const chunk of chunks) {
         if (siteStorage.release(chunk)) continue;
+        if (siteFrequency.release(chunk)) continue;
         const c = chunk.columns;
         if (chunk.table === SITE_SERIES.name && (c[0] as Float64Array).length === siteTicks) {
           const [t, pcc, it, gpu, demand, burn, psu, busway, ups, transformer] = c as Float64Array[];

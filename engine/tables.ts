@@ -26,6 +26,22 @@ export const SITE_SERIES: TableSpec = {
   ],
 };
 
+export const GRID_SERIES: TableSpec = {
+  name: "grid_series",
+  description: "grid frequency and sag ride-through at full tick resolution; only runs with a `frequency` section",
+  columns: [
+    f64("t_s", "s", "simulated time at the start of the tick, k × dt"),
+    f64("frequency_hz", "Hz", "grid frequency at the PCC, mean over the tick (swing model or measured trace)"),
+    f64("rocof_hzps", "Hz/s", "rate of change of frequency over the tick"),
+    f64("primary_response_w", "W", "swing model: extra generation from the governors' primary response (0 for a trace)"),
+    f64("dispatch_w", "W", "swing model: site power the generation is scheduled for (moved by secondary control); NaN for a trace"),
+    f64("sag_depth_frac", "fraction", "voltage sag in effect: fraction of nominal voltage lost (0: none)"),
+    f64("ride_through_battery_w", "W", "UPS (AC) or rack BBU (DC) batteries: output to the load − recharge; with the UPS, pcc = it + busway + ups + transformer − this − load_unserved"),
+    f64("ride_through_soc_frac", "fraction", "lowest state of charge of the UPS or BBU batteries"),
+    f64("load_unserved_w", "W", "IT load tripped because its battery emptied (or was overloaded)"),
+  ],
+};
+
 export const RACK_SERIES: TableSpec = {
   name: "rack_series",
   description: "per-rack IT power aggregated over windows (default 1 s)",
@@ -94,4 +110,4 @@ export const KPIS: TableSpec = {
   columns: [text("name", "metric name"), f64("value", "", "value, in unit"), text("unit", "unit of value")],
 };
 
-export const RUN_TABLES: readonly TableSpec[] = [SITE_SERIES, RACK_SERIES, STORAGE_SERIES, RACKS, EVENTS, DECISIONS, KPIS];
+export const RUN_TABLES: readonly TableSpec[] = [SITE_SERIES, RACK_SERIES, STORAGE_SERIES, RACKS, EVENTS, DECISIONS, KPIS, GRID_SERIES];

@@ -16,6 +16,8 @@ export interface WorkloadInputs {
   price?: UniformSeries;
   /** Carbon intensity series, gCO2/kWh (signals.carbon). */
   carbon?: UniformSeries;
+  /** Measured grid frequency, Hz (frequency.source: trace). */
+  frequency?: UniformSeries;
 }
 
 export interface WorkloadEnv {

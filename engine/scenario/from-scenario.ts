@@ -2,7 +2,7 @@ import { invalidInput, type Issue } from "../errors.js";
 import { validateDemandResponseEvents } from "../../models/signals/demand-response.js";
 import { batterySpecIssues } from "./battery-params.js";
 import { fromRackSelection } from "./rack-selection.js";
-import type { EfficiencyPoint, Scenario } from "./scenario-types.js";
+import type { EfficiencyPoint, FrequencyResponseSpec, Scenario } from "./scenario-types.js";
 import { scenarioSpec } from "./scenario-spec.js";
 import { validate } from "./validate.js";
 
@@ -48,6 +48,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   // reports every problem in the file.
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
+  checkFrequencyRelations(scenario, issues);
   checkStorageRelations(scenario, issues);
   checkDemandResponse(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
@@ -156,6 +157,9 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
         if (s.demandResponse === undefined) issues.push({ path: `${path}`, value: c.kind, expected: "demandResponse.events in the scenario (the events it answers)" });
         break;
       }
+      case "frequency-response":
+        checkFrequencyResponse(s, c, path, ids, issues);
+        break;
       case "battery-smoothing": {
         needBattery(c.battery, `${path}.battery`);
         (c.enforce ?? []).forEach((limit, j) => {
@@ -172,6 +176,27 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
   });
 }
 
+function checkFrequencyResponse(s: Scenario, c: FrequencyResponseSpec, path: string, workloadIds: Set<string>, issues: Issue[]): void {
+  if (s.frequency === undefined) {
+    issues.push({ path: `${path}.kind`, value: c.kind, expected: "a scenario with a frequency section (the controller reads grid.frequencyHz)" });
+  }
+  (c.gpuGroups ?? []).forEach((group, j) => {
+    if (!workloadIds.has(group)) {
+      issues.push({ path: `${path}.gpuGroups[${j}]`, value: group, expected: `a workload id (${[...workloadIds].join(", ") || "none defined"})` });
+    }
+  });
+  const batteries = (s.storage?.batteries ?? []).map((b) => b?.id);
+  if (c.battery !== undefined && !batteries.includes(c.battery)) {
+    issues.push({ path: `${path}.battery`, value: c.battery, expected: `a battery id of storage.batteries (${batteries.join(", ") || "none defined"})` });
+  }
+  if (c.battery === undefined && (c.gpuGroups ?? []).length === 0) {
+    issues.push({ path: `${path}.battery`, value: undefined, expected: "a battery id, or gpuGroups: something must deliver the response" });
+  }
+  if (c.lowContract === 0 && c.highContract === 0) {
+    issues.push({ path: `${path}.lowContract`, value: 0, expected: "a contracted power above 0 W (lowContract or highContract)" });
+  }
+}
+
 function checkSiteRelations(s: Scenario, issues: Issue[]): void {
   const signals = s.signals;
   if (signals !== undefined && (signals.price !== "none" || signals.carbon !== "none") && s.startTime === undefined) {
@@ -180,6 +205,28 @@ function checkSiteRelations(s: Scenario, issues: Issue[]): void {
   if (typeof s.startTime === "string" && Number.isNaN(Date.parse(s.startTime))) {
     issues.push({ path: "startTime", value: s.startTime, expected: "a real date and time" });
   }
+}
+
+function checkFrequencyRelations(s: Scenario, issues: Issue[]): void {
+  const f = s.frequency;
+  if (f === undefined || f === null || typeof f !== "object") return;
+  if (f.source === "trace") {
+    if (f.trace === undefined) issues.push({ path: "frequency.trace", value: undefined, expected: "a CSV file of measured frequency (columns dtm, f), because frequency.source is trace" });
+    if (s.startTime === undefined) issues.push({ path: "startTime", value: undefined, expected: "a UTC start time, because frequency.source is trace" });
+  } else if (f.source === "swing" && f.trace !== undefined) {
+    issues.push({ path: "frequency.trace", value: f.trace, expected: "nothing: a trace is read only with frequency.source: trace" });
+  }
+  const horizonS = s.horizonS;
+  (f.events ?? []).forEach((e, i) => {
+    if (e === undefined) return;
+    const path = `frequency.events[${i}]`;
+    if (typeof e.at === "number" && typeof horizonS === "number" && e.at >= horizonS) {
+      issues.push({ path: `${path}.at`, value: `${e.at}s`, expected: `a time within the horizon (${horizonS}s)` });
+    }
+    if (f.source === "trace" && e.kind !== "voltage-sag") {
+      issues.push({ path: `${path}.kind`, value: e.kind, expected: "voltage-sag: a measured trace cannot be moved by trips or load steps (use source: swing)" });
+    }
+  });
 }
 
 function checkDemandResponse(s: Scenario, issues: Issue[]): void {

@@ -17,6 +17,7 @@ export interface Scenario {
   /** UTC ISO time of t = 0 (for signals). */
   startTime?: string;
   signals: { price: "none" | "agile-2020" | "entsoe-de-2020"; carbon: "none" | "gb-2020" | "gb-2022" };
+  frequency?: FrequencySpec;
   outputs: OutputsSpec;
 }
 
@@ -26,6 +27,46 @@ export interface GridSpec {
   slowRampLimit?: number;
   swingLimit?: number;
   swingWindow: number;
+}
+
+/** Grid frequency and voltage at the PCC (engine/site-frequency.ts). Fields left out take the preset's value. */
+export interface FrequencySpec {
+  source: "swing" | "trace";
+  trace?: string;
+  preset: "islanded-3x5mva" | "gb-200gvas";
+  nominal?: number;
+  inertia?: number;
+  base?: number;
+  loadDamping?: number;
+  droop?: number;
+  droopBase?: number;
+  governorTime?: number;
+  headroomUp?: number;
+  headroomDown?: number;
+  deadband?: number;
+  secondaryTime: number;
+  dispatch?: number;
+  events: GridEventSpec[];
+  operationalBand: number;
+  statutoryBand: number;
+  rocofWindow: number;
+  rideThrough: RideThroughSpec;
+}
+
+export type GridEventSpec =
+  | { kind: "generator-trip"; at: number; power: number }
+  | { kind: "load-step"; at: number; power: number; duration?: number }
+  | { kind: "voltage-sag"; at: number; depth: number; duration: number };
+
+export interface RideThroughSpec {
+  by: "ups" | "rack-bbu";
+  sagTolerance: number;
+  upsAutonomy: number;
+  bbuHoldup: number;
+  rechargeFrac?: number;
+  dischargeEfficiency?: number;
+  chargeEfficiency: number;
+  initialSoc: number;
 }
 
 export interface DemandResponseSpec {
@@ -181,6 +222,24 @@ export interface GpuSmoothingSpec {
   floorStep: number;
 }
 
+export interface FrequencyResponseSpec {
+  kind: "frequency-response";
+  id: string;
+  period: number;
+  actuationLatency: number;
+  service: "dynamic-containment" | "dynamic-moderation" | "dynamic-regulation" | "droop";
+  lowContract: number;
+  highContract: number;
+  nominal: number;
+  droop: number;
+  droopDeadband: number;
+  battery?: string;
+  gpuGroups: string[];
+  tolerance: number;
+  deliveryTime: number;
+  endurance: number;
+}
+
 export interface BatterySmoothingSpec {
   kind: "battery-smoothing";
   id: string;
@@ -221,7 +280,7 @@ export interface DemandResponseControllerSpec {
   release: number;
 }
 
-export type ControllerSpec = GpuSmoothingSpec | BatterySmoothingSpec | DemandResponseControllerSpec;
+export type ControllerSpec = GpuSmoothingSpec | BatterySmoothingSpec | DemandResponseControllerSpec | FrequencyResponseSpec;
 
 export interface OutputsSpec {
   siteSeries: boolean;

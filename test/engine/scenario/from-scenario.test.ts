@@ -81,7 +81,7 @@ test("fromScenario checks relations: whole ticks, overlapping racks, controller 
 
 test("fromScenario never crashes on malformed input: any wrong type gives a UserError with its path", () => {
   const wrong = [null, 5, "text", [], [1, 2], { x: 1 }, true];
-  const fields = ["name", "seed", "dt", "horizon", "hall", "electrical", "workloads", "controllers", "outputs", "storage", "demandResponse"];
+  const fields = ["name", "seed", "dt", "horizon", "hall", "electrical", "workloads", "controllers", "outputs", "storage", "demandResponse", "frequency"];
   for (const field of fields) {
     for (const value of wrong) {
       const data: Record<string, unknown> = { name: "t", horizon: "10s", [field]: value };
@@ -96,7 +96,7 @@ test("fromScenario never crashes on malformed input: any wrong type gives a User
   for (const value of [null, 5, "x", [], { kind: "training" }, { kind: "training", id: "a", racks: 5 }, { kind: "steady", id: "b", util: "lots" }]) {
     assert.throws(() => fromScenario({ name: "t", horizon: "10s", workloads: [value] }, "t"), (e: Error) => e instanceof UserError, JSON.stringify(value));
   }
-  const nested: Record<string, unknown>[] = [
+  const nestedStorage: Record<string, unknown>[] = [
     { storage: { batteries: [null] } },
     { storage: { batteries: [5, "x", [], { id: 5 }, { id: "b", energy: [] }] } },
     { electrical: { psuBuffer: 5 } },
@@ -106,8 +106,42 @@ test("fromScenario never crashes on malformed input: any wrong type gives a User
     { controllers: [{ kind: "battery-smoothing" }, { kind: "battery-smoothing", id: "x", battery: 5, enforce: ["fast"] }] },
     { controllers: [{ kind: "demand-response", id: "y", defer: 5, capGroups: [{}], battery: [] }] },
   ];
-  for (const data of nested) {
+  for (const data of nestedStorage) {
     assert.throws(() => fromScenario({ name: "t", horizon: "10s", ...data }, "t"), (e: Error) => e instanceof UserError, JSON.stringify(data));
+  }
+  // Every field of the frequency section, its events and ride-through, and the frequency-response
+  // controller: a wrong type is a UserError naming that field.
+  const wrongTypes = ["text", [], { x: 1 }, true, null];
+  const nested: [string, (v: unknown) => Record<string, unknown>][] = [
+    ...["source", "trace", "preset", "nominal", "inertia", "base", "loadDamping", "droop", "droopBase", "governorTime", "headroomUp", "headroomDown", "deadband", "secondaryTime", "dispatch", "events", "operationalBand", "statutoryBand", "rocofWindow", "rideThrough"].map(
+      (f): [string, (v: unknown) => Record<string, unknown>] => [`frequency.${f}`, (v) => ({ frequency: { [f]: v } })],
+    ),
+    ...["by", "sagTolerance", "upsAutonomy", "bbuHoldup", "rechargeFrac", "dischargeEfficiency", "chargeEfficiency", "initialSoc"].map(
+      (f): [string, (v: unknown) => Record<string, unknown>] => [`frequency.rideThrough.${f}`, (v) => ({ frequency: { rideThrough: { [f]: v } } })],
+    ),
+    ...["at", "power", "depth", "duration"].map((f): [string, (v: unknown) => Record<string, unknown>] => [
+      `frequency.events[0].${f}`,
+      (v) => ({ frequency: { events: [{ kind: "voltage-sag", at: "1s", depth: "10%", duration: "1s", [f]: v }] } }),
+    ]),
+    ...["service", "lowContract", "highContract", "nominal", "droop", "droopDeadband", "battery", "gpuGroups", "tolerance", "deliveryTime", "endurance", "period"].map(
+      (f): [string, (v: unknown) => Record<string, unknown>] => [
+        `controllers[0].${f}`,
+        (v) => ({ frequency: {}, controllers: [{ kind: "frequency-response", id: "fr", lowContract: "1MW", gpuGroups: [], [f]: v }] }),
+      ],
+    ),
+  ];
+  for (const [path, make] of nested) {
+    for (const value of wrongTypes) {
+      try {
+        fromScenario({ name: "t", horizon: "10s", ...make(value) }, "t");
+      } catch (error) {
+        assert.instance(error, UserError, `${path} = ${JSON.stringify(value)}: ${(error as Error).message}`);
+        continue;
+      }
+      // Accepted only where the value is a valid one (null = left out, a string for trace, an empty list).
+      const valid = value === null || (path.endsWith(".trace") && typeof value === "string") || (Array.isArray(value) && /events|gpuGroups/.test(path));
+      assert.ok(valid, `${path} = ${JSON.stringify(value)} was accepted`);
+    }
   }
 });
 
