@@ -1,3 +1,4 @@
+import type { WeatherTrace } from "../datasets/load-weather.js";
 import type { GpuParams } from "../models/gpu/gpu-params.js";
 import { createDutyCycle, createSteadyLoad } from "../models/workloads/duty-cycle.js";
 import { createInferenceWorkload } from "../models/workloads/inference.js";
@@ -16,6 +17,8 @@ export interface WorkloadInputs {
   price?: UniformSeries;
   /** Carbon intensity series, gCO2/kWh (signals.carbon). */
   carbon?: UniformSeries;
+  /** Hourly weather (cooling.weather). */
+  weather?: WeatherTrace;
 }
 
 export interface WorkloadEnv {

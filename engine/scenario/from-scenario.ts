@@ -46,6 +46,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   // reports every problem in the file.
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
+  checkCoolingRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
 }
@@ -136,6 +137,32 @@ function checkSiteRelations(s: Scenario, issues: Issue[]): void {
   if (typeof s.startTime === "string" && Number.isNaN(Date.parse(s.startTime))) {
     issues.push({ path: "startTime", value: s.startTime, expected: "a real date and time" });
   }
+}
+
+function checkCoolingRelations(s: Scenario, issues: Issue[]): void {
+  const c = s.cooling;
+  if (c === undefined) return;
+  if (typeof c.period === "number" && typeof s.dtS === "number") {
+    const ticks = c.period / s.dtS;
+    if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
+      issues.push({ path: "cooling.period", value: `${c.period}s`, expected: `a period that is a whole number of ticks (dt = ${s.dtS}s)` });
+    }
+  }
+  if (c.weather === "constant" && typeof c.wetBulb === "number" && typeof c.dryBulb === "number" && c.wetBulb > c.dryBulb) {
+    issues.push({ path: "cooling.wetBulb", value: `${c.wetBulb}C`, expected: `a wet bulb at most the dry bulb (${c.dryBulb}C)` });
+  }
+  if (c.weather === "bedford-2022" && s.startTime === undefined) {
+    issues.push({ path: "startTime", value: undefined, expected: "a UTC start time in 2022, because cooling.weather is bedford-2022" });
+  }
+  const rows = s.hall?.rows;
+  (c.air?.rows ?? []).forEach((r, i) => {
+    (r?.rows ?? []).forEach((letter, j) => {
+      const index = typeof letter === "string" && /^[A-Za-z]$/.test(letter) ? letter.toUpperCase().charCodeAt(0) - 65 : -1;
+      if (typeof rows === "number" && !(index >= 0 && index < rows)) {
+        issues.push({ path: `cooling.air.rows[${i}].rows[${j}]`, value: letter, expected: `a row letter from A to ${String.fromCharCode(64 + rows)}` });
+      }
+    });
+  });
 }
 
 function checkCurve(points: EfficiencyPoint[] | undefined, path: string, issues: Issue[]): void {

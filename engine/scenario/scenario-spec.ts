@@ -111,6 +111,66 @@ const efficiencyPoint = obj(
   ["load", "efficiency"],
 );
 
+const coolingFailure = obj(
+  {
+    at: quantity("duration", "when the unit fails", { min: 0 }),
+    kind: oneOf(["cdu-pump-trip", "chiller-failure", "crah-failure"], "what fails: a CDU's pump trips (it coasts down), a facility loop's chillers stop, or a CRAH stops"),
+    unit: str("the unit: a CDU id (row letter and number, e.g. c1), a facility loop (warm or chilled) or a CRAH id (e.g. c2)", {
+      pattern: "^([a-z][0-9]+|warm|chilled)$",
+      patternDoc: 'a CDU or CRAH id such as "c1", or a loop "warm" / "chilled"',
+    }),
+    duration: quantity("duration", "time until the unit is back (omit: until the end)", { above: 0 }),
+  },
+  "an equipment failure at a given time",
+  ["at", "kind", "unit"],
+);
+
+const coolingRow = obj(
+  {
+    rows: strings("row letters these settings apply to, e.g. [C, D]"),
+    crahs: num("CRAH units serving each of these rows", { integer: true, min: 0, max: 20 }),
+    supplyTemp: quantity("temperature", "CRAH supply-air setpoint of these rows"),
+    fanSpeed: quantity("fraction", "CRAH fan speed of these rows (until a controller writes it)", { min: 0, max: 1 }),
+  },
+  "air-side settings that differ for some rows",
+  ["rows"],
+);
+
+const cooling = optionalObj(
+  {
+    period: quantity("duration", "thermal step (a whole number of ticks); rack power is averaged over it", { above: 0, default: "1s" }),
+    weather: oneOf(["bedford-2022", "constant"], "outdoor air: Met Office hourly observations at Bedford, 2022 (at startTime + t), or constant", "bedford-2022"),
+    dryBulb: quantity("temperature", "constant weather: outdoor dry bulb", { min: -40, max: 55, default: "20C" }),
+    wetBulb: quantity("temperature", "constant weather: outdoor wet bulb (at most the dry bulb)", { min: -40, max: 40, default: "15C" }),
+    rejection: oneOf(["dry-cooler", "cooling-tower"], "heat rejection of the facility loops (1 MW units, sized to the load), each with 1 MW trim chillers", "dry-cooler"),
+    liquid: obj(
+      {
+        captureShare: quantity("fraction", "share of a liquid-cooled rack's IT heat captured by its cold plates (the rest goes to the room air)", { min: 0, max: 1, default: 0.85 }),
+        racksPerCdu: num("liquid racks per in-row CDU (each row's liquid racks are split into CDUs in order)", { integer: true, min: 1, max: 99, default: 6 }),
+        supplyTemp: quantity("temperature", "CDU secondary (rack inlet) supply setpoint", { min: 5, max: 60, default: "35C" }),
+        pumpSpeed: quantity("fraction", "CDU pump speed (until a controller writes it)", { min: 0, max: 1, default: 1 }),
+        facilitySupplyTemp: quantity("temperature", "warm facility loop: supply setpoint of its trim chillers", { min: 5, max: 50, default: "30C" }),
+        gpuLimit: quantity("temperature", "GPU case temperature above which a violation is recorded", { min: 30, max: 120, default: "85C" }),
+      },
+      "liquid cooling: cold plates, CDUs and the warm facility loop",
+    ),
+    air: obj(
+      {
+        crahs: num("CRAH units (100 kW each) per row (0: sized to the row's air heat at full load plus 25 %)", { integer: true, min: 0, max: 20, default: 0 }),
+        supplyTemp: quantity("temperature", "CRAH supply-air setpoint", { min: 10, max: 35, default: "22C" }),
+        fanSpeed: quantity("fraction", "CRAH fan speed (until a controller writes it)", { min: 0, max: 1, default: 1 }),
+        chilledWaterTemp: quantity("temperature", "chilled-water loop: supply setpoint of its trim chillers", { min: 4, max: 25, default: "14C" }),
+        envelope: oneOf(["A1", "A2", "A3", "A4"], "ASHRAE allowable class the rack inlets are checked against (recommended: 18-27 °C)", "A1"),
+        rows: list(coolingRow, "rows whose air side differs", { default: [] }),
+      },
+      "air cooling: CRAHs per row, hot aisles, rack inlets, the chilled-water loop",
+    ),
+    failures: list(coolingFailure, "equipment failures", { default: [] }),
+    rackSeries: bool("write rack_thermal_series (one row per rack per thermal step)", true),
+  },
+  "the cooling plant (omit: no thermal model): liquid racks on CDUs and a warm-water facility loop, air on CRAHs and a chilled-water loop, heat rejected outdoors on real weather",
+);
+
 export const scenarioSpec = obj(
   {
     $schema: str("JSON Schema reference (ignored by the engine)"),
@@ -162,7 +222,8 @@ export const scenarioSpec = obj(
       },
       "limits of the grid connection at the PCC; each violation is an event and is counted in the KPIs",
     ),
-    startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals)", {
+    cooling,
+    startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals and the weather)", {
       pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?Z$",
       patternDoc: 'a UTC time such as "2020-07-15T00:00:00Z"',
     }),

@@ -12,6 +12,7 @@ export interface Scenario {
   workloads: WorkloadSpec[];
   controllers: ControllerSpec[];
   grid?: GridSpec;
+  cooling?: CoolingSpec;
   /** UTC ISO time of t = 0 (for signals). */
   startTime?: string;
   signals: { price: "none" | "agile-2020" | "entsoe-de-2020"; carbon: "none" | "gb-2020" | "gb-2022" };
@@ -24,6 +25,33 @@ export interface GridSpec {
   slowRampLimit?: number;
   swingLimit?: number;
   swingWindow: number;
+}
+
+export interface CoolingFailureSpec {
+  at: number;
+  kind: "cdu-pump-trip" | "chiller-failure" | "crah-failure";
+  unit: string;
+  duration?: number;
+}
+
+/** The cooling plant (temperatures in °C). */
+export interface CoolingSpec {
+  period: number;
+  weather: "bedford-2022" | "constant";
+  dryBulb: number;
+  wetBulb: number;
+  rejection: "dry-cooler" | "cooling-tower";
+  liquid: { captureShare: number; racksPerCdu: number; supplyTemp: number; pumpSpeed: number; facilitySupplyTemp: number; gpuLimit: number };
+  air: {
+    crahs: number;
+    supplyTemp: number;
+    fanSpeed: number;
+    chilledWaterTemp: number;
+    envelope: "A1" | "A2" | "A3" | "A4";
+    rows: { rows: string[]; crahs?: number; supplyTemp?: number; fanSpeed?: number }[];
+  };
+  failures: CoolingFailureSpec[];
+  rackSeries: boolean;
 }
 
 export interface HallSpec {
