@@ -113,11 +113,16 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
   const controllerIds = new Set<string>();
   (s.controllers ?? []).forEach((c, i) => {
     const path = `controllers[${i}]`;
-    if (c === undefined || c.groups === undefined) return;
+    if (c === undefined) return;
     if (controllerIds.has(c.id)) issues.push({ path: `${path}.id`, value: c.id, expected: "an id not used by another controller" });
     controllerIds.add(c.id);
     wholeTicks(c.period, `${path}.period`, "a period");
     wholeTicks(c.actuationLatency, `${path}.actuationLatency`, "a latency");
+    if (c.kind !== "gpu-smoothing") {
+      if (s.cooling === undefined) issues.push({ path: `${path}.kind`, value: c.kind, expected: "a controller whose plant exists: a cooling section is needed for cooling controllers" });
+      return;
+    }
+    if (c.groups === undefined) return;
     c.groups.forEach((group, j) => {
       if (!ids.has(group)) {
         issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });

@@ -102,6 +102,68 @@ const gpuSmoothing = obj(
   ["id", "groups"],
 );
 
+const unitList = (what: string) => strings(`${what} ids (e.g. c1) or "all"`, ["all"]);
+
+const cduControl = obj(
+  {
+    id: str("unique controller id", ID),
+    cdus: unitList("CDU"),
+    period: quantity("duration", "control period (a whole number of ticks; the thermal step is a natural choice)", { above: 0, default: "1s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    gpuTarget: quantity("temperature", "hottest GPU node the supply temperature is set for", { min: 30, max: 100, default: "75C" }),
+    supplyMin: quantity("temperature", "lowest CDU supply setpoint", { min: 5, max: 60, default: "25C" }),
+    supplyMax: quantity("temperature", "highest CDU supply setpoint (W45: 45 °C facility water)", { min: 5, max: 60, default: "45C" }),
+    supplyRate: num("largest supply setpoint change, K/s", { min: 0.001, max: 5, default: 0.1 }),
+    supplyKp: num("supply loop proportional gain, K per K of GPU error", { min: 0, default: 0.5 }),
+    supplyKi: num("supply loop integral gain, K per K·s", { min: 0, default: 0.05 }),
+    riseTarget: num("secondary rise (return − supply) the pump holds, K", { min: 1, max: 30, default: 10 }),
+    pumpMin: quantity("fraction", "lowest pump speed", { min: 0.1, max: 1, default: 0.3 }),
+    pumpRate: num("largest pump speed change, fraction per second", { min: 0.001, max: 1, default: 0.02 }),
+    pumpKp: num("pump loop proportional gain, speed per K", { min: 0, default: 0.03 }),
+    pumpKi: num("pump loop integral gain, speed per K·s", { min: 0, default: 0.01 }),
+  },
+  "CDU supply temperature (on the hottest GPU) and pump speed (on the secondary rise), PID with anti-windup and rate limits",
+  ["id"],
+);
+
+const crahControl = obj(
+  {
+    id: str("unique controller id", ID),
+    crahs: unitList("CRAH"),
+    period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "1s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    inletTarget: quantity("temperature", "hottest rack inlet of a row the fans hold", { min: 15, max: 35, default: "25C" }),
+    inletLow: quantity("temperature", "coldest rack inlet of a row below which the supply air is raised", { min: 10, max: 30, default: "20C" }),
+    overrideMargin: num("hottest inlet above inletTarget at which the supply air is lowered, K", { min: 0, max: 10, default: 1 }),
+    fanMin: quantity("fraction", "lowest fan speed", { min: 0.1, max: 1, default: 0.3 }),
+    fanRate: num("largest fan speed change, fraction per second", { min: 0.001, max: 1, default: 0.02 }),
+    fanKp: num("fan loop proportional gain, speed per K", { min: 0, default: 0.05 }),
+    fanKi: num("fan loop integral gain, speed per K·s", { min: 0, default: 0.01 }),
+    supplyMin: quantity("temperature", "lowest supply-air setpoint", { min: 10, max: 30, default: "16C" }),
+    supplyMax: quantity("temperature", "highest supply-air setpoint", { min: 10, max: 30, default: "24C" }),
+    supplyRate: num("largest supply-air setpoint change, K/s", { min: 0.001, max: 5, default: 0.05 }),
+    supplyKp: num("supply loops proportional gain, K per K", { min: 0, default: 0.3 }),
+    supplyKi: num("supply loops integral gain, K per K·s", { min: 0, default: 0.02 }),
+  },
+  "CRAH fan speed (on each row's hottest inlet) and supply-air temperature (coldest inlet, with a hot override), PID with anti-windup and rate limits",
+  ["id"],
+);
+
+const heatRejectionControl = obj(
+  {
+    id: str("unique controller id", ID),
+    loops: strings('facility loops (warm, chilled) or "all"', ["all"]),
+    period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "1s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    margin: num("supply water the fans aim for, K below the chiller setpoint", { min: 0, max: 10, default: 0.5 }),
+    fanRate: num("largest fan speed change, fraction per second", { min: 0.001, max: 1, default: 0.01 }),
+    kp: num("proportional gain, speed per K", { min: 0, default: 0.1 }),
+    ki: num("integral gain, speed per K·s", { min: 0, default: 0.01 }),
+  },
+  "dry-cooler / tower fan speed on the facility supply water, so the trim chillers only trim",
+  ["id"],
+);
+
 const efficiencyPoint = obj(
   {
     load: quantity("fraction", "load as a fraction of rating", { min: 0, max: 2 }),
@@ -211,7 +273,7 @@ export const scenarioSpec = obj(
       "the electrical chain from rack PSUs to the point of common coupling",
     ),
     workloads: list(union({ training, inference, "duty-cycle": dutyCycle, steady }, "a workload placed on racks"), "workloads", { default: [] }),
-    controllers: list(union({ "gpu-smoothing": gpuSmoothing }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
+    controllers: list(union({ "gpu-smoothing": gpuSmoothing, "cdu-control": cduControl, "crah-control": crahControl, "heat-rejection-control": heatRejectionControl }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
     grid: optionalObj(
       {
         importCapacity: quantity("power", "largest import at the PCC (omit: none)", { above: 0 }),

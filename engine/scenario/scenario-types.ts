@@ -158,7 +158,55 @@ export interface GpuSmoothingSpec {
   floorStep: number;
 }
 
-export type ControllerSpec = GpuSmoothingSpec;
+interface CoolingControllerBase {
+  id: string;
+  period: number;
+  actuationLatency: number;
+}
+
+export interface CduControlSpec extends CoolingControllerBase {
+  kind: "cdu-control";
+  cdus: string[];
+  gpuTarget: number;
+  supplyMin: number;
+  supplyMax: number;
+  supplyRate: number;
+  supplyKp: number;
+  supplyKi: number;
+  riseTarget: number;
+  pumpMin: number;
+  pumpRate: number;
+  pumpKp: number;
+  pumpKi: number;
+}
+
+export interface CrahControlSpec extends CoolingControllerBase {
+  kind: "crah-control";
+  crahs: string[];
+  inletTarget: number;
+  inletLow: number;
+  overrideMargin: number;
+  fanMin: number;
+  fanRate: number;
+  fanKp: number;
+  fanKi: number;
+  supplyMin: number;
+  supplyMax: number;
+  supplyRate: number;
+  supplyKp: number;
+  supplyKi: number;
+}
+
+export interface HeatRejectionControlSpec extends CoolingControllerBase {
+  kind: "heat-rejection-control";
+  loops: string[];
+  margin: number;
+  fanRate: number;
+  kp: number;
+  ki: number;
+}
+
+export type ControllerSpec = GpuSmoothingSpec | CduControlSpec | CrahControlSpec | HeatRejectionControlSpec;
 
 export interface OutputsSpec {
   siteSeries: boolean;
