@@ -14,7 +14,7 @@ import { fresh, unitIds } from "./point-ids.js";
  *   power ∝ speed³, affinity laws), faster when the rise grows; within [pumpMinFrac, 1], at most
  *   `pumpRateFracPerS`.
  * PIDs in velocity form (pid.ts: anti-windup, rate limits, bumpless start from the plant's current
- * setpoints). When a measurement is stale (older than three periods) the loop holds its output and
+ * setpoints, measurements filtered over filterS). When a measurement is stale (older than three periods) the loop holds its output and
  * logs it once. Decisions: the start, and each time a loop enters or leaves a limit.
  */
 export interface CduControlParams {
@@ -31,6 +31,8 @@ export interface CduControlParams {
   pumpRateFracPerS: number;
   pumpKp: number;
   pumpKi: number;
+  /** Measurement filter, s (pid.ts): GPU temperatures swing with every training iteration. */
+  filterS: number;
 }
 
 interface Loop {
@@ -63,8 +65,8 @@ export function createCduControl(p: CduControlParams): Controller {
           supplySet,
           pumpCmd,
           // Bumpless start: from the setpoints the plant runs with.
-          supplyPid: createPid({ kp: p.supplyKp, ki: p.supplyKi, outMin: p.supplyMinC, outMax: p.supplyMaxC, ratePerS: p.supplyRateKps, direct: false }, port.commanded(supplySet)),
-          pumpPid: createPid({ kp: p.pumpKp, ki: p.pumpKi, outMin: p.pumpMinFrac, outMax: 1, ratePerS: p.pumpRateFracPerS, direct: true }, port.commanded(pumpCmd)),
+          supplyPid: createPid({ kp: p.supplyKp, ki: p.supplyKi, outMin: p.supplyMinC, outMax: p.supplyMaxC, ratePerS: p.supplyRateKps, direct: false, filterS: p.filterS }, port.commanded(supplySet)),
+          pumpPid: createPid({ kp: p.pumpKp, ki: p.pumpKi, outMin: p.pumpMinFrac, outMax: 1, ratePerS: p.pumpRateFracPerS, direct: true, filterS: p.filterS }, port.commanded(pumpCmd)),
           supplyAtLimit: false,
           pumpAtLimit: false,
           stale: false,

@@ -10,7 +10,8 @@ import { fresh, unitIds } from "./point-ids.js";
  * - supply-air setpoint: the lower of two reverse-acting PIDs (a select-low override), one raising
  *   the supply while the row's coldest inlet (`row.<r>.inletTempMinC`) is below `inletLowC` (no
  *   over-cooling), one lowering it when the hottest inlet exceeds inletTargetC + `overrideMarginK`
- *   (the fans alone cannot hold it); the loop not selected tracks the applied value (bumpless).
+ *   once the fans are at full speed (sequenced: air first, colder air only when the fans alone
+ *   cannot hold the row); the loop not selected tracks the applied value (bumpless).
  * Each CRAH of a row gets its row's commands. Rate limits protect fans and coils; PIDs in velocity
  * form (pid.ts). A stale measurement holds the row's outputs and is logged once.
  */
@@ -29,6 +30,8 @@ export interface CrahControlParams {
   supplyRateKps: number;
   supplyKp: number;
   supplyKi: number;
+  /** Measurement filter, s (pid.ts). */
+  filterS: number;
 }
 
 interface RowLoop {
@@ -59,14 +62,14 @@ export function createCrahControl(p: CrahControlParams): Controller {
         const fanCmd = ids.map((id) => port.setpoint(`crah.${id}.fanSpeedCmd`));
         const supplySet = ids.map((id) => port.setpoint(`crah.${id}.supplyTempSetC`));
         const supply0 = port.commanded(supplySet[0]!);
-        const supplyPid = (direct: boolean) => createPid({ kp: p.supplyKp, ki: p.supplyKi, outMin: p.supplyMinC, outMax: p.supplyMaxC, ratePerS: p.supplyRateKps, direct }, supply0);
+        const supplyPid = (direct: boolean) => createPid({ kp: p.supplyKp, ki: p.supplyKi, outMin: p.supplyMinC, outMax: p.supplyMaxC, ratePerS: p.supplyRateKps, direct, filterS: p.filterS }, supply0);
         rows.push({
           row,
           inletMax: port.measurement(`row.${row}.inletTempMaxC`),
           inletMin: port.measurement(`row.${row}.inletTempMinC`),
           fanCmd,
           supplySet,
-          fanPid: createPid({ kp: p.fanKp, ki: p.fanKi, outMin: p.fanMinFrac, outMax: 1, ratePerS: p.fanRateFracPerS, direct: true }, port.commanded(fanCmd[0]!)),
+          fanPid: createPid({ kp: p.fanKp, ki: p.fanKi, outMin: p.fanMinFrac, outMax: 1, ratePerS: p.fanRateFracPerS, direct: true, filterS: p.filterS }, port.commanded(fanCmd[0]!)),
           lowPid: supplyPid(false),
           highPid: supplyPid(false),
           fanAtLimit: false,
@@ -90,7 +93,7 @@ export function createCrahControl(p: CrahControlParams): Controller {
         const fan = stepPid(r.fanPid, p.inletTargetC, hot, ctx.periodS);
         for (const h of r.fanCmd) port.write(h, fan);
         const low = stepPid(r.lowPid, p.inletLowC, cold, ctx.periodS);
-        const high = stepPid(r.highPid, p.inletTargetC + p.overrideMarginK, hot, ctx.periodS);
+        const high = fan >= 1 ? stepPid(r.highPid, p.inletTargetC + p.overrideMarginK, hot, ctx.periodS) : Infinity;
         const supply = low < high ? low : high;
         trackPid(r.lowPid, supply);
         trackPid(r.highPid, supply);

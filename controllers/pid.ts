@@ -13,7 +13,10 @@
  * - bumpless: `trackPid` sets the output to a value applied from elsewhere (manual mode, another
  *   controller winning a min / max selection, start-up from the current setpoint), and the next step
  *   continues from it without a jump;
- * - derivative on the measurement, not the error: no kick when the setpoint moves.
+ * - derivative on the measurement, not the error: no kick when the setpoint moves;
+ * - optional first-order filter of the measurement (time constant filterS; y_f += (y − y_f)·dt/(filterS + dt)),
+ *   as process controllers apply to noisy process values: a GPU temperature that swings with every
+ *   training iteration would otherwise drive rate-limited, biased increments.
  * Allocation-free; `direct` acting means the output rises when the measurement rises above the
  * setpoint (a fan on a temperature), reverse acting the opposite (a supply setpoint on a temperature).
  */
@@ -30,6 +33,8 @@ export interface PidParams {
   ratePerS: number;
   /** True: output rises with the measurement (cooling actuator); false: output falls. */
   direct: boolean;
+  /** Measurement filter time constant, s (0: none). */
+  filterS?: number;
 }
 
 export interface Pid {
@@ -41,19 +46,23 @@ export interface Pid {
   prevPrevY: number;
   /** True when the last step ended at a limit (output bound or rate). */
   saturated: boolean;
+  /** Filtered measurement (NaN before the first step). */
+  filtered: number;
 }
 
 export function createPid(params: PidParams, initialOutput: number): Pid {
   if (!(params.outMax >= params.outMin)) throw new RangeError(`createPid: outMax (${params.outMax}) below outMin (${params.outMin})`);
   if (!(params.ratePerS > 0)) throw new RangeError(`createPid: ratePerS must be > 0, got ${params.ratePerS}`);
-  const p = { kd: 0, ...params };
-  return { p, output: clamp(initialOutput, p.outMin, p.outMax), prevError: NaN, prevY: NaN, prevPrevY: NaN, saturated: false };
+  const p = { kd: 0, filterS: 0, ...params };
+  return { p, output: clamp(initialOutput, p.outMin, p.outMax), prevError: NaN, prevY: NaN, prevPrevY: NaN, saturated: false, filtered: NaN };
 }
 
 /** One step of dtS seconds with `setpoint` and measurement `y`; returns the new output. A NaN measurement holds the output. */
-export function stepPid(pid: Pid, setpoint: number, y: number, dtS: number): number {
-  if (Number.isNaN(y) || !(dtS > 0)) return pid.output;
-  const { kp, ki, kd, outMin, outMax, ratePerS, direct } = pid.p;
+export function stepPid(pid: Pid, setpoint: number, yRaw: number, dtS: number): number {
+  if (Number.isNaN(yRaw) || !(dtS > 0)) return pid.output;
+  const { kp, ki, kd, outMin, outMax, ratePerS, direct, filterS } = pid.p;
+  const y = filterS > 0 && !Number.isNaN(pid.filtered) ? pid.filtered + ((yRaw - pid.filtered) * dtS) / (filterS + dtS) : yRaw;
+  pid.filtered = y;
   const sign = direct ? -1 : 1;
   const e = sign * (setpoint - y);
   let du = ki * e * dtS;

@@ -41,6 +41,7 @@ controllerRegistry.register("cdu-control", (s: Extract<ControllerSpec, { kind: "
     pumpRateFracPerS: s.pumpRate,
     pumpKp: s.pumpKp,
     pumpKi: s.pumpKi,
+    filterS: s.filter,
   }),
 );
 
@@ -60,6 +61,7 @@ controllerRegistry.register("crah-control", (s: Extract<ControllerSpec, { kind: 
     supplyRateKps: s.supplyRate,
     supplyKp: s.supplyKp,
     supplyKi: s.supplyKi,
+    filterS: s.filter,
   }),
 );
 

@@ -178,6 +178,7 @@ export interface CduControlSpec extends CoolingControllerBase {
   pumpRate: number;
   pumpKp: number;
   pumpKi: number;
+  filter: number;
 }
 
 export interface CrahControlSpec extends CoolingControllerBase {
@@ -195,6 +196,7 @@ export interface CrahControlSpec extends CoolingControllerBase {
   supplyRate: number;
   supplyKp: number;
   supplyKi: number;
+  filter: number;
 }
 
 export interface HeatRejectionControlSpec extends CoolingControllerBase {

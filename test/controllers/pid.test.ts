@@ -81,6 +81,26 @@ test("closed loop on a first-order plant: settles on the setpoint with no offset
   assert.ok(b.maxJump < 0.05 * 5 + 0.01 * 5 + 0.01, `${b.maxJump}`);
 });
 
+test("measurement filter: a first-order lag of filterS on the measurement, the first value taken as is", () => {
+  const pid = createPid({ ...base, kp: 0, ki: 0.1, filterS: 9 }, 0.5);
+  stepPid(pid, 20, 30, 1);
+  assert.is(pid.filtered, 30);
+  stepPid(pid, 20, 20, 1);
+  // 30 + (20 − 30) × 1 / (9 + 1) = 29.
+  assert.ok(Math.abs(pid.filtered - 29) < 1e-12);
+  // A measurement alternating ±2 K around the setpoint moves a filtered loop far less than an unfiltered one.
+  const swing = (filterS: number) => {
+    const q = createPid({ ...base, kp: 0.5, ki: 0.05, ratePerS: 0.05, filterS }, 0.5);
+    let lo = 1, hi = 0;
+    for (let i = 0; i < 200; i++) {
+      const u = stepPid(q, 20, i % 3 === 0 ? 24 : 18, 1);
+      if (i > 100) { lo = Math.min(lo, u); hi = Math.max(hi, u); }
+    }
+    return hi - lo;
+  };
+  assert.ok(swing(10) < 0.5 * swing(0), `${swing(10)} vs ${swing(0)}`);
+});
+
 test("createPid rejects impossible limits", () => {
   assert.throws(() => createPid({ ...base, outMin: 1, outMax: 0 }, 0), /outMax/);
   assert.throws(() => createPid({ ...base, ratePerS: 0 }, 0), /ratePerS/);
