@@ -108,6 +108,50 @@ test("results with cooling are identical whatever the chunk size; a hall without
 });
 
 
+test("steady state through the engine matches a hand calculation (CDU valve at its setpoint, manifold rise, cold plate, hot aisle, inlets)", () => {
+  const scenario = fromScenario(
+    {
+      name: "steady",
+      dt: "40ms",
+      horizon: "20min",
+      hall: { rows: 1, racksPerRow: 4 },
+      workloads: [{ kind: "steady", id: "s", racks: "all", util: 0.8 }],
+      cooling: { weather: "constant", dryBulb: "10C", wetBulb: "8C", rackSeries: false },
+    },
+    "test",
+  );
+  const sim = createSimulation(scenario, "r");
+  runAll(sim);
+  const tp = sim.thermal.plant!;
+  const { cdu, air } = tp;
+  const chain = sim.plant.chain;
+  const rackW = chain.classAcW[chain.rackClass[0]!]!;
+  const gpuW = chain.classGpuW[chain.rackClass[0]!]! / 72;
+  // Liquid: 4 racks on one CDU (IN_ROW_CDU scaled by 4 × 132 kW / (8 × 132 kW) = 0.5): 800 L/min of PG25.
+  assert.is(cdu.cduCount, 1);
+  const cSecWpK = (1_600 / 60_000) * 0.5 * 1_020 * 3_900;
+  assert.ok(Math.abs(cdu.secRatedWpK[0]! - cSecWpK) < 1e-6);
+  const qLiquidW = 0.85 * rackW;
+  const supplyC = 35; // the CDU valve holds its setpoint: the facility water is far colder at 10 °C outside
+  const outletC = supplyC + qLiquidW / (cSecWpK / 4);
+  const gpuC = outletC + 0.03 * gpuW;
+  const returnC = supplyC + (4 * qLiquidW + 8_800 * 0.5) / cSecWpK;
+  assert.ok(Math.abs(cdu.supplyC[0]! - supplyC) < 1e-6, `supply ${cdu.supplyC[0]}`);
+  assert.ok(Math.abs(cdu.outletC[0]! - outletC) < 1e-6, `outlet ${cdu.outletC[0]} vs ${outletC}`);
+  assert.ok(Math.abs(cdu.gpuTempC[0]! - gpuC) < 1e-6, `gpu ${cdu.gpuTempC[0]} vs ${gpuC}`);
+  assert.ok(Math.abs(cdu.returnC[0]! - returnC) < 1e-6, `return ${cdu.returnC[0]} vs ${returnC}`);
+  // Air: the racks' 15 % to one row with ceil(4 × 132 kW × 0.15 × 1.25 / 100 kW) = 1 CRAH at full speed, 22 °C supply.
+  assert.is(air.crahCount, 1);
+  const airWpK = (100_000 / (1.2 * 1_005 * 12)) * 1.2 * 1_005;
+  const hotC = 22 + (4 * 0.15 * rackW + 6_000) / airWpK;
+  assert.ok(Math.abs(air.hotAisleC[0]! - hotC) < 1e-6, `hot aisle ${air.hotAisleC[0]} vs ${hotC}`);
+  // Inlets: supply + positional recirculation (0.15 at the ends, 0.08 next to them); no airflow deficit.
+  assert.ok(Math.abs(air.inletC[0]! - (22 + 0.15 * (hotC - 22))) < 1e-6);
+  assert.ok(Math.abs(air.inletC[1]! - (22 + 0.08 * (hotC - 22))) < 1e-6);
+  // Figures for the record: ~130 kW × 0.8-load racks.
+  assert.ok(rackW > 80_000 && rackW < 132_000, `${rackW}`);
+});
+
 /** The failure scenario, shortened: pump trip at 60 s (for 2 min), chiller failure at 240 s. */
 function failures() {
   return fromScenario(
