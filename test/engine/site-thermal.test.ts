@@ -4,6 +4,7 @@ import { fromScenario } from "../../engine/scenario/from-scenario.js";
 import { createSimulation, type Simulation } from "../../engine/simulation.js";
 import type { Chunk, TableSpec } from "../../engine/sinks/sink.js";
 import { COOLING_UNIT_SERIES, RACK_THERMAL_SERIES, SITE_SERIES, THERMAL_SERIES } from "../../engine/tables.js";
+import { UserError } from "../../engine/errors.js";
 import { hashChunks } from "../helpers.js";
 
 function runAll(sim: Simulation): Chunk[] {
@@ -150,6 +151,16 @@ test("steady state through the engine matches a hand calculation (CDU valve at i
   assert.ok(Math.abs(air.inletC[1]! - (22 + 0.08 * (hotC - 22))) < 1e-6);
   // Figures for the record: ~130 kW × 0.8-load racks.
   assert.ok(rackW > 80_000 && rackW < 132_000, `${rackW}`);
+});
+
+test("errors found when the plant is built name the field: a failure on a unit the plant lacks, weather outside 2022", () => {
+  const base = { name: "t", dt: "40ms", horizon: "1min", hall: { rows: 2, racksPerRow: 6 } };
+  const bad = fromScenario({ ...base, cooling: { weather: "constant", failures: [{ at: "1s", kind: "crah-failure", unit: "z9" }] } }, "t");
+  assert.throws(() => createSimulation(bad, "r"), (e: Error) => e instanceof UserError && /cooling\.failures\[0\]\.unit: got "z9", expected one of a1, a2, b1, b2/.test(e.message));
+  const early = fromScenario({ ...base, startTime: "2021-12-31T12:00:00Z", cooling: {} }, "t");
+  assert.throws(() => createSimulation(early, "r"), (e: Error) => e instanceof UserError && /startTime/.test(e.message));
+  const noCdu = fromScenario({ ...base, hall: { rows: 1, racksPerRow: 2, rackPreset: "inference-air" }, cooling: { weather: "constant" }, controllers: [{ kind: "cdu-control", id: "c" }] }, "t");
+  assert.throws(() => createSimulation(noCdu, "r"), (e: Error) => e instanceof UserError && /no cdu units/.test(e.message));
 });
 
 /** The failure scenario, shortened: pump trip at 60 s (for 2 min), chiller failure at 240 s. */
