@@ -114,7 +114,7 @@ test("cooling: every field rejects wrong types with its path; relations are chec
       }
     }
   }
-  for (const [sub, keys] of [["liquid", ["captureShare", "racksPerCdu", "supplyTemp", "pumpSpeed", "facilitySupplyTemp", "gpuLimit"]], ["air", ["crahs", "supplyTemp", "fanSpeed", "chilledWaterTemp", "envelope", "rows"]]] as const) {
+  for (const [sub, keys] of [["liquid", ["captureShare", "presetShares", "racksPerCdu", "supplyTemp", "pumpSpeed", "facilitySupplyTemp", "gpuLimit"]], ["air", ["crahs", "supplyTemp", "fanSpeed", "chilledWaterTemp", "envelope", "rows"]]] as const) {
     for (const key of keys) {
       const issues = issuesOf({ name: "t", horizon: "10s", cooling: { ...cooling, [sub]: { [key]: "wrong" } } });
       assert.ok(issues.some((i) => i.path.startsWith(`cooling.${sub}.${key}`)), `cooling.${sub}.${key}`);
