@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { loadAzureLlm } from "../datasets/load-azure-llm.js";
 import { loadCarbonIntensity } from "../datasets/load-carbon-intensity.js";
 import { loadFrequencyTrace } from "../datasets/load-frequency-trace.js";
+import { loadWeather } from "../datasets/load-weather.js";
 import { loadAgilePrices, loadEntsoeDayAhead } from "../datasets/load-prices.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -10,7 +11,7 @@ import type { WorkloadInputs } from "./workload-factory.js";
 /** The repository root (datasets are found relative to it, whatever the working directory). */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Loads the datasets a scenario refers to (workload traces, price and carbon signals, a frequency trace); nothing else. */
+/** Loads the datasets a scenario refers to (workload traces, price and carbon signals, a frequency trace, weather); nothing else. */
 export async function loadInputs(scenario: Scenario): Promise<WorkloadInputs> {
   const inputs: WorkloadInputs = {};
   const sources = new Set(scenario.workloads.flatMap((w) => (w.kind === "inference" ? [w.source] : [])));
@@ -22,5 +23,6 @@ export async function loadInputs(scenario: Scenario): Promise<WorkloadInputs> {
   if (carbon !== "none") inputs.carbon = loadCarbonIntensity(carbon === "gb-2020" ? 2020 : 2022);
   const f = scenario.frequency;
   if (f?.source === "trace" && f.trace !== undefined) inputs.frequency = loadFrequencyTrace(isAbsolute(f.trace) ? f.trace : resolve(f.trace));
+  if (scenario.cooling?.weather === "bedford-2022") inputs.weather = loadWeather();
   return inputs;
 }

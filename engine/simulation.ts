@@ -13,6 +13,7 @@ import { createGpuBufferStage } from "./gpu-buffers.js";
 import { createSiteFrequency } from "./site-frequency.js";
 import { createSiteGrid } from "./site-grid.js";
 import { createSiteStorage } from "./site-storage.js";
+import { createSiteThermal, type SiteThermal } from "./site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
 import { DECISIONS, EVENTS, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -28,12 +29,15 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *   3. workloads: utilisation of every GPU cohort
  *   4. IT power: GPU cohorts (cap, overshoot, smoothing); PSU energy buffers (gpu-buffers.ts)
  *      between the GPUs and the rack PSUs, when the scenario has them
- *   5. electrical chain: racks → PSUs → rows → UPS → transformers → site load (a voltage sag first
- *      moves the IT load to the UPS / rack BBU batteries: site-ride-through.ts); the site batteries
- *      (site-storage.ts) add their AC power: PCC = site load + Σ battery power; the grid
- *      connection's limit monitor, the price and carbon signals, the demand-response meter
- *      (demand-response-meter.ts) and, last, the grid frequency (site-frequency.ts) see that PCC power
- *   6. (thermal and heat stages plug in here, at their own periods)
+ *   5. electrical chain: racks → PSUs → rows → UPS → transformers (a voltage sag first moves the
+ *      IT load to the UPS / rack BBU batteries: site-ride-through.ts); the thermal stage
+ *      (site-thermal.ts, when cooling is configured) adds the rack powers to its period sums, steps
+ *      the cooling plant at the period's last tick and adds the cooling load held from its previous
+ *      step: that is the site load; the site batteries (site-storage.ts) add their AC power:
+ *      PCC = site load + Σ battery power; the grid connection's limit monitor, the price and carbon
+ *      signals, the demand-response meter (demand-response-meter.ts) and, last, the grid frequency
+ *      (site-frequency.ts) see that PCC power
+ *   6. (the heat-reuse stage is stepped by the thermal stage, at its period)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
 export interface Simulation {
@@ -44,6 +48,8 @@ export interface Simulation {
   readonly done: boolean;
   readonly plant: Plant;
   readonly port: SimPort;
+  /** The cooling plant stage (inactive without a cooling section). */
+  readonly thermal: SiteThermal;
   /**
    * Runs up to the next chunk boundary (or the end) and returns the chunks completed on the way.
    * The last call also returns the racks, events, decisions and kpis chunks.
@@ -122,6 +128,14 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     nowS = saved;
   });
   const frequencyActive = siteFrequency.active;
+  // Cooling plant (engine/site-thermal.ts): stepped every cooling.period; its load is added at the PCC.
+  const thermal = createSiteThermal(scenario, runId, plant, port, options.inputs ?? {}, (tS, source, kind, value, detail) => {
+    const saved = nowS;
+    nowS = tS;
+    pushEvent(source, kind, value, detail);
+    nowS = saved;
+  });
+  const thermalActive = thermal.active;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -233,6 +247,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, buffersActive ? gpuBuffers.step(gpu.powerW) : gpu.powerW);
       if (frequencyActive) siteFrequency.rideThrough(k);
+      if (thermalActive) siteTotals.pccPowerW += thermal.tick(k);
       const row = k - chunkStartK;
       const loadW = siteTotals.pccPowerW;
       const pccW = storageActive ? siteStorage.step(k, row, loadW) : loadW;
@@ -310,6 +325,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     siteStorage.finish();
     drMeter.finish();
     siteFrequency.finish();
+    if (thermalActive) thermal.finish(totalTicks * dtS, out);
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;
@@ -331,6 +347,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     const rows: KpiRow[] = [...siteKpis.pcc.finish(), ...siteKpis.it.finish()];
     const pccWh = rows.find((x) => x.name === "pcc_energy")?.value ?? 0;
     const itWh = rows.find((x) => x.name === "it_energy")?.value ?? 0;
+    const chainWh = pccWh - siteStorage.netEnergyWh() - wh(thermal.coolingEnergyJ());
     rows.push(
       { name: "gpu_energy", value: wh(energyJ.gpu), unit: "Wh" },
       { name: "gpu_demand_energy", value: wh(energyJ.demand), unit: "Wh" },
@@ -340,8 +357,9 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "busway_loss_energy", value: wh(energyJ.busway), unit: "Wh" },
       { name: "ups_loss_energy", value: wh(energyJ.ups), unit: "Wh" },
       { name: "transformer_loss_energy", value: wh(energyJ.transformer), unit: "Wh" },
-      // IT ÷ the site load (the PCC without the batteries' net energy, which is no loss of the chain).
-      { name: "electrical_efficiency", value: pccWh - siteStorage.netEnergyWh() > 0 ? itWh / (pccWh - siteStorage.netEnergyWh()) : 0, unit: "fraction" },
+      // IT ÷ what the electrical chain draws: the PCC without the batteries' net energy and without
+      // the cooling load (added at the PCC), neither of which is a loss of the chain.
+      { name: "electrical_efficiency", value: chainWh > 0 ? itWh / chainWh : 0, unit: "fraction" },
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
     rows.push(...siteGrid.kpis());
@@ -349,6 +367,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     rows.push(...gpuBuffers.kpis());
     rows.push(...drMeter.kpis());
     rows.push(...siteFrequency.kpis());
+    rows.push(...thermal.kpis(pccWh, itWh));
     for (const c of controllers) if (c.kpis) rows.push(...c.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
@@ -359,6 +378,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     totalTicks,
     plant,
     port,
+    thermal,
     get k() {
       return k;
     },
@@ -401,6 +421,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       }
       if (storageActive) siteStorage.emit(out, length);
       if (frequencyActive) siteFrequency.emit(out, length);
+      if (thermalActive) thermal.emit(out);
       chunkStartK = kEnd;
       if (k >= totalTicks) {
         finish(out);

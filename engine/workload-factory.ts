@@ -1,3 +1,4 @@
+import type { WeatherTrace } from "../datasets/load-weather.js";
 import type { GpuParams } from "../models/gpu/gpu-params.js";
 import { createDutyCycle, createSteadyLoad } from "../models/workloads/duty-cycle.js";
 import { createInferenceWorkload } from "../models/workloads/inference.js";
@@ -18,6 +19,8 @@ export interface WorkloadInputs {
   carbon?: UniformSeries;
   /** Measured grid frequency, Hz (frequency.source: trace). */
   frequency?: UniformSeries;
+  /** Hourly weather (cooling.weather). */
+  weather?: WeatherTrace;
 }
 
 export interface WorkloadEnv {

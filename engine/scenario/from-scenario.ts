@@ -51,6 +51,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   checkFrequencyRelations(scenario, issues);
   checkStorageRelations(scenario, issues);
   checkDemandResponse(scenario, issues);
+  checkCoolingRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
 }
@@ -160,6 +161,11 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
       case "frequency-response":
         checkFrequencyResponse(s, c, path, ids, issues);
         break;
+      case "cdu-control":
+      case "crah-control":
+      case "heat-rejection-control":
+        if (s.cooling === undefined) issues.push({ path: `${path}.kind`, value: c.kind, expected: "a controller whose plant exists: a cooling section is needed for cooling controllers" });
+        break;
       case "battery-smoothing": {
         needBattery(c.battery, `${path}.battery`);
         (c.enforce ?? []).forEach((limit, j) => {
@@ -261,6 +267,32 @@ function checkStorageRelations(s: Scenario, issues: Issue[]): void {
         issues.push({ path: `${path}.latency`, value: `${b.latency}s`, expected: `a latency that is a whole number of ticks (dt = ${s.dtS}s)` });
       }
     }
+  });
+}
+
+function checkCoolingRelations(s: Scenario, issues: Issue[]): void {
+  const c = s.cooling;
+  if (c === undefined) return;
+  if (typeof c.period === "number" && typeof s.dtS === "number") {
+    const ticks = c.period / s.dtS;
+    if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
+      issues.push({ path: "cooling.period", value: `${c.period}s`, expected: `a period that is a whole number of ticks (dt = ${s.dtS}s)` });
+    }
+  }
+  if (c.weather === "constant" && typeof c.wetBulb === "number" && typeof c.dryBulb === "number" && c.wetBulb > c.dryBulb) {
+    issues.push({ path: "cooling.wetBulb", value: `${c.wetBulb}C`, expected: `a wet bulb at most the dry bulb (${c.dryBulb}C)` });
+  }
+  if (c.weather === "bedford-2022" && s.startTime === undefined) {
+    issues.push({ path: "startTime", value: undefined, expected: "a UTC start time in 2022, because cooling.weather is bedford-2022" });
+  }
+  const rows = s.hall?.rows;
+  (c.air?.rows ?? []).forEach((r, i) => {
+    (r?.rows ?? []).forEach((letter, j) => {
+      const index = typeof letter === "string" && /^[A-Za-z]$/.test(letter) ? letter.toUpperCase().charCodeAt(0) - 65 : -1;
+      if (typeof rows === "number" && !(index >= 0 && index < rows)) {
+        issues.push({ path: `cooling.air.rows[${i}].rows[${j}]`, value: letter, expected: `a row letter from A to ${String.fromCharCode(64 + rows)}` });
+      }
+    });
   });
 }
 
