@@ -2,8 +2,10 @@ import seedrandom from "seedrandom";
 
 /**
  * A seeded random stream. Every model and controller gets its own stream, derived from the
- * scenario seed, the run id and the component id, so adding a component never shifts another's
- * draws and one run of a batch reruns alone with identical results.
+ * scenario seed and the component id alone (not the run id), so adding a component never shifts
+ * another's draws, a run reruns alone with identical results whatever it is called, and the runs of
+ * a sweep that share a seed share their random draws (common random numbers: the combinations differ
+ * by their parameters, not by seed noise).
  */
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -16,10 +18,13 @@ export interface Rng {
   int(n: number): number;
 }
 
-/** Creates the stream for `component` of run `runId` under scenario seed `seed`. */
-export function createRng(seed: number, runId: string, component: string): Rng {
+/**
+ * Creates the stream named by `path` (e.g. "workload/pretrain") under seed `seed`.
+ * Example: createRng(42, "controller/smooth").
+ */
+export function createRng(seed: number, ...path: string[]): Rng {
   // alea: fast, good statistical quality, and identical on every platform (seedrandom docs).
-  const next = seedrandom.alea(`${seed}/${runId}/${component}`) as unknown as () => number;
+  const next = seedrandom.alea([seed, ...path].join("/")) as unknown as () => number;
   let spare = 0;
   let hasSpare = false;
   return {

@@ -138,7 +138,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const thermalActive = thermal.active;
   const workloadCtx = workloads.map((w) => ({
     dtS,
-    rng: createRng(scenario.seed, runId, `workload/${w.id}`),
+    rng: createRng(scenario.seed, `workload/${w.id}`),
     event: (kind: string, value: number, detail: string) => pushEvent(w.id, kind, value, detail),
   }));
 
@@ -151,7 +151,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       tS: 0,
       dtS,
       periodS: periodTicks[i]! * dtS,
-      rng: createRng(scenario.seed, runId, `controller/${c.id}`),
+      rng: createRng(scenario.seed, `controller/${c.id}`),
       decide(action, value, reason) {
         decisions.t.push(ctx.tS);
         decisions.controller.push(c.id);

@@ -37,6 +37,14 @@ test("same scenario and seed give byte-identical chunks, whatever the chunk size
   assert.is.not(a, other);
 });
 
+test("random draws depend on the seed, not on the run id: runs of a sweep that share a seed share their draws", () => {
+  const scenario = shortHall("hall-training-1h.yaml");
+  const renamed = (chunks: Chunk[]) => chunks.map((c) => ({ ...c, runId: "same" }));
+  const a = hashChunks(renamed(runAll(createSimulation(scenario, "sweep-0", { chunkTicks: 1000 }))));
+  const b = hashChunks(renamed(runAll(createSimulation(scenario, "sweep-7", { chunkTicks: 1000 }))));
+  assert.is(a, b);
+});
+
 test("energy balance: PCC = IT + busway + UPS + transformer losses, IT = GPU + other + PSU loss, every tick", () => {
   const scenario = shortHall("hall-training-1h-smoothed.yaml");
   const chunks = runAll(createSimulation(scenario, "r", { chunkTicks: 1000 }));
