@@ -1,4 +1,5 @@
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
+import { createHeatPumpDispatch } from "../controllers/heat-pump-dispatch.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
 import type { ControllerSpec } from "./scenario/scenario-types.js";
@@ -20,6 +21,17 @@ controllerRegistry.register("gpu-smoothing", (spec: Extract<ControllerSpec, { ki
     floorMinFrac: spec.floorMin,
     floorMaxFrac: spec.floorMax,
     floorStepFrac: spec.floorStep,
+  }),
+);
+
+controllerRegistry.register("heat-pump-dispatch", (spec: Extract<ControllerSpec, { kind: "heat-pump-dispatch" }>) =>
+  createHeatPumpDispatch({
+    id: spec.id,
+    gainWpK: spec.gain,
+    resetTimeS: spec.resetTime,
+    bandK: spec.band,
+    stageDelayS: spec.stageDelay,
+    outletMarginK: spec.outletMargin,
   }),
 );
 

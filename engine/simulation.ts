@@ -9,8 +9,9 @@ import { createRng } from "./rng.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
 import { createSiteGrid } from "./site-grid.js";
+import { createSiteHeat } from "./site-heat.js";
 import type { Chunk } from "./sinks/sink.js";
-import { DECISIONS, EVENTS, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
+import { DECISIONS, EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
 
 /**
@@ -95,6 +96,14 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     nowS = saved;
   });
   const gridActive = siteGrid.active;
+  // Heat reuse (engine/site-heat.ts): heat pumps' electricity is a site load added at the PCC.
+  const siteHeat = createSiteHeat(scenario, port, options.inputs ?? {}, (tS, kind, value, detail) => {
+    const saved = nowS;
+    nowS = tS;
+    pushEvent("heat", kind, value, detail);
+    nowS = saved;
+  }, chunkTicks);
+  const heatActive = siteHeat.active;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -205,6 +214,10 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, gpu.powerW);
+      if (heatActive) {
+        siteHeat.stepStandIn(k, siteTotals.itPowerW);
+        siteTotals.pccPowerW += siteHeat.sitePowerW;
+      }
       if (gridActive) siteGrid.step(k, siteTotals.pccPowerW);
       if (trace !== undefined) trace("electrical", k);
 
@@ -268,6 +281,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       c.finish(port, ctx);
     });
     siteGrid.finish();
+    siteHeat.finish();
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;
@@ -302,6 +316,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
     rows.push(...siteGrid.kpis());
+    rows.push(...siteHeat.kpis(pccWh, itWh));
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
   };
@@ -351,6 +366,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         });
         site = takeSite();
       }
+      siteHeat.emit(out, runId);
       chunkStartK = kEnd;
       if (k >= totalTicks) {
         finish(out);
@@ -364,6 +380,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         if (chunk.table === SITE_SERIES.name && (c[0] as Float64Array).length === siteTicks) {
           const [t, pcc, it, gpu, demand, burn, psu, busway, ups, transformer] = c as Float64Array[];
           freeSite.push({ t: t!, pcc: pcc!, it: it!, gpu: gpu!, demand: demand!, burn: burn!, psu: psu!, busway: busway!, ups: ups!, transformer: transformer! });
+        } else if (chunk.table === HEAT_SERIES.name) {
+          siteHeat.release(chunk);
         } else if (chunk.table === RACK_SERIES.name && (c[0] as Float64Array).length === rackChunkRows) {
           freeRack.push({ t: c[0] as Float64Array, rack: c[1] as Int32Array, mean: c[2] as Float32Array, min: c[3] as Float32Array, max: c[4] as Float32Array });
         }

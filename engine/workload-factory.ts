@@ -4,6 +4,7 @@ import { createInferenceWorkload } from "../models/workloads/inference.js";
 import { createTrainingJob } from "../models/workloads/training.js";
 import type { Workload } from "../models/workloads/workload.js";
 import type { AzureLlmTrace } from "../datasets/load-azure-llm.js";
+import type { HouseHeatDemand } from "../datasets/load-heat-demand.js";
 import type { UniformSeries } from "../models/signals/signal.js";
 import { UserError } from "./errors.js";
 import type { WorkloadSpec } from "./scenario/scenario-types.js";
@@ -16,6 +17,8 @@ export interface WorkloadInputs {
   price?: UniformSeries;
   /** Carbon intensity series, gCO2/kWh (signals.carbon). */
   carbon?: UniformSeries;
+  /** The Danish house's hourly heat demand, 2019 (heatReuse). */
+  heatDemand?: HouseHeatDemand;
 }
 
 export interface WorkloadEnv {

@@ -102,6 +102,21 @@ const gpuSmoothing = obj(
   ["id", "groups"],
 );
 
+const heatPumpDispatch = obj(
+  {
+    id: str("unique controller id", ID),
+    period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "10s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    gain: quantity("power", "proportional gain on the supply-temperature error, per kelvin (W/K)", { min: 0, default: "2MW" }),
+    resetTime: quantity("duration", "integral time of the supply-temperature trim (0: no integral action)", { min: 0, default: "1h" }),
+    band: num("on/off band around the supply target when the need is below one unit's minimum load, K", { min: 0.1, default: 2 }),
+    stageDelay: quantity("duration", "how long the need must call for one unit more (or less) before a unit starts (or stops)", { min: 0, default: "5min" }),
+    outletMargin: num("condenser-outlet setpoint above the supply target, K", { min: 0, default: 5 }),
+  },
+  "heat-pump dispatch: stages and modulates the heat pumps to hold the district network's supply temperature and meet its demand (needs heatReuse)",
+  ["id"],
+);
+
 const efficiencyPoint = obj(
   {
     load: quantity("fraction", "load as a fraction of rating", { min: 0, max: 2 }),
@@ -151,7 +166,7 @@ export const scenarioSpec = obj(
       "the electrical chain from rack PSUs to the point of common coupling",
     ),
     workloads: list(union({ training, inference, "duty-cycle": dutyCycle, steady }, "a workload placed on racks"), "workloads", { default: [] }),
-    controllers: list(union({ "gpu-smoothing": gpuSmoothing }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
+    controllers: list(union({ "gpu-smoothing": gpuSmoothing, "heat-pump-dispatch": heatPumpDispatch }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
     grid: optionalObj(
       {
         importCapacity: quantity("power", "largest import at the PCC (omit: none)", { above: 0 }),
@@ -161,6 +176,60 @@ export const scenarioSpec = obj(
         swingWindow: quantity("duration", "window of the swing limit", { above: 0, default: "5s" }),
       },
       "limits of the grid connection at the PCC; each violation is an event and is counted in the KPIs",
+    ),
+    heatReuse: optionalObj(
+      {
+        period: quantity("duration", "heat stage period (a whole number of ticks)", { above: 0, default: "1s" }),
+        boundary: oneOf(
+          ["inside", "outside"],
+          "who owns the heat pumps: inside the data-centre boundary (their electricity is a site load at the PCC; reuse = the heat they deliver) or outside (a utility's; reuse = the exchanger's export)",
+          "inside",
+        ),
+        exchanger: obj(
+          {
+            ratedDuty: quantity("power", "duty at the rating point", { above: 0, default: "10MW" }),
+            approach: num("approach at the rating point (facility water in − source loop out), K", { min: 0.1, default: 3 }),
+            range: num("temperature change of each stream at the rating point, K (also sets the source loop flow: ratedDuty / range)", { min: 0.1, default: 10 }),
+          },
+          "the reuse heat exchanger between the facility water and the heat pumps' source loop (counterflow, ε-NTU)",
+        ),
+        heatPumps: obj(
+          {
+            units: num("identical heat pumps in parallel", { integer: true, min: 1, max: 64, default: 3 }),
+            capacity: quantity("power", "largest heat output of one unit", { above: 0, default: "5MW" }),
+            minPartLoad: quantity("fraction", "smallest heat output of a running unit, as a fraction of capacity", { min: 0, max: 1, default: 0.3 }),
+            carnotFraction: quantity("fraction", "real COP ÷ Carnot COP of the lift (0.45-0.6)", { above: 0, max: 1, default: 0.5 }),
+            pinch: num("refrigerant-to-water temperature difference at evaporator and condenser, K", { min: 0, default: 0 }),
+            maxSupply: quantity("temperature", "highest condenser outlet", { default: "90C" }),
+            minSourceOut: quantity("temperature", "lowest evaporator outlet", { default: "5C" }),
+          },
+          "electric heat pumps lifting the recovered heat to district-heating temperature (Odense-like 5 MW units by default)",
+        ),
+        network: obj(
+          {
+            houses: num("district-heated houses: the 2019 Danish house's hourly demand times this", { min: 1, default: 2500 }),
+            smoothing: num("centred moving average over the hourly demand, hours (odd; 1 = none): a stand-in for the diversity of many houses", { integer: true, min: 1, max: 49, default: 5 }),
+            supplyTarget: quantity("temperature", "supply temperature the network operator asks for", { default: "75C" }),
+            supplyMin: quantity("temperature", "supply temperature the consumers need at least (time below it is counted)", { default: "60C" }),
+            targetTolerance: num("supply below target by more than this raises an event, K", { min: 0.1, default: 2 }),
+            returnDesign: quantity("temperature", "temperature at which the substations return water", { default: "35C" }),
+            ground: quantity("temperature", "ground around the pipes", { default: "8C" }),
+            lossFraction: quantity("fraction", "share of the heat put in that the pipes lose over a year at design temperatures (sizes their loss conductance)", { min: 0, max: 0.9, default: 0.2 }),
+            flowMargin: num("largest flow ÷ the flow that meets the peak at design temperatures", { min: 1, default: 1.25 }),
+          },
+          "the district-heating network: demand from real data, sized from it (sizeDistrictNetwork)",
+        ),
+        facilityWater: optionalObj(
+          {
+            temp: quantity("temperature", "facility water temperature arriving at the exchanger"),
+            range: num("facility water range: its flow is the liquid-cooled IT heat ÷ (cp × range), K", { min: 0.1, default: 10 }),
+            liquidFraction: quantity("fraction", "share of the IT power captured by liquid", { min: 0, max: 1, default: 0.85 }),
+          },
+          "stand-in facility water when the scenario has no cooling plant: fixed temperature, flow that carries the liquid share of the IT heat",
+          ["temp"],
+        ),
+      },
+      "heat reuse: a reuse exchanger on the facility water, heat pumps, and a district-heating network on real demand",
     ),
     startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals)", {
       pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?Z$",

@@ -12,6 +12,7 @@ export interface Scenario {
   workloads: WorkloadSpec[];
   controllers: ControllerSpec[];
   grid?: GridSpec;
+  heatReuse?: HeatReuseSpec;
   /** UTC ISO time of t = 0 (for signals). */
   startTime?: string;
   signals: { price: "none" | "agile-2020" | "entsoe-de-2020"; carbon: "none" | "gb-2020" | "gb-2022" };
@@ -130,7 +131,51 @@ export interface GpuSmoothingSpec {
   floorStep: number;
 }
 
-export type ControllerSpec = GpuSmoothingSpec;
+export interface HeatPumpDispatchSpec {
+  kind: "heat-pump-dispatch";
+  id: string;
+  period: number;
+  actuationLatency: number;
+  /** W/K. */
+  gain: number;
+  /** s (0: no integral action). */
+  resetTime: number;
+  /** K. */
+  band: number;
+  stageDelay: number;
+  /** K. */
+  outletMargin: number;
+}
+
+export type ControllerSpec = GpuSmoothingSpec | HeatPumpDispatchSpec;
+
+/** Heat reuse (engine/site-heat.ts); temperatures °C, differences K, powers W, times s. */
+export interface HeatReuseSpec {
+  period: number;
+  boundary: "inside" | "outside";
+  exchanger: { ratedDuty: number; approach: number; range: number };
+  heatPumps: {
+    units: number;
+    capacity: number;
+    minPartLoad: number;
+    carnotFraction: number;
+    pinch: number;
+    maxSupply: number;
+    minSourceOut: number;
+  };
+  network: {
+    houses: number;
+    smoothing: number;
+    supplyTarget: number;
+    supplyMin: number;
+    targetTolerance: number;
+    returnDesign: number;
+    ground: number;
+    lossFraction: number;
+    flowMargin: number;
+  };
+  facilityWater?: { temp: number; range: number; liquidFraction: number };
+}
 
 export interface OutputsSpec {
   siteSeries: boolean;

@@ -38,7 +38,8 @@ test("expandSweep(grid × zip × replicates) gives every combination with stable
   assert.is(runs.length, 2 * 2 * 2);
   assert.equal(runs.map((r) => r.runId), ["tiny-0", "tiny-1", "tiny-2", "tiny-3", "tiny-4", "tiny-5", "tiny-6", "tiny-7"]);
   assert.equal(runs[5]!.params, { "controllers[0].floor": "70%", "workloads[0].iterationPeriod": "1s", "workloads[0].computeFraction": 0.6, replicate: 1 });
-  assert.is(runs[5]!.scenario!.controllers[0]!.floor, 0.7);
+  const c = runs[5]!.scenario!.controllers[0]!;
+  assert.ok(c.kind === "gpu-smoothing" && c.floor === 0.7);
   const w = runs[7]!.scenario!.workloads[0]!;
   assert.ok(w.kind === "training" && w.iterationPeriod === 1.5 && w.computeFraction === 0.8, "zip pairs values item by item");
   assert.equal(expandSweep(loadSweep(TINY), TINY).map((r) => r.seed), runs.map((r) => r.seed), "expansion is deterministic");
