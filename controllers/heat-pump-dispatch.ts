@@ -3,33 +3,36 @@ import { QUALITY_OK, type PlantPort } from "../engine/port.js";
 
 /**
  * Heat-pump dispatch for a data-centre heat-reuse plant feeding a district-heating network: it holds
- * the network's supply temperature at the operator's target and so meets its demand, by staging
- * (how many units run) and modulating (the heat each is asked for) the heat pumps. Points
- * (engine/site-heat.ts): it reads `heat.network.{supplyC, returnC, demandW, supplyTargetC}`, `heat.hp.heatW` and the
- * nameplate `heat.hp.{count, capacityW, minLoadW, maxSupplyC}`, and writes `heat.hp.<i>.{on, heatRequestW,
- * outletSetC}` and `heat.network.bypassKgS`.
+ * the network's supply temperature at the operator's target and so meets its demand, by staging (how
+ * many units run) and modulating (the heat each is asked for) the heat pumps. It works as district
+ * heating plants do: the plant controls the temperature of the water it sends out, and the heat
+ * follows the flow the consumers draw.
  *
- * Heat wanted (W), every period:
- *   need = D + Kp·e + I,  e = T_target − T_supply,  I += Kp·e·Δt/T_i
- * D is the consumers' demand (measured: feed-forward); the PI trim supplies the pipes' losses and
- * whatever the feed-forward misses. (A feed-forward on the loop flow, G·(T_target − T_return), would
- * count the bypass flow as demand and stage units up while the return pipes warm.)
- * with anti-windup by conditional integration: the integral moves only while the running units can
- * deliver need (between their minimum loads and the total capacity) or the error moves need back
- * into that range, never while all units are off; and it is clamped so that need stays within
- * [0, units × capacity].
+ * Points (engine/site-heat.ts): reads `heat.network.{supplyC, returnC, flowKgS, supplyTargetC}`,
+ * `heat.hp.heatW` and the nameplate `heat.hp.{count, capacityW, minLoadW, maxSupplyC}`; writes
+ * `heat.hp.<i>.{on, heatRequestW, outletSetC}` and `heat.network.bypassKgS`.
  *
- * Staging: n running units share need equally. One more unit starts when need has exceeded
- * n × capacity for `stageDelayS`; one stops when (n − 1) units could carry need at ≤ 90 % for
- * `stageDelayS`, or at once when each of the n would be below its minimum load. With one unit and a
- * need below its minimum load, the unit runs on/off against the pipes' thermal mass: it stops when
- * the supply is above target + band and starts again below target − band (or when need reaches the
- * minimum load). Flow target (bypass): while units run, the network's smallest flow is raised so
- * that the heat can be carried from the return temperature up to the outlet setpoint,
- * min(need, heat delivered + n·minLoad) / (cp·(outletSet − T_return)), and n units at their minimum load can run below their highest outlet,
- * n·minLoad / (cp·(maxSupply − 1 K − T_return)) (each difference at least 5 K). In summer the
- * consumers' own flow is too small to carry even the pipes' losses; the bypass water warms the return
- * pipes, as in real networks.
+ * Every period:
+ * - Outlet setpoint: T_out = T_target + trim, where trim (K, within [0, maxSupply − 1 K − T_target])
+ *   is a PI on the network's supply temperature, e = T_target − T_supply:
+ *   trim = Kp·e + I, I += Kp·e·Δt/T_i, so the water leaves warm enough to cover the supply pipes'
+ *   losses. Anti-windup by conditional integration: I moves only while trim is inside its range (or
+ *   e moves it back in), units run, and they deliver what they are asked (≥ 95 % of the last need:
+ *   a source-limited plant does not wind it up).
+ * - Heat wanted: need = G·(T_out − T_return), G = ṁ·cp of the measured network flow: the heat that
+ *   brings the returning water to the outlet setpoint (feed-forward; each unit also stops at its
+ *   outlet setpoint, so the plant never overheats the supply).
+ * - Staging: n running units share need equally. One more starts when need has exceeded n ×
+ *   capacity for `stageDelayS`; one stops when n − 1 units carry need at ≤ 90 % for `stageDelayS`,
+ *   or at once when each of the n would be below its minimum load. With one unit and need below its
+ *   minimum load the unit runs on/off against the pipes' thermal mass: it stops when the supply is
+ *   above target + band and starts again below target − band (or once need reaches the minimum load).
+ * - Bypass: while units run, the network's smallest flow lets them run at their minimum load below
+ *   their highest outlet, (1 + b)·n·minLoad / (cp·(maxSupply − 1 K − T_return)) (difference ≥ 5 K);
+ *   b grows by Δt/T_i while the trim is at its top and the supply still below target (the flow, not
+ *   the temperature, limits the heat), and shrinks at the same rate otherwise. In summer the
+ *   consumers' own flow is too small to carry even the pipes' losses; the bypass water warms the
+ *   return pipes, as in real networks.
  *
  * Decisions are logged only when the number of running units changes (and when data goes stale or
  * fresh again): a day gives a handful, not one per period. Stale data (quality not ok, or older than
@@ -37,78 +40,76 @@ import { QUALITY_OK, type PlantPort } from "../engine/port.js";
  */
 export interface HeatPumpDispatchParams {
   id: string;
-  /** Proportional gain, W per K of supply error. */
-  gainWpK: number;
-  /** Integral time, s (0: no integral action). */
+  /** Proportional gain of the outlet trim, K of outlet per K of supply error. */
+  gainKpK: number;
+  /** Integral time of the trim, s (0: no integral action). */
   resetTimeS: number;
   /** On/off band around the target when one unit at its minimum load is too much, K. */
   bandK: number;
   /** Time a staging condition must hold before a unit starts or stops, s. */
   stageDelayS: number;
-  /** Condenser outlet setpoint above the supply target, K. */
-  outletMarginK: number;
 }
 
 /** Water's specific heat, J/(kg·K) (models/thermal/fluids.ts WATER): converts the measured flow to W/K. */
 const WATER_CP = 4_180;
 /** Stop a unit when the others can carry the need at this share of their capacity. */
 const STAGE_DOWN_FRAC = 0.9;
-/** Smallest temperature difference used to size the bypass, K (guards a return near the outlet setpoint). */
+/** Delivered heat below this share of the last need means the units are limited (anti-windup). */
+const DELIVERY_TRACK_FRAC = 0.95;
+/** Smallest temperature difference used to size the bypass, K (guards a return near the outlet limit). */
 const MIN_BYPASS_DT_K = 5;
-/** The bypass lets units at their minimum load leave this far below their highest outlet, K. */
-const BYPASS_MARGIN_K = 1;
+/** Units stay this far below their highest outlet, K. */
+const OUTLET_MARGIN_K = 1;
 
 export function createHeatPumpDispatch(p: HeatPumpDispatchParams): Controller {
   let hSupply = -1;
   let hReturn = -1;
-  let hDemand = -1;
+  let hFlow = -1;
   let hHeat = -1;
+  let hBypass = -1;
+  const hOn: number[] = [];
+  const hRequest: number[] = [];
+  const hOutlet: number[] = [];
   let targetC = 0;
   let units = 0;
   let capacityW = 0;
   let minLoadW = 0;
-  let maxSupplyC = 0;
-  const hOn: number[] = [];
-  const hRequest: number[] = [];
-  const hOutlet: number[] = [];
-  let hBypass = -1;
+  let trimMaxK = 0;
   let running = 0;
-  let integralW = 0;
+  let integralK = 0;
+  let boostFrac = 0;
+  let lastNeedW = 0;
   let upSinceS = -1;
   let downSinceS = -1;
   let holding = false;
   let lastTS = NaN;
 
-  const apply = (port: PlantPort, needW: number, returnC: number, deliveredW: number) => {
-    const outletC = targetC + p.outletMarginK;
+  const apply = (port: PlantPort, needW: number, outletC: number, returnC: number, maxSupplyC: number) => {
     const share = running > 0 ? needW / running : 0;
     for (let i = 0; i < units; i++) {
       const on = i < running;
       if (port.commanded(hOn[i]!) !== (on ? 1 : 0)) port.write(hOn[i]!, on ? 1 : 0);
       port.write(hRequest[i]!, on ? share : 0);
-      if (port.commanded(hOutlet[i]!) !== outletC) port.write(hOutlet[i]!, outletC);
+      port.write(hOutlet[i]!, outletC);
     }
-    const minLoadKgS = (running * minLoadW) / (WATER_CP * Math.max(MIN_BYPASS_DT_K, maxSupplyC - BYPASS_MARGIN_K - returnC));
-    // Flow for the heat the units can add now: need, but at most what they delivered last period plus
-    // one minimum load per unit (so the flow follows them as they ramp, and a source-limited plant
-    // does not flood the return pipes with supply water).
-    const carryW = Math.min(needW, deliveredW + running * minLoadW);
-    const needKgS = carryW / (WATER_CP * Math.max(MIN_BYPASS_DT_K, outletC - returnC));
-    port.write(hBypass, running > 0 ? Math.max(minLoadKgS, needKgS) : 0);
+    const dT = Math.max(MIN_BYPASS_DT_K, maxSupplyC - OUTLET_MARGIN_K - returnC);
+    port.write(hBypass, (running * minLoadW * (1 + boostFrac)) / (WATER_CP * dT));
   };
 
+  let maxSupplyC = 0;
   return {
     id: p.id,
     start(port, ctx) {
       hSupply = port.measurement("heat.network.supplyC");
       hReturn = port.measurement("heat.network.returnC");
-      hDemand = port.measurement("heat.network.demandW");
+      hFlow = port.measurement("heat.network.flowKgS");
       hHeat = port.measurement("heat.hp.heatW");
       targetC = port.read(port.measurement("heat.network.supplyTargetC"));
       units = port.read(port.measurement("heat.hp.count"));
       capacityW = port.read(port.measurement("heat.hp.capacityW"));
       minLoadW = port.read(port.measurement("heat.hp.minLoadW"));
       maxSupplyC = port.read(port.measurement("heat.hp.maxSupplyC"));
+      trimMaxK = Math.max(0, maxSupplyC - OUTLET_MARGIN_K - targetC);
       for (let i = 0; i < units; i++) {
         hOn.push(port.setpoint(`heat.hp.${i}.on`));
         hRequest.push(port.setpoint(`heat.hp.${i}.heatRequestW`));
@@ -132,22 +133,28 @@ export function createHeatPumpDispatch(p: HeatPumpDispatchParams): Controller {
       lastTS = ctx.tS;
       const supplyC = port.read(hSupply);
       const returnC = port.read(hReturn);
-      const maxW = units * capacityW;
+      const flowWpK = port.read(hFlow) * WATER_CP;
+      const deliveredW = port.read(hHeat);
+
+      // Outlet trim (PI with conditional integration).
       const errorK = targetC - supplyC;
-      const feedW = port.read(hDemand);
-      let needW = feedW + p.gainWpK * errorK + integralW;
-      // Anti-windup (conditional integration): integrate while the running units can deliver need
-      // (within [running × minimum load, units × capacity]), or when the error moves need back into
-      // that range; never while every unit is off or on/off cycling sets the heat instead.
-      const lowW = running * minLoadW;
-      const tracking = running > 0 && needW >= lowW && needW <= maxW;
-      const backIn = running > 0 && ((needW < lowW && errorK > 0) || (needW > maxW && errorK < 0));
-      if (p.resetTimeS > 0 && (tracking || backIn)) {
-        integralW += (p.gainWpK * errorK * dtS) / p.resetTimeS;
-        integralW = Math.min(maxW - feedW - p.gainWpK * errorK, Math.max(-feedW - p.gainWpK * errorK, integralW));
-        needW = feedW + p.gainWpK * errorK + integralW;
+      let trimK = p.gainKpK * errorK + integralK;
+      const starved = errorK > 0 && deliveredW < DELIVERY_TRACK_FRAC * lastNeedW;
+      const inside = trimK >= 0 && trimK <= trimMaxK;
+      const backIn = (trimK < 0 && errorK > 0) || (trimK > trimMaxK && errorK < 0);
+      if (p.resetTimeS > 0 && running > 0 && !starved && (inside || backIn)) {
+        integralK += (p.gainKpK * errorK * dtS) / p.resetTimeS;
+        integralK = Math.min(trimMaxK - p.gainKpK * errorK, Math.max(-p.gainKpK * errorK, integralK));
+        trimK = p.gainKpK * errorK + integralK;
       }
-      needW = Math.min(maxW, Math.max(0, needW));
+      trimK = Math.min(trimMaxK, Math.max(0, trimK));
+      // Outlet at its highest and the supply still low: the flow limits the heat; raise the bypass
+      // (by one minimum-load flow per reset time), and lower it again once the trim has room.
+      const rate = p.resetTimeS > 0 ? dtS / p.resetTimeS : 0;
+      if (running > 0 && trimK >= trimMaxK && errorK > 0 && !starved) boostFrac += rate;
+      else boostFrac = Math.max(0, boostFrac - rate);
+      const outletC = targetC + trimK;
+      const needW = Math.min(units * capacityW, Math.max(0, flowWpK * (outletC - returnC)));
 
       // Staging.
       const before = running;
@@ -180,7 +187,7 @@ export function createHeatPumpDispatch(p: HeatPumpDispatchParams): Controller {
           if (downSinceS < 0) downSinceS = ctx.tS;
           if (ctx.tS - downSinceS >= p.stageDelayS) {
             running--;
-            why = `${running} units carry the need at ≤ ${STAGE_DOWN_FRAC * 100} % for ${p.stageDelayS} s`;
+            why = `${running} unit(s) carry the need at ≤ ${STAGE_DOWN_FRAC * 100} % for ${p.stageDelayS} s`;
           }
         } else if (running === before) {
           downSinceS = -1;
@@ -189,9 +196,10 @@ export function createHeatPumpDispatch(p: HeatPumpDispatchParams): Controller {
       if (running !== before) {
         upSinceS = -1;
         downSinceS = -1;
-        ctx.decide(running > before ? "stage_up" : "stage_down", running, `${why}; need ${(needW / 1e6).toFixed(3)} MW, supply ${supplyC.toFixed(2)} °C`);
+        ctx.decide(running > before ? "stage_up" : "stage_down", running, `${why}; need ${(needW / 1e6).toFixed(3)} MW, supply ${supplyC.toFixed(2)} °C, outlet setpoint ${outletC.toFixed(2)} °C`);
       }
-      apply(port, needW, returnC, port.read(hHeat));
+      lastNeedW = running > 0 ? needW : 0;
+      apply(port, needW, outletC, returnC, maxSupplyC);
     },
     finish(_port, ctx) {
       ctx.decide("final_stage", running, "heat pumps running at the end of the run");

@@ -27,11 +27,10 @@ controllerRegistry.register("gpu-smoothing", (spec: Extract<ControllerSpec, { ki
 controllerRegistry.register("heat-pump-dispatch", (spec: Extract<ControllerSpec, { kind: "heat-pump-dispatch" }>) =>
   createHeatPumpDispatch({
     id: spec.id,
-    gainWpK: spec.gain,
+    gainKpK: spec.gain,
     resetTimeS: spec.resetTime,
     bandK: spec.band,
     stageDelayS: spec.stageDelay,
-    outletMarginK: spec.outletMargin,
   }),
 );
 

@@ -136,15 +136,13 @@ export interface HeatPumpDispatchSpec {
   id: string;
   period: number;
   actuationLatency: number;
-  /** W/K. */
+  /** K per K. */
   gain: number;
   /** s (0: no integral action). */
   resetTime: number;
   /** K. */
   band: number;
   stageDelay: number;
-  /** K. */
-  outletMargin: number;
 }
 
 export type ControllerSpec = GpuSmoothingSpec | HeatPumpDispatchSpec;
