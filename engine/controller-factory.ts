@@ -1,5 +1,8 @@
+import { createCduControl } from "../controllers/cdu-control.js";
+import { createCrahControl } from "../controllers/crah-control.js";
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
 import { createHeatPumpDispatch } from "../controllers/heat-pump-dispatch.js";
+import { createHeatRejectionControl } from "../controllers/heat-rejection-control.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
 import type { ControllerSpec } from "./scenario/scenario-types.js";
@@ -32,6 +35,49 @@ controllerRegistry.register("heat-pump-dispatch", (spec: Extract<ControllerSpec,
     bandK: spec.band,
     stageDelayS: spec.stageDelay,
   }),
+);
+
+controllerRegistry.register("cdu-control", (s: Extract<ControllerSpec, { kind: "cdu-control" }>) =>
+  createCduControl({
+    id: s.id,
+    cdus: s.cdus,
+    gpuTargetC: s.gpuTarget,
+    supplyMinC: s.supplyMin,
+    supplyMaxC: s.supplyMax,
+    supplyRateKps: s.supplyRate,
+    supplyKp: s.supplyKp,
+    supplyKi: s.supplyKi,
+    riseTargetK: s.riseTarget,
+    pumpMinFrac: s.pumpMin,
+    pumpRateFracPerS: s.pumpRate,
+    pumpKp: s.pumpKp,
+    pumpKi: s.pumpKi,
+    filterS: s.filter,
+  }),
+);
+
+controllerRegistry.register("crah-control", (s: Extract<ControllerSpec, { kind: "crah-control" }>) =>
+  createCrahControl({
+    id: s.id,
+    crahs: s.crahs,
+    inletTargetC: s.inletTarget,
+    inletLowC: s.inletLow,
+    overrideMarginK: s.overrideMargin,
+    fanMinFrac: s.fanMin,
+    fanRateFracPerS: s.fanRate,
+    fanKp: s.fanKp,
+    fanKi: s.fanKi,
+    supplyMinC: s.supplyMin,
+    supplyMaxC: s.supplyMax,
+    supplyRateKps: s.supplyRate,
+    supplyKp: s.supplyKp,
+    supplyKi: s.supplyKi,
+    filterS: s.filter,
+  }),
+);
+
+controllerRegistry.register("heat-rejection-control", (s: Extract<ControllerSpec, { kind: "heat-rejection-control" }>) =>
+  createHeatRejectionControl({ id: s.id, loops: s.loops, marginK: s.margin, fanRateFracPerS: s.fanRate, kp: s.kp, ki: s.ki }),
 );
 
 export function createController(spec: ControllerSpec): Controller {

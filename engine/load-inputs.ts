@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { loadAzureLlm } from "../datasets/load-azure-llm.js";
 import { loadHeatDemand } from "../datasets/load-heat-demand.js";
 import { loadCarbonIntensity } from "../datasets/load-carbon-intensity.js";
+import { loadWeather } from "../datasets/load-weather.js";
 import { loadAgilePrices, loadEntsoeDayAhead } from "../datasets/load-prices.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -9,7 +10,7 @@ import type { WorkloadInputs } from "./workload-factory.js";
 /** The repository root (datasets are found relative to it, whatever the working directory). */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Loads the datasets a scenario refers to (workload traces, price and carbon signals, heat demand); nothing else. */
+/** Loads the datasets a scenario refers to (workload traces, price and carbon signals, weather, heat demand); nothing else. */
 export async function loadInputs(scenario: Scenario): Promise<WorkloadInputs> {
   const inputs: WorkloadInputs = {};
   const sources = new Set(scenario.workloads.flatMap((w) => (w.kind === "inference" ? [w.source] : [])));
@@ -20,5 +21,6 @@ export async function loadInputs(scenario: Scenario): Promise<WorkloadInputs> {
   if (price === "entsoe-de-2020") inputs.price = loadEntsoeDayAhead("DE");
   if (carbon !== "none") inputs.carbon = loadCarbonIntensity(carbon === "gb-2020" ? 2020 : 2022);
   if (scenario.heatReuse !== undefined) inputs.heatDemand = loadHeatDemand();
+  if (scenario.cooling?.weather === "bedford-2022") inputs.weather = loadWeather();
   return inputs;
 }

@@ -10,6 +10,7 @@ import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
 import { createSiteGrid } from "./site-grid.js";
 import { createSiteHeat } from "./site-heat.js";
+import { createSiteThermal } from "./site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
 import { DECISIONS, EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -104,6 +105,17 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     nowS = saved;
   }, chunkTicks);
   const heatActive = siteHeat.active;
+  // Cooling plant (engine/site-thermal.ts): stepped every cooling.period; its load is added at the PCC.
+  const thermal = createSiteThermal(scenario, runId, plant, port, options.inputs ?? {}, (tS, source, kind, value, detail) => {
+    const saved = nowS;
+    nowS = tS;
+    pushEvent(source, kind, value, detail);
+    nowS = saved;
+  });
+  const thermalActive = thermal.active;
+  // With a cooling plant the reuse exchanger sits on its warm loop (before the dry coolers / towers).
+  if (heatActive && thermalActive) thermal.setHeatReuse(siteHeat.reuseHook);
+  let heatSiteJ = 0;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, runId, `workload/${w.id}`),
@@ -214,9 +226,11 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, gpu.powerW);
+      if (thermalActive) siteTotals.pccPowerW += thermal.tick(k);
       if (heatActive) {
-        siteHeat.stepStandIn(k, siteTotals.itPowerW);
+        if (!thermalActive) siteHeat.stepStandIn(k, siteTotals.itPowerW);
         siteTotals.pccPowerW += siteHeat.sitePowerW;
+        heatSiteJ += siteHeat.sitePowerW * dtS;
       }
       if (gridActive) siteGrid.step(k, siteTotals.pccPowerW);
       if (trace !== undefined) trace("electrical", k);
@@ -282,6 +296,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     });
     siteGrid.finish();
     siteHeat.finish();
+    if (thermalActive) thermal.finish(totalTicks * dtS, out);
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;
@@ -312,11 +327,13 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "busway_loss_energy", value: wh(energyJ.busway), unit: "Wh" },
       { name: "ups_loss_energy", value: wh(energyJ.ups), unit: "Wh" },
       { name: "transformer_loss_energy", value: wh(energyJ.transformer), unit: "Wh" },
-      { name: "electrical_efficiency", value: pccWh > 0 ? itWh / pccWh : 0, unit: "fraction" },
+      // IT ÷ what the electrical chain draws (the cooling load, added at the PCC, is not a chain loss).
+      { name: "electrical_efficiency", value: pccWh > 0 ? itWh / (pccWh - wh(thermal.coolingEnergyJ()) - wh(heatSiteJ)) : 0, unit: "fraction" },
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
     rows.push(...siteGrid.kpis());
-    rows.push(...siteHeat.kpis(pccWh, itWh));
+    rows.push(...siteHeat.kpis(pccWh, itWh, thermalActive ? wh(thermal.coolingEnergyJ()) : undefined));
+    rows.push(...thermal.kpis(pccWh, itWh));
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
   };
@@ -367,6 +384,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         site = takeSite();
       }
       siteHeat.emit(out, runId);
+      if (thermalActive) thermal.emit(out);
       chunkStartK = kEnd;
       if (k >= totalTicks) {
         finish(out);

@@ -17,6 +17,7 @@ import { UserError } from "./errors.js";
 import type { KpiRow } from "./kpis/kpi-row.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import type { SimPort } from "./sim-port.js";
+import type { HeatReuseHook } from "./site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
 import { HEAT_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -78,8 +79,13 @@ export interface SiteHeat {
   release(chunk: Chunk): void;
   /** Closes open events; call once after the last tick. */
   finish(): void;
-  /** Heat-reuse KPIs, with PUE / ERE / ERF on the run's PCC and IT energy (Wh). */
-  kpis(pccWh: number, itWh: number): KpiRow[];
+  /** The reuse exchanger on the cooling plant's warm loop (engine/site-thermal.ts setHeatReuse). */
+  readonly reuseHook: HeatReuseHook;
+  /**
+   * Heat-reuse KPIs, with ERE / ERF (and PUE unless `coolingWh` is given: the thermal stage reports
+   * it) on the run's PCC and IT energy and the cooling plant's energy (Wh).
+   */
+  kpis(pccWh: number, itWh: number, coolingWh?: number): KpiRow[];
 }
 
 /** Unmet demand below this share of the demand (and below UNMET_MIN_W) is rounding, not an event. */
@@ -98,6 +104,7 @@ const INACTIVE: SiteHeat = {
   release: () => {},
   finish: () => {},
   kpis: () => [],
+  reuseHook: { takeHeatW: () => 0, powerW: 0 },
 };
 
 /**
@@ -252,11 +259,10 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
   let sitePowerW = 0;
   let itSumW = 0;
   let itTicks = 0;
-  let lastStepK = -1;
+  let lastEndS = 0;
 
-  const step = (k: number, waterInC: number, waterCWpK: number): number => {
-    lastStepK = k;
-    const tS = k * dtS;
+  const step = (k: number, tS: number, waterInC: number, waterCWpK: number): number => {
+    lastEndS = tS + periodS;
     setNetworkDemandFrom(net, 0, demand, offsetS + tS);
     planDistrictNetworks(net);
     let on = 0;
@@ -276,8 +282,10 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
     let heatW = 0;
     let powerW = 0;
     let running = 0;
+    let sinkOutSum = 0;
     for (let i = 0; i < units; i++) {
       if (hp.onCmd[i]! > 0) srcOutSum += hp.sourceOutC[i]!;
+      if (hp.running[i]! > 0) sinkOutSum += hp.sinkOutC[i]!;
       heatW += hp.heatW[i]!;
       powerW += hp.powerW[i]!;
       running += hp.running[i]!;
@@ -309,6 +317,7 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
     cols.hpHeat[r] = heatW;
     cols.hpPower[r] = powerW;
     cols.cop[r] = powerW > 0 ? heatW / powerW : 0;
+    cols.outlet[r] = running > 0 ? sinkOutSum / running : hp.sinkInC[0]!;
     cols.supply[r] = supplyC;
     cols.ret[r] = net.returnC[0]!;
     cols.flow[r] = net.flowKgS[0]!;
@@ -354,7 +363,13 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
     get sitePowerW() {
       return sitePowerW;
     },
-    step,
+    step: (k, waterInC, waterCWpK) => step(k, k * dtS, waterInC, waterCWpK),
+    reuseHook: {
+      // Called by the thermal stage at its step's last tick with the step's start time.
+      takeHeatW: (waterInC, waterWpK, _dtS, tS) => step(Math.round(tS / dtS) + periodTicks - 1, tS, waterInC, waterWpK),
+      // The heat pumps' power goes to the PCC through sitePowerW, not into the cooling load.
+      powerW: 0,
+    },
     stepStandIn(k, itPowerW) {
       if (k % periodTicks === 0) {
         const itMeanW = itTicks > 0 ? itSumW / itTicks : 0;
@@ -362,7 +377,7 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
         itTicks = 0;
         // Facility water carries the liquid share of the IT heat over `range` kelvin.
         const waterCWpK = standIn === undefined ? 0 : (standIn.liquidFraction * itMeanW) / standIn.range;
-        step(k, standIn?.temp ?? 0, waterCWpK);
+        step(k, k * dtS, standIn?.temp ?? 0, waterCWpK);
       }
       itSumW += itPowerW;
       itTicks++;
@@ -373,7 +388,7 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
         table: HEAT_SERIES.name,
         runId,
         length: rows,
-        columns: [cols.t, cols.waterIn, cols.waterOut, cols.recovered, cols.loop, cols.running, cols.hpHeat, cols.hpPower, cols.cop, cols.supply, cols.ret, cols.flow, cols.demand, cols.delivered, cols.unmet, cols.loss],
+        columns: [cols.t, cols.waterIn, cols.waterOut, cols.recovered, cols.loop, cols.running, cols.hpHeat, cols.hpPower, cols.cop, cols.outlet, cols.supply, cols.ret, cols.flow, cols.demand, cols.delivered, cols.unmet, cols.loss],
       });
       cols = take();
       rows = 0;
@@ -384,16 +399,15 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
       const f = c as Float64Array[];
       free.push({
         t: f[0]!, waterIn: f[1]!, waterOut: f[2]!, recovered: f[3]!, loop: f[4]!, running: c[5] as Int32Array, hpHeat: f[6]!, hpPower: f[7]!, cop: f[8]!,
-        supply: f[9]!, ret: f[10]!, flow: f[11]!, demand: f[12]!, delivered: f[13]!, unmet: f[14]!, loss: f[15]!,
+        outlet: f[9]!, supply: f[10]!, ret: f[11]!, flow: f[12]!, demand: f[13]!, delivered: f[14]!, unmet: f[15]!, loss: f[16]!,
       });
     },
     finish() {
-      const endS = lastStepK < 0 ? 0 : (lastStepK + periodTicks) * dtS;
-      unmetEvents.close(endS);
-      targetEvents.close(endS);
-      minEvents.close(endS);
+      unmetEvents.close(lastEndS);
+      targetEvents.close(lastEndS);
+      minEvents.close(lastEndS);
     },
-    kpis(pccWh, itWh) {
+    kpis(pccWh, itWh, coolingWh) {
       const t = totals();
       const boundary = heatReuseAtBoundary({
         exchangerHeatWh: t.exchangerWh,
@@ -402,13 +416,16 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
         heatPumpsInsideBoundary: inside,
       });
       // Total facility energy is what the PCC metered: IT, electrical losses, heat pumps (inside the
-      // boundary) and, with a cooling plant, its pumps, fans and chillers. The heat pumps' share is
-      // their own subsystem; the rest of the overhead is "other".
-      const overheadWh = Math.max(0, pccWh - itWh);
+      // boundary) and, with a cooling plant, its pumps, fans and chillers. Subsystems: heat pumps,
+      // cooling, and the rest (electrical chain losses). PCC energy carries the heat pumps' power one
+      // heat step late with a cooling plant (as the cooling load), so it may differ from
+      // heat_pump_energy by the last step's share; the rest is clamped at 0.
+      const cooling = coolingWh ?? 0;
+      const hpWh = boundary.heatPumpOverheadWh;
       const f = itWh > 0 && pccWh > 0
         ? facilityKpis({
           itWh,
-          overheadWh: { heatPumps: boundary.heatPumpOverheadWh, other: Math.max(0, overheadWh - boundary.heatPumpOverheadWh) },
+          overheadWh: { heatPumps: hpWh, cooling, electrical: Math.max(0, pccWh - itWh - hpWh - cooling) },
           reuse: [boundary.reuse],
         })
         : undefined;
@@ -419,7 +436,7 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
         { name: "heat_recovered", value: t.exchangerWh, unit: "Wh" },
         { name: "heat_pump_heat", value: t.heatWh, unit: "Wh" },
         { name: "heat_pump_energy", value: t.electricWh, unit: "Wh" },
-        { name: "heat_pump_scop", value: t.electricWh > 0 ? t.heatWh / t.electricWh : NaN, unit: "" },
+        { name: "heat_pump_scop", value: t.electricWh > 0 ? t.heatWh / t.electricWh : NaN, unit: "ratio" },
         { name: "heat_pump_starts", value: t.starts, unit: "count" },
         { name: "heat_pump_run_time", value: t.runS, unit: "s" },
         { name: "heat_network_loss", value: net.lossWh[0]!, unit: "Wh" },
@@ -427,10 +444,10 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
         { name: "heat_supply_under_target", value: underTargetS, unit: "s" },
         { name: "heat_supply_under_min", value: net.underTempS[0]!, unit: "s" },
         { name: "heat_reuse", value: boundary.reuse.heatWh, unit: "Wh" },
-        { name: "pue", value: f?.pue ?? NaN, unit: "" },
         { name: "erf", value: f?.erf ?? NaN, unit: "fraction" },
-        { name: "ere", value: f?.ere ?? NaN, unit: "" },
-        { name: "ppue_heat_pumps", value: f?.partialPue.heatPumps ?? NaN, unit: "" },
+        { name: "ere", value: f?.ere ?? NaN, unit: "ratio" },
+        { name: "ppue_heat_pumps", value: f?.partialPue.heatPumps ?? NaN, unit: "ratio" },
+        ...(coolingWh === undefined ? [{ name: "pue", value: f?.pue ?? NaN, unit: "ratio" }] : []),
       ];
     },
   };
@@ -446,6 +463,7 @@ interface HeatColumns {
   hpHeat: Float64Array;
   hpPower: Float64Array;
   cop: Float64Array;
+  outlet: Float64Array;
   supply: Float64Array;
   ret: Float64Array;
   flow: Float64Array;
@@ -458,7 +476,7 @@ interface HeatColumns {
 function newHeatColumns(n: number): HeatColumns {
   const f = () => new Float64Array(n);
   return {
-    t: f(), waterIn: f(), waterOut: f(), recovered: f(), loop: f(), running: new Int32Array(n), hpHeat: f(), hpPower: f(), cop: f(),
+    t: f(), waterIn: f(), waterOut: f(), recovered: f(), loop: f(), running: new Int32Array(n), hpHeat: f(), hpPower: f(), cop: f(), outlet: f(),
     supply: f(), ret: f(), flow: f(), demand: f(), delivered: f(), unmet: f(), loss: f(),
   };
 }

@@ -95,6 +95,7 @@ export const HEAT_SERIES: TableSpec = {
     f64("hp_heat_w", "W", "heat the heat pumps deliver into the network's supply"),
     f64("hp_power_w", "W", "electricity the heat pumps draw (a site load at the PCC when inside the boundary)"),
     f64("hp_cop", "", "hp_heat_w ÷ hp_power_w (0 when none runs)"),
+    f64("hp_outlet_c", "°C", "water leaving the heat pumps' condensers into the supply (mean of the running units; the return temperature when none runs)"),
     f64("supply_c", "°C", "network supply (flow) temperature, end of the step"),
     f64("return_c", "°C", "network return temperature, end of the step"),
     f64("network_flow_kg_s", "kg/s", "network loop flow"),
@@ -105,4 +106,74 @@ export const HEAT_SERIES: TableSpec = {
   ],
 };
 
-export const RUN_TABLES: readonly TableSpec[] = [SITE_SERIES, RACK_SERIES, RACKS, EVENTS, DECISIONS, KPIS, HEAT_SERIES];
+export const THERMAL_SERIES: TableSpec = {
+  name: "thermal_series",
+  description: "cooling plant, site level, per thermal step (default 1 s; only when cooling is configured); powers and heats are means over the step",
+  columns: [
+    f64("t_s", "s", "start of the thermal step"),
+    f64("it_heat_w", "W", "IT heat: rack IT power (PSU input) averaged over the step"),
+    f64("liquid_heat_w", "W", "IT heat captured by the cold plates"),
+    f64("air_heat_w", "W", "IT heat to the room air"),
+    f64("cooling_power_w", "W", "electrical power of the cooling plant (pumps, fans, chillers): added to the PCC over the next step"),
+    f64("cdu_pump_power_w", "W", "CDU pumps"),
+    f64("crah_fan_power_w", "W", "CRAH fans"),
+    f64("facility_pump_power_w", "W", "facility loop pumps"),
+    f64("rejection_fan_power_w", "W", "dry-cooler or cooling-tower fans"),
+    f64("chiller_power_w", "W", "trim chillers"),
+    f64("free_cooling_w", "W", "heat rejected by dry coolers or towers"),
+    f64("chiller_duty_w", "W", "heat removed by the chillers (their condensers reject it plus their power)"),
+    f64("heat_reused_w", "W", "heat taken from the warm loop by heat reuse (0 without it)"),
+    f64("stored_heat_j", "J", "heat held by coolant, air and water relative to the start"),
+    f64("water_kg_s", "kg/s", "cooling-tower makeup water"),
+    f32("warm_supply_c", "°C", "warm facility loop supply (NaN without liquid racks)"),
+    f32("warm_return_c", "°C", "warm facility loop return"),
+    f32("chilled_supply_c", "°C", "chilled-water loop supply"),
+    f32("chilled_return_c", "°C", "chilled-water loop return"),
+    f32("dry_bulb_c", "°C", "outdoor dry bulb"),
+    f32("wet_bulb_c", "°C", "outdoor wet bulb"),
+    f32("inlet_max_c", "°C", "hottest rack inlet (air)"),
+    f32("coolant_max_c", "°C", "hottest rack coolant outlet (NaN without liquid racks)"),
+    f32("gpu_max_c", "°C", "hottest GPU cold-plate node (NaN without liquid racks)"),
+  ],
+};
+
+export const RACK_THERMAL_SERIES: TableSpec = {
+  name: "rack_thermal_series",
+  description: "per rack per thermal step (only when cooling is configured and cooling.rackSeries): temperatures at the end of the step",
+  columns: [
+    f64("t_s", "s", "start of the thermal step"),
+    i32("rack", "", "rack index (see the racks table)"),
+    f32("it_heat_w", "W", "rack IT heat, mean over the step"),
+    f32("inlet_c", "°C", "air inlet temperature"),
+    f32("coolant_c", "°C", "coolant at the rack outlet (NaN for air-cooled racks)"),
+    f32("gpu_c", "°C", "GPU cold-plate node (NaN for air-cooled racks)"),
+  ],
+};
+
+export const COOLING_UNIT_SERIES: TableSpec = {
+  name: "cooling_unit_series",
+  description: "per cooling unit (CDU, CRAH, facility loop) per thermal step (only when cooling is configured)",
+  columns: [
+    f64("t_s", "s", "start of the thermal step"),
+    i32("unit", "", "unit index (see cooling_units)"),
+    f32("supply_c", "°C", "supply temperature: CDU secondary supply, CRAH supply air, loop supply water"),
+    f32("return_c", "°C", "return temperature: CDU secondary return, row hot aisle, loop return water"),
+    f32("setpoint_c", "°C", "supply setpoint (CDU, CRAH; loops: chiller setpoint)"),
+    f32("speed_frac", "fraction", "pump (CDU) or fan (CRAH, loop rejection) speed"),
+    f32("power_w", "W", "electrical power: CDU pump, CRAH fans, loop pump + fans + chillers"),
+    f32("duty_w", "W", "heat moved: CDU exchanger, CRAH coil, loop heat rejected"),
+  ],
+};
+
+export const COOLING_UNITS: TableSpec = {
+  name: "cooling_units",
+  description: "the cooling units of a run (only when cooling is configured)",
+  columns: [
+    i32("unit", "", "unit index"),
+    text("unit_id", "point name prefix, e.g. cdu.c1, crah.e2, facility.warm"),
+    text("kind", "cdu, crah or loop"),
+    text("row_id", "row served ('' for loops)"),
+  ],
+};
+
+export const RUN_TABLES: readonly TableSpec[] = [SITE_SERIES, RACK_SERIES, RACKS, EVENTS, DECISIONS, KPIS, THERMAL_SERIES, RACK_THERMAL_SERIES, COOLING_UNIT_SERIES, COOLING_UNITS, HEAT_SERIES];

@@ -1,3 +1,4 @@
+import type { WeatherTrace } from "../datasets/load-weather.js";
 import type { GpuParams } from "../models/gpu/gpu-params.js";
 import { createDutyCycle, createSteadyLoad } from "../models/workloads/duty-cycle.js";
 import { createInferenceWorkload } from "../models/workloads/inference.js";
@@ -19,6 +20,8 @@ export interface WorkloadInputs {
   carbon?: UniformSeries;
   /** The Danish house's hourly heat demand, 2019 (heatReuse). */
   heatDemand?: HouseHeatDemand;
+  /** Hourly weather (cooling.weather). */
+  weather?: WeatherTrace;
 }
 
 export interface WorkloadEnv {

@@ -47,6 +47,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
   checkHeatReuse(scenario, issues);
+  checkCoolingRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
 }
@@ -125,6 +126,10 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
       }
       return;
     }
+    if (c.kind !== "gpu-smoothing") {
+      if (s.cooling === undefined) issues.push({ path: `${path}.kind`, value: c.kind, expected: "a controller whose plant exists: a cooling section is needed for cooling controllers" });
+      return;
+    }
     if (c.groups === undefined) return;
     c.groups.forEach((group, j) => {
       if (!ids.has(group)) {
@@ -160,8 +165,14 @@ function checkHeatReuse(s: Scenario, issues: Issue[]): void {
   if (s.startTime === undefined) {
     issues.push({ path: "startTime", value: undefined, expected: "a UTC start time, because heatReuse looks its demand up at startTime + t" });
   }
-  if (h.facilityWater === undefined) {
-    issues.push({ path: "heatReuse.facilityWater", value: undefined, expected: "a facility water source (temp, range), because the scenario has no cooling plant" });
+  if (s.cooling === undefined && h.facilityWater === undefined) {
+    issues.push({ path: "heatReuse.facilityWater", value: undefined, expected: "a stand-in facility water source (temp, range), because the scenario has no cooling section" });
+  }
+  if (s.cooling !== undefined && h.facilityWater !== undefined) {
+    issues.push({ path: "heatReuse.facilityWater", value: h.facilityWater, expected: "no stand-in: the cooling section's warm facility loop feeds the reuse exchanger" });
+  }
+  if (s.cooling !== undefined && typeof s.cooling.period === "number" && typeof h.period === "number" && Math.abs(h.period - s.cooling.period) > 1e-9) {
+    issues.push({ path: "heatReuse.period", value: `${h.period}s`, expected: `the cooling period (${s.cooling.period}s): the reuse exchanger steps with the warm loop` });
   }
   const n = h.network;
   if (n !== undefined) {
@@ -184,6 +195,32 @@ function checkHeatReuse(s: Scenario, issues: Issue[]): void {
   if (hp !== undefined && typeof hp.minSourceOut === "number" && typeof hp.maxSupply === "number" && !(hp.minSourceOut < hp.maxSupply)) {
     issues.push({ path: "heatReuse.heatPumps.minSourceOut", value: hp.minSourceOut, expected: `below heatPumps.maxSupply (${hp.maxSupply} °C)` });
   }
+}
+
+function checkCoolingRelations(s: Scenario, issues: Issue[]): void {
+  const c = s.cooling;
+  if (c === undefined) return;
+  if (typeof c.period === "number" && typeof s.dtS === "number") {
+    const ticks = c.period / s.dtS;
+    if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
+      issues.push({ path: "cooling.period", value: `${c.period}s`, expected: `a period that is a whole number of ticks (dt = ${s.dtS}s)` });
+    }
+  }
+  if (c.weather === "constant" && typeof c.wetBulb === "number" && typeof c.dryBulb === "number" && c.wetBulb > c.dryBulb) {
+    issues.push({ path: "cooling.wetBulb", value: `${c.wetBulb}C`, expected: `a wet bulb at most the dry bulb (${c.dryBulb}C)` });
+  }
+  if (c.weather === "bedford-2022" && s.startTime === undefined) {
+    issues.push({ path: "startTime", value: undefined, expected: "a UTC start time in 2022, because cooling.weather is bedford-2022" });
+  }
+  const rows = s.hall?.rows;
+  (c.air?.rows ?? []).forEach((r, i) => {
+    (r?.rows ?? []).forEach((letter, j) => {
+      const index = typeof letter === "string" && /^[A-Za-z]$/.test(letter) ? letter.toUpperCase().charCodeAt(0) - 65 : -1;
+      if (typeof rows === "number" && !(index >= 0 && index < rows)) {
+        issues.push({ path: `cooling.air.rows[${i}].rows[${j}]`, value: letter, expected: `a row letter from A to ${String.fromCharCode(64 + rows)}` });
+      }
+    });
+  });
 }
 
 function checkCurve(points: EfficiencyPoint[] | undefined, path: string, issues: Issue[]): void {

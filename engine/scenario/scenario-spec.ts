@@ -116,6 +116,70 @@ const heatPumpDispatch = obj(
   ["id"],
 );
 
+const unitList = (what: string) => strings(`${what} ids (e.g. c1) or "all"`, ["all"]);
+
+const cduControl = obj(
+  {
+    id: str("unique controller id", ID),
+    cdus: unitList("CDU"),
+    period: quantity("duration", "control period (a whole number of ticks; the thermal step is a natural choice)", { above: 0, default: "1s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    gpuTarget: quantity("temperature", "hottest GPU node the supply temperature is set for", { min: 30, max: 100, default: "75C" }),
+    supplyMin: quantity("temperature", "lowest CDU supply setpoint", { min: 5, max: 60, default: "25C" }),
+    supplyMax: quantity("temperature", "highest CDU supply setpoint (W45: 45 °C facility water)", { min: 5, max: 60, default: "45C" }),
+    supplyRate: num("largest supply setpoint change, K/s", { min: 0.001, max: 5, default: 0.05 }),
+    supplyKp: num("supply loop proportional gain, K per K of GPU error", { min: 0, default: 0.3 }),
+    supplyKi: num("supply loop integral gain, K per K·s", { min: 0, default: 0.02 }),
+    riseTarget: num("secondary rise (return − supply) the pump holds, K", { min: 1, max: 30, default: 10 }),
+    pumpMin: quantity("fraction", "lowest pump speed", { min: 0.1, max: 1, default: 0.3 }),
+    pumpRate: num("largest pump speed change, fraction per second", { min: 0.001, max: 1, default: 0.02 }),
+    pumpKp: num("pump loop proportional gain, speed per K", { min: 0, default: 0.03 }),
+    pumpKi: num("pump loop integral gain, speed per K·s", { min: 0, default: 0.01 }),
+    filter: quantity("duration", "first-order filter on the measurements (GPU temperatures swing with every training iteration)", { min: 0, default: "10s" }),
+  },
+  "CDU supply temperature (on the hottest GPU) and pump speed (on the secondary rise), PID with anti-windup and rate limits",
+  ["id"],
+);
+
+const crahControl = obj(
+  {
+    id: str("unique controller id", ID),
+    crahs: unitList("CRAH"),
+    period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "1s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    inletTarget: quantity("temperature", "hottest rack inlet of a row the fans hold (filtered; leave room below 27 °C for the swings of training loads)", { min: 15, max: 35, default: "24C" }),
+    inletLow: quantity("temperature", "coldest rack inlet of a row below which the supply air is raised", { min: 10, max: 30, default: "20C" }),
+    overrideMargin: num("hottest inlet above inletTarget at which the supply air is lowered, K", { min: 0, max: 10, default: 1 }),
+    fanMin: quantity("fraction", "lowest fan speed", { min: 0.1, max: 1, default: 0.3 }),
+    fanRate: num("largest fan speed change, fraction per second", { min: 0.001, max: 1, default: 0.02 }),
+    fanKp: num("fan loop proportional gain, speed per K", { min: 0, default: 0.05 }),
+    fanKi: num("fan loop integral gain, speed per K·s", { min: 0, default: 0.01 }),
+    supplyMin: quantity("temperature", "lowest supply-air setpoint", { min: 10, max: 30, default: "16C" }),
+    supplyMax: quantity("temperature", "highest supply-air setpoint", { min: 10, max: 30, default: "24C" }),
+    supplyRate: num("largest supply-air setpoint change, K/s", { min: 0.001, max: 5, default: 0.05 }),
+    supplyKp: num("supply loops proportional gain, K per K", { min: 0, default: 0.3 }),
+    supplyKi: num("supply loops integral gain, K per K·s", { min: 0, default: 0.02 }),
+    filter: quantity("duration", "first-order filter on the inlet measurements", { min: 0, default: "5s" }),
+  },
+  "CRAH fan speed (on each row's hottest inlet) and supply-air temperature (coldest inlet, with a hot override), PID with anti-windup and rate limits",
+  ["id"],
+);
+
+const heatRejectionControl = obj(
+  {
+    id: str("unique controller id", ID),
+    loops: strings('facility loops (warm, chilled) or "all"', ["all"]),
+    period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "1s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    margin: num("supply water the fans aim for, K below the chiller setpoint", { min: 0, max: 10, default: 1 }),
+    fanRate: num("largest fan speed change, fraction per second", { min: 0.001, max: 1, default: 0.02 }),
+    kp: num("proportional gain, speed per K", { min: 0, default: 0.2 }),
+    ki: num("integral gain, speed per K·s", { min: 0, default: 0.02 }),
+  },
+  "dry-cooler / tower fan speed on the facility supply water, so the trim chillers only trim",
+  ["id"],
+);
+
 const efficiencyPoint = obj(
   {
     load: quantity("fraction", "load as a fraction of rating", { min: 0, max: 2 }),
@@ -123,6 +187,66 @@ const efficiencyPoint = obj(
   },
   "one point of an efficiency curve",
   ["load", "efficiency"],
+);
+
+const coolingFailure = obj(
+  {
+    at: quantity("duration", "when the unit fails", { min: 0 }),
+    kind: oneOf(["cdu-pump-trip", "chiller-failure", "crah-failure"], "what fails: a CDU's pump trips (it coasts down), a facility loop's chillers stop, or a CRAH stops"),
+    unit: str("the unit: a CDU id (row letter and number, e.g. c1), a facility loop (warm or chilled) or a CRAH id (e.g. c2)", {
+      pattern: "^([a-z][0-9]+|warm|chilled)$",
+      patternDoc: 'a CDU or CRAH id such as "c1", or a loop "warm" / "chilled"',
+    }),
+    duration: quantity("duration", "time until the unit is back (omit: until the end)", { above: 0 }),
+  },
+  "an equipment failure at a given time",
+  ["at", "kind", "unit"],
+);
+
+const coolingRow = obj(
+  {
+    rows: strings("row letters these settings apply to, e.g. [C, D]"),
+    crahs: num("CRAH units serving each of these rows", { integer: true, min: 0, max: 20 }),
+    supplyTemp: quantity("temperature", "CRAH supply-air setpoint of these rows"),
+    fanSpeed: quantity("fraction", "CRAH fan speed of these rows (until a controller writes it)", { min: 0, max: 1 }),
+  },
+  "air-side settings that differ for some rows",
+  ["rows"],
+);
+
+const cooling = optionalObj(
+  {
+    period: quantity("duration", "thermal step (a whole number of ticks); rack power is averaged over it", { above: 0, default: "1s" }),
+    weather: oneOf(["bedford-2022", "constant"], "outdoor air: Met Office hourly observations at Bedford, 2022 (at startTime + t), or constant", "bedford-2022"),
+    dryBulb: quantity("temperature", "constant weather: outdoor dry bulb", { min: -40, max: 55, default: "20C" }),
+    wetBulb: quantity("temperature", "constant weather: outdoor wet bulb (at most the dry bulb)", { min: -40, max: 40, default: "15C" }),
+    rejection: oneOf(["dry-cooler", "cooling-tower"], "heat rejection of the facility loops (1 MW units, sized to the load), each with 1 MW trim chillers", "dry-cooler"),
+    liquid: obj(
+      {
+        captureShare: quantity("fraction", "share of a liquid-cooled rack's IT heat captured by its cold plates (the rest goes to the room air)", { min: 0, max: 1, default: 0.85 }),
+        racksPerCdu: num("liquid racks per in-row CDU (each row's liquid racks are split into CDUs in order)", { integer: true, min: 1, max: 99, default: 6 }),
+        supplyTemp: quantity("temperature", "CDU secondary (rack inlet) supply setpoint", { min: 5, max: 60, default: "35C" }),
+        pumpSpeed: quantity("fraction", "CDU pump speed (until a controller writes it)", { min: 0, max: 1, default: 1 }),
+        facilitySupplyTemp: quantity("temperature", "warm facility loop: supply setpoint of its trim chillers", { min: 5, max: 50, default: "30C" }),
+        gpuLimit: quantity("temperature", "GPU case temperature above which a violation is recorded", { min: 30, max: 120, default: "85C" }),
+      },
+      "liquid cooling: cold plates, CDUs and the warm facility loop",
+    ),
+    air: obj(
+      {
+        crahs: num("CRAH units (100 kW each) per row (0: sized to the row's air heat at full load plus 25 %)", { integer: true, min: 0, max: 20, default: 0 }),
+        supplyTemp: quantity("temperature", "CRAH supply-air setpoint", { min: 10, max: 35, default: "22C" }),
+        fanSpeed: quantity("fraction", "CRAH fan speed (until a controller writes it)", { min: 0, max: 1, default: 1 }),
+        chilledWaterTemp: quantity("temperature", "chilled-water loop: supply setpoint of its trim chillers", { min: 4, max: 25, default: "14C" }),
+        envelope: oneOf(["A1", "A2", "A3", "A4"], "ASHRAE allowable class the rack inlets are checked against (recommended: 18-27 °C)", "A1"),
+        rows: list(coolingRow, "rows whose air side differs", { default: [] }),
+      },
+      "air cooling: CRAHs per row, hot aisles, rack inlets, the chilled-water loop",
+    ),
+    failures: list(coolingFailure, "equipment failures", { default: [] }),
+    rackSeries: bool("write rack_thermal_series (one row per rack per thermal step)", true),
+  },
+  "the cooling plant (omit: no thermal model): liquid racks on CDUs and a warm-water facility loop, air on CRAHs and a chilled-water loop, heat rejected outdoors on real weather",
 );
 
 export const scenarioSpec = obj(
@@ -165,7 +289,14 @@ export const scenarioSpec = obj(
       "the electrical chain from rack PSUs to the point of common coupling",
     ),
     workloads: list(union({ training, inference, "duty-cycle": dutyCycle, steady }, "a workload placed on racks"), "workloads", { default: [] }),
-    controllers: list(union({ "gpu-smoothing": gpuSmoothing, "heat-pump-dispatch": heatPumpDispatch }, "a controller"), "controllers (real control software, through the plant port)", { default: [] }),
+    controllers: list(
+      union(
+        { "gpu-smoothing": gpuSmoothing, "cdu-control": cduControl, "crah-control": crahControl, "heat-rejection-control": heatRejectionControl, "heat-pump-dispatch": heatPumpDispatch },
+        "a controller",
+      ),
+      "controllers (real control software, through the plant port)",
+      { default: [] },
+    ),
     grid: optionalObj(
       {
         importCapacity: quantity("power", "largest import at the PCC (omit: none)", { above: 0 }),
@@ -178,7 +309,7 @@ export const scenarioSpec = obj(
     ),
     heatReuse: optionalObj(
       {
-        period: quantity("duration", "heat stage period (a whole number of ticks)", { above: 0, default: "1s" }),
+        period: quantity("duration", "heat stage period (a whole number of ticks; with a cooling section, equal to cooling.period)", { above: 0, default: "1s" }),
         boundary: oneOf(
           ["inside", "outside"],
           "who owns the heat pumps: inside the data-centre boundary (their electricity is a site load at the PCC; reuse = the heat they deliver) or outside (a utility's; reuse = the exchanger's export)",
@@ -224,13 +355,14 @@ export const scenarioSpec = obj(
             range: num("facility water range: its flow is the liquid-cooled IT heat ÷ (cp × range), K", { min: 0.1, default: 10 }),
             liquidFraction: quantity("fraction", "share of the IT power captured by liquid", { min: 0, max: 1, default: 0.85 }),
           },
-          "stand-in facility water when the scenario has no cooling plant: fixed temperature, flow that carries the liquid share of the IT heat",
+          "stand-in facility water, only when the scenario has no cooling section: fixed temperature, flow that carries the liquid share of the IT heat",
           ["temp"],
         ),
       },
       "heat reuse: a reuse exchanger on the facility water, heat pumps, and a district-heating network on real demand",
     ),
-    startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals)", {
+    cooling,
+    startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals and the weather)", {
       pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?Z$",
       patternDoc: 'a UTC time such as "2020-07-15T00:00:00Z"',
     }),

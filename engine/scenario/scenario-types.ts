@@ -13,6 +13,7 @@ export interface Scenario {
   controllers: ControllerSpec[];
   grid?: GridSpec;
   heatReuse?: HeatReuseSpec;
+  cooling?: CoolingSpec;
   /** UTC ISO time of t = 0 (for signals). */
   startTime?: string;
   signals: { price: "none" | "agile-2020" | "entsoe-de-2020"; carbon: "none" | "gb-2020" | "gb-2022" };
@@ -25,6 +26,33 @@ export interface GridSpec {
   slowRampLimit?: number;
   swingLimit?: number;
   swingWindow: number;
+}
+
+export interface CoolingFailureSpec {
+  at: number;
+  kind: "cdu-pump-trip" | "chiller-failure" | "crah-failure";
+  unit: string;
+  duration?: number;
+}
+
+/** The cooling plant (temperatures in °C). */
+export interface CoolingSpec {
+  period: number;
+  weather: "bedford-2022" | "constant";
+  dryBulb: number;
+  wetBulb: number;
+  rejection: "dry-cooler" | "cooling-tower";
+  liquid: { captureShare: number; racksPerCdu: number; supplyTemp: number; pumpSpeed: number; facilitySupplyTemp: number; gpuLimit: number };
+  air: {
+    crahs: number;
+    supplyTemp: number;
+    fanSpeed: number;
+    chilledWaterTemp: number;
+    envelope: "A1" | "A2" | "A3" | "A4";
+    rows: { rows: string[]; crahs?: number; supplyTemp?: number; fanSpeed?: number }[];
+  };
+  failures: CoolingFailureSpec[];
+  rackSeries: boolean;
 }
 
 export interface HallSpec {
@@ -145,7 +173,6 @@ export interface HeatPumpDispatchSpec {
   stageDelay: number;
 }
 
-export type ControllerSpec = GpuSmoothingSpec | HeatPumpDispatchSpec;
 
 /** Heat reuse (engine/site-heat.ts); temperatures °C, differences K, powers W, times s. */
 export interface HeatReuseSpec {
@@ -174,6 +201,57 @@ export interface HeatReuseSpec {
   };
   facilityWater?: { temp: number; range: number; liquidFraction: number };
 }
+interface CoolingControllerBase {
+  id: string;
+  period: number;
+  actuationLatency: number;
+}
+
+export interface CduControlSpec extends CoolingControllerBase {
+  kind: "cdu-control";
+  cdus: string[];
+  gpuTarget: number;
+  supplyMin: number;
+  supplyMax: number;
+  supplyRate: number;
+  supplyKp: number;
+  supplyKi: number;
+  riseTarget: number;
+  pumpMin: number;
+  pumpRate: number;
+  pumpKp: number;
+  pumpKi: number;
+  filter: number;
+}
+
+export interface CrahControlSpec extends CoolingControllerBase {
+  kind: "crah-control";
+  crahs: string[];
+  inletTarget: number;
+  inletLow: number;
+  overrideMargin: number;
+  fanMin: number;
+  fanRate: number;
+  fanKp: number;
+  fanKi: number;
+  supplyMin: number;
+  supplyMax: number;
+  supplyRate: number;
+  supplyKp: number;
+  supplyKi: number;
+  filter: number;
+}
+
+export interface HeatRejectionControlSpec extends CoolingControllerBase {
+  kind: "heat-rejection-control";
+  loops: string[];
+  margin: number;
+  fanRate: number;
+  kp: number;
+  ki: number;
+}
+
+export type ControllerSpec = GpuSmoothingSpec | CduControlSpec | CrahControlSpec | HeatRejectionControlSpec | HeatPumpDispatchSpec;
 
 export interface OutputsSpec {
   siteSeries: boolean;

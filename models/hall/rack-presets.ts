@@ -50,6 +50,19 @@ export const RACK_PRESETS: Record<string, RackPreset> = {
     psuRatedW: 16_000,
     cooling: "air",
   },
+  // Air-cooled AI training rack: 4 DGX H100-class servers (8 × H100 SXM at 700 W [P]); a DGX H100
+  // draws at most 10.2 kW [P-abs] (physics-figures §1.3), so beyond its GPUs up to 4.6 kW per server
+  // (CPUs, memory, NICs, fans) at full load and ~1.8 kW idle (assumption). ≈ 40 kW DC, ≈ 42 kW AC.
+  "dgx-h100-air": {
+    description: "Air-cooled AI rack: 4 DGX H100-class servers (32 × H100 SXM, 700 W), ~42 kW",
+    gpu: "h100Sxm",
+    gpusPerRack: 32,
+    traysPerRack: 4,
+    otherIdleW: 4 * 1_800,
+    otherFullW: 4 * 4_600,
+    psuRatedW: 4 * 10_200,
+    cooling: "air",
+  },
   // One H100 SXM on its own, with no other load: the bench setup of datasets/gpu-power, for
   // calibration scenarios (the PSU is sized to the GPU so the chain stays in its curve).
   "single-h100": {

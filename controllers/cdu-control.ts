@@ -1,0 +1,107 @@
+import type { Controller } from "../engine/controller.js";
+import { createPid, stepPid, type Pid } from "./pid.js";
+import { fresh, unitIds } from "./point-ids.js";
+
+/**
+ * Supervisory CDU control through the port, one pair of loops per CDU (the CDU's own valve holds
+ * the secondary supply at its setpoint; this controller moves that setpoint and the pump speed):
+ * - supply temperature: a reverse-acting PID on the CDU's hottest GPU node (`cdu.<id>.gpuTempMaxC`)
+ *   against `gpuTargetC`: as warm as the GPUs allow (warmer water means more free cooling, less
+ *   chiller work and more reusable heat; physics-figures §4: W32-W45 facility water), colder when a
+ *   GPU runs hot; within [supplyMinC, supplyMaxC], at most `supplyRateKps`;
+ * - pump speed: a direct-acting PID on the secondary rise (return − supply) against `riseTargetK`
+ *   (the 1.5 L/min/kW guidance gives ~10 K, §4): slower when the racks are lightly loaded (pump
+ *   power ∝ speed³, affinity laws), faster when the rise grows; within [pumpMinFrac, 1], at most
+ *   `pumpRateFracPerS`.
+ * PIDs in velocity form (pid.ts: anti-windup, rate limits, bumpless start from the plant's current
+ * setpoints, measurements filtered over filterS). When a measurement is stale (older than three periods) the loop holds its output and
+ * logs it once. Decisions: the start, and each time a loop enters or leaves a limit.
+ */
+export interface CduControlParams {
+  id: string;
+  cdus: readonly string[];
+  gpuTargetC: number;
+  supplyMinC: number;
+  supplyMaxC: number;
+  supplyRateKps: number;
+  supplyKp: number;
+  supplyKi: number;
+  riseTargetK: number;
+  pumpMinFrac: number;
+  pumpRateFracPerS: number;
+  pumpKp: number;
+  pumpKi: number;
+  /** Measurement filter, s (pid.ts): GPU temperatures swing with every training iteration. */
+  filterS: number;
+}
+
+interface Loop {
+  id: string;
+  gpu: number;
+  supply: number;
+  ret: number;
+  supplySet: number;
+  pumpCmd: number;
+  supplyPid: Pid;
+  pumpPid: Pid;
+  supplyAtLimit: boolean;
+  pumpAtLimit: boolean;
+  stale: boolean;
+}
+
+export function createCduControl(p: CduControlParams): Controller {
+  const loops: Loop[] = [];
+  return {
+    id: p.id,
+    start(port, ctx) {
+      for (const id of unitIds(port, "cdu", "supplyTempSetC", p.cdus, `controller ${p.id}`)) {
+        const supplySet = port.setpoint(`cdu.${id}.supplyTempSetC`);
+        const pumpCmd = port.setpoint(`cdu.${id}.pumpSpeedCmd`);
+        loops.push({
+          id,
+          gpu: port.measurement(`cdu.${id}.gpuTempMaxC`),
+          supply: port.measurement(`cdu.${id}.supplyTempC`),
+          ret: port.measurement(`cdu.${id}.returnTempC`),
+          supplySet,
+          pumpCmd,
+          // Bumpless start: from the setpoints the plant runs with.
+          supplyPid: createPid({ kp: p.supplyKp, ki: p.supplyKi, outMin: p.supplyMinC, outMax: p.supplyMaxC, ratePerS: p.supplyRateKps, direct: false, filterS: p.filterS }, port.commanded(supplySet)),
+          pumpPid: createPid({ kp: p.pumpKp, ki: p.pumpKi, outMin: p.pumpMinFrac, outMax: 1, ratePerS: p.pumpRateFracPerS, direct: true, filterS: p.filterS }, port.commanded(pumpCmd)),
+          supplyAtLimit: false,
+          pumpAtLimit: false,
+          stale: false,
+        });
+      }
+      ctx.decide("start", loops.length, `CDUs ${loops.map((l) => l.id).join(", ")}: GPU target ${p.gpuTargetC} °C (supply ${p.supplyMinC}-${p.supplyMaxC} °C), rise target ${p.riseTargetK} K (pump ≥ ${p.pumpMinFrac})`);
+    },
+    step(port, ctx) {
+      const maxAgeS = 3 * ctx.periodS;
+      for (const l of loops) {
+        if (!fresh(port, l.gpu, maxAgeS) || !fresh(port, l.ret, maxAgeS)) {
+          if (!l.stale) ctx.decide("hold", l.supplyPid.output, `cdu.${l.id}: measurements not fresh, outputs held`);
+          l.stale = true;
+          continue;
+        }
+        l.stale = false;
+        const supplyC = stepPid(l.supplyPid, p.gpuTargetC, port.read(l.gpu), ctx.periodS);
+        port.write(l.supplySet, supplyC);
+        const riseK = port.read(l.ret) - port.read(l.supply);
+        const speed = stepPid(l.pumpPid, p.riseTargetK, riseK, ctx.periodS);
+        port.write(l.pumpCmd, speed);
+        const supplyLimit = supplyC <= p.supplyMinC || supplyC >= p.supplyMaxC;
+        if (supplyLimit !== l.supplyAtLimit) {
+          l.supplyAtLimit = supplyLimit;
+          ctx.decide(supplyLimit ? "supply_at_limit" : "supply_in_range", supplyC, `cdu.${l.id}: hottest GPU ${port.read(l.gpu).toFixed(1)} °C against ${p.gpuTargetC} °C`);
+        }
+        const pumpLimit = speed <= p.pumpMinFrac || speed >= 1;
+        if (pumpLimit !== l.pumpAtLimit) {
+          l.pumpAtLimit = pumpLimit;
+          ctx.decide(pumpLimit ? "pump_at_limit" : "pump_in_range", speed, `cdu.${l.id}: rise ${riseK.toFixed(2)} K against ${p.riseTargetK} K`);
+        }
+      }
+    },
+    finish(_port, ctx) {
+      for (const l of loops) ctx.decide("final", l.supplyPid.output, `cdu.${l.id}: supply setpoint ${l.supplyPid.output.toFixed(2)} °C, pump ${l.pumpPid.output.toFixed(3)}`);
+    },
+  };
+}
