@@ -29,8 +29,10 @@ import { QUALITY_OK, type PlantPort } from "../engine/port.js";
  *   above target + band and starts again below target − band (or once need reaches the minimum load).
  * - Bypass: while units run, the network's smallest flow lets them run at their minimum load below
  *   their highest outlet, (1 + b)·n·minLoad / (cp·(maxSupply − 1 K − T_return)) (difference ≥ 5 K);
- *   b grows by Δt/T_i while the trim is at its top and the supply still below target (the flow, not
- *   the temperature, limits the heat), and shrinks at the same rate otherwise. In summer the
+ *   b grows by Δt/T_i while the flow, not the temperature, limits the heat (the trim is at its top,
+ *   or a unit runs at its minimum load, outlet above its setpoint) and the supply is below target
+ *   and not recovering (rising fast enough to close the error within T_i). It holds while the supply recovers and shrinks at the same rate once the trim has room;
+ *   it never asks for more than 90 % of the running units' capacity (the bypass must not stage units up). In summer the
  *   consumers' own flow is too small to carry even the pipes' losses; the bypass water warms the
  *   return pipes, as in real networks.
  *
@@ -78,6 +80,7 @@ export function createHeatPumpDispatch(p: HeatPumpDispatchParams): Controller {
   let running = 0;
   let integralK = 0;
   let boostFrac = 0;
+  let lastSupplyC = Infinity;
   let lastNeedW = 0;
   let upSinceS = -1;
   let downSinceS = -1;
@@ -93,6 +96,9 @@ export function createHeatPumpDispatch(p: HeatPumpDispatchParams): Controller {
       port.write(hOutlet[i]!, outletC);
     }
     const dT = Math.max(MIN_BYPASS_DT_K, maxSupplyC - OUTLET_MARGIN_K - returnC);
+    // The bypass never asks for more heat than the running units' capacity: it must not stage units up.
+    const boostMax = minLoadW > 0 ? (STAGE_DOWN_FRAC * capacityW) / minLoadW - 1 : 0;
+    if (boostFrac > boostMax) boostFrac = boostMax;
     port.write(hBypass, (running * minLoadW * (1 + boostFrac)) / (WATER_CP * dT));
   };
 
@@ -148,13 +154,23 @@ export function createHeatPumpDispatch(p: HeatPumpDispatchParams): Controller {
         trimK = p.gainKpK * errorK + integralK;
       }
       trimK = Math.min(trimMaxK, Math.max(0, trimK));
-      // Outlet at its highest and the supply still low: the flow limits the heat; raise the bypass
-      // (by one minimum-load flow per reset time), and lower it again once the trim has room.
-      const rate = p.resetTimeS > 0 ? dtS / p.resetTimeS : 0;
-      if (running > 0 && trimK >= trimMaxK && errorK > 0 && !starved) boostFrac += rate;
-      else boostFrac = Math.max(0, boostFrac - rate);
       const outletC = targetC + trimK;
       const needW = Math.min(units * capacityW, Math.max(0, flowWpK * (outletC - returnC)));
+      // The flow limits the heat when the outlet is at its highest, or when a unit runs at its minimum
+      // load (its outlet already above the setpoint) and the supply still falls short: then raise the
+      // bypass (by one minimum-load flow per reset time) while the supply is low and not recovering,
+      // and lower it again otherwise. (The network's mass makes the supply slow: growing while it
+      // already recovers would wind the bypass up.)
+      const rate = p.resetTimeS > 0 ? dtS / p.resetTimeS : 0;
+      // "Recovering": rising fast enough to close the error within one reset time.
+      const rising = p.resetTimeS > 0 && supplyC - lastSupplyC >= (errorK * dtS) / p.resetTimeS;
+      lastSupplyC = supplyC;
+      const flowLimited = trimK >= trimMaxK || needW < running * minLoadW;
+      if (running > 0 && flowLimited && errorK > 0 && !starved) {
+        if (!rising) boostFrac += rate;
+      } else {
+        boostFrac = Math.max(0, boostFrac - rate);
+      }
 
       // Staging.
       const before = running;

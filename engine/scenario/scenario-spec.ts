@@ -107,7 +107,7 @@ const heatPumpDispatch = obj(
     id: str("unique controller id", ID),
     period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "10s" }),
     actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
-    gain: num("proportional gain of the outlet-temperature trim: K of outlet setpoint per K of supply below target", { min: 0, default: 1 }),
+    gain: num("proportional gain of the outlet-temperature trim: K of outlet setpoint per K of supply below target (summer's small flows need the outlet well above the target to cover the supply pipes' losses)", { min: 0, default: 3 }),
     resetTime: quantity("duration", "integral time of the outlet-temperature trim (0: no integral action)", { min: 0, default: "30min" }),
     band: num("on/off band around the supply target when the need is below one unit's minimum load, K", { min: 0.1, default: 2 }),
     stageDelay: quantity("duration", "how long the need must call for one unit more (or less) before a unit starts (or stops)", { min: 0, default: "5min" }),
