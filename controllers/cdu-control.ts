@@ -8,11 +8,18 @@ import { fresh, unitIds } from "./point-ids.js";
  * - supply temperature: a reverse-acting PID on the CDU's hottest GPU node (`cdu.<id>.gpuTempMaxC`)
  *   against `gpuTargetC`: as warm as the GPUs allow (warmer water means more free cooling, less
  *   chiller work and more reusable heat; physics-figures §4: W32-W45 facility water), colder when a
- *   GPU runs hot; within [supplyMinC, supplyMaxC], at most `supplyRateKps`;
- * - pump speed: a direct-acting PID on the secondary rise (return − supply) against `riseTargetK`
- *   (the 1.5 L/min/kW guidance gives ~10 K, §4): slower when the racks are lightly loaded (pump
- *   power ∝ speed³, affinity laws), faster when the rise grows; within [pumpMinFrac, 1], at most
- *   `pumpRateFracPerS`.
+ *   GPU runs hot; within [supplyMinC, supplyMaxC], rising at most `supplyRateKps` and falling at
+ *   most `supplyFallRateKps` (cut fast, rise slowly: a job that restarts after an idle spell finds
+ *   warm water and its GPUs heat within seconds); while the hottest GPU is more than 15 K below its
+ *   target (idle GPUs: a failed job, a checkpoint) both loops hold their outputs instead of warming
+ *   the water and slowing the pump for work that is not there (conditional integration), so the
+ *   work finds the water and flow it left;
+ * - pump speed: a direct-acting PID on the racks' rise (hottest rack coolant outlet − CDU supply,
+ *   `cdu.<id>.coolantTempMaxC` − `cdu.<id>.supplyTempC`) against `riseTargetK` (the 1.5 L/min/kW
+ *   guidance gives ~10 K, §4): slower when the racks are lightly loaded (pump power ∝ speed³,
+ *   affinity laws), faster when the rise grows; within [pumpMinFrac, 1], speeding up at most
+ *   `pumpRateFracPerS` and slowing down at most `pumpFallRateFracPerS` (fast up, slow down: the
+ *   rack outlets respond within seconds of a load step, the CDU return much later).
  * PIDs in velocity form (pid.ts: anti-windup, rate limits, bumpless start from the plant's current
  * setpoints, measurements filtered over filterS). When a measurement is stale (older than three periods) the loop holds its output and
  * logs it once. Decisions: the start, and each time a loop enters or leaves a limit.
@@ -24,11 +31,14 @@ export interface CduControlParams {
   supplyMinC: number;
   supplyMaxC: number;
   supplyRateKps: number;
+  /** Largest supply setpoint fall, K/s: cut fast when a GPU runs hot, rise slowly. */
+  supplyFallRateKps: number;
   supplyKp: number;
   supplyKi: number;
   riseTargetK: number;
   pumpMinFrac: number;
   pumpRateFracPerS: number;
+  pumpFallRateFracPerS: number;
   pumpKp: number;
   pumpKi: number;
   /** Measurement filter, s (pid.ts): GPU temperatures swing with every training iteration. */
@@ -40,6 +50,7 @@ interface Loop {
   gpu: number;
   supply: number;
   ret: number;
+  coolantMax: number;
   supplySet: number;
   pumpCmd: number;
   supplyPid: Pid;
@@ -48,6 +59,9 @@ interface Loop {
   pumpAtLimit: boolean;
   stale: boolean;
 }
+
+/** A hottest GPU this far below its target means idle GPUs: the supply loop holds (conditional integration). */
+const IDLE_BAND_K = 15;
 
 export function createCduControl(p: CduControlParams): Controller {
   const loops: Loop[] = [];
@@ -62,11 +76,12 @@ export function createCduControl(p: CduControlParams): Controller {
           gpu: port.measurement(`cdu.${id}.gpuTempMaxC`),
           supply: port.measurement(`cdu.${id}.supplyTempC`),
           ret: port.measurement(`cdu.${id}.returnTempC`),
+          coolantMax: port.measurement(`cdu.${id}.coolantTempMaxC`),
           supplySet,
           pumpCmd,
           // Bumpless start: from the setpoints the plant runs with.
-          supplyPid: createPid({ kp: p.supplyKp, ki: p.supplyKi, outMin: p.supplyMinC, outMax: p.supplyMaxC, ratePerS: p.supplyRateKps, direct: false, filterS: p.filterS }, port.commanded(supplySet)),
-          pumpPid: createPid({ kp: p.pumpKp, ki: p.pumpKi, outMin: p.pumpMinFrac, outMax: 1, ratePerS: p.pumpRateFracPerS, direct: true, filterS: p.filterS }, port.commanded(pumpCmd)),
+          supplyPid: createPid({ kp: p.supplyKp, ki: p.supplyKi, outMin: p.supplyMinC, outMax: p.supplyMaxC, ratePerS: p.supplyRateKps, fallRatePerS: p.supplyFallRateKps, direct: false, filterS: p.filterS }, port.commanded(supplySet)),
+          pumpPid: createPid({ kp: p.pumpKp, ki: p.pumpKi, outMin: p.pumpMinFrac, outMax: 1, ratePerS: p.pumpRateFracPerS, fallRatePerS: p.pumpFallRateFracPerS, direct: true }, port.commanded(pumpCmd)),
           supplyAtLimit: false,
           pumpAtLimit: false,
           stale: false,
@@ -77,16 +92,19 @@ export function createCduControl(p: CduControlParams): Controller {
     step(port, ctx) {
       const maxAgeS = 3 * ctx.periodS;
       for (const l of loops) {
-        if (!fresh(port, l.gpu, maxAgeS) || !fresh(port, l.ret, maxAgeS)) {
+        if (!fresh(port, l.gpu, maxAgeS) || !fresh(port, l.coolantMax, maxAgeS)) {
           if (!l.stale) ctx.decide("hold", l.supplyPid.output, `cdu.${l.id}: measurements not fresh, outputs held`);
           l.stale = true;
           continue;
         }
         l.stale = false;
-        const supplyC = stepPid(l.supplyPid, p.gpuTargetC, port.read(l.gpu), ctx.periodS);
+        // Idle GPUs (far below target) say nothing about the water the work needs: hold the setpoint.
+        const gpuC = port.read(l.gpu);
+        const idle = gpuC < p.gpuTargetC - IDLE_BAND_K;
+        const supplyC = idle ? l.supplyPid.output : stepPid(l.supplyPid, p.gpuTargetC, gpuC, ctx.periodS);
         port.write(l.supplySet, supplyC);
-        const riseK = port.read(l.ret) - port.read(l.supply);
-        const speed = stepPid(l.pumpPid, p.riseTargetK, riseK, ctx.periodS);
+        const riseK = port.read(l.coolantMax) - port.read(l.supply);
+        const speed = idle ? l.pumpPid.output : stepPid(l.pumpPid, p.riseTargetK, riseK, ctx.periodS);
         port.write(l.pumpCmd, speed);
         const supplyLimit = supplyC <= p.supplyMinC || supplyC >= p.supplyMaxC;
         if (supplyLimit !== l.supplyAtLimit) {

@@ -9,7 +9,8 @@
  * Properties that follow from the form, each tested:
  * - anti-windup: the state is the (clamped) output itself, so nothing accumulates while the output
  *   sits at a limit; it leaves the limit on the first step the error changes sign;
- * - rate limit: |u_k − u_{k−1}| ≤ rate·dt (actuator protection: valves, VFDs, chillers);
+ * - rate limit: u_k − u_{k−1} ≤ rate·dt and ≥ −fallRate·dt (actuator protection: valves, VFDs,
+ *   chillers; fallRate defaults to rate, a faster fall lets a supply setpoint cut quickly and rise slowly);
  * - bumpless: `trackPid` sets the output to a value applied from elsewhere (manual mode, another
  *   controller winning a min / max selection, start-up from the current setpoint), and the next step
  *   continues from it without a jump;
@@ -29,8 +30,10 @@ export interface PidParams {
   kd?: number;
   outMin: number;
   outMax: number;
-  /** Largest output change per second (Infinity: none). */
+  /** Largest output rise per second (Infinity: none). */
   ratePerS: number;
+  /** Largest output fall per second (default: ratePerS). */
+  fallRatePerS?: number;
   /** True: output rises with the measurement (cooling actuator); false: output falls. */
   direct: boolean;
   /** Measurement filter time constant, s (0: none). */
@@ -53,14 +56,15 @@ export interface Pid {
 export function createPid(params: PidParams, initialOutput: number): Pid {
   if (!(params.outMax >= params.outMin)) throw new RangeError(`createPid: outMax (${params.outMax}) below outMin (${params.outMin})`);
   if (!(params.ratePerS > 0)) throw new RangeError(`createPid: ratePerS must be > 0, got ${params.ratePerS}`);
-  const p = { kd: 0, filterS: 0, ...params };
+  if (params.fallRatePerS !== undefined && !(params.fallRatePerS > 0)) throw new RangeError(`createPid: fallRatePerS must be > 0, got ${params.fallRatePerS}`);
+  const p = { kd: 0, filterS: 0, fallRatePerS: params.ratePerS, ...params };
   return { p, output: clamp(initialOutput, p.outMin, p.outMax), prevError: NaN, prevY: NaN, prevPrevY: NaN, saturated: false, filtered: NaN };
 }
 
 /** One step of dtS seconds with `setpoint` and measurement `y`; returns the new output. A NaN measurement holds the output. */
 export function stepPid(pid: Pid, setpoint: number, yRaw: number, dtS: number): number {
   if (Number.isNaN(yRaw) || !(dtS > 0)) return pid.output;
-  const { kp, ki, kd, outMin, outMax, ratePerS, direct, filterS } = pid.p;
+  const { kp, ki, kd, outMin, outMax, ratePerS, fallRatePerS, direct, filterS } = pid.p;
   const y = filterS > 0 && !Number.isNaN(pid.filtered) ? pid.filtered + ((yRaw - pid.filtered) * dtS) / (filterS + dtS) : yRaw;
   pid.filtered = y;
   const sign = direct ? -1 : 1;
@@ -68,10 +72,11 @@ export function stepPid(pid: Pid, setpoint: number, yRaw: number, dtS: number): 
   let du = ki * e * dtS;
   if (!Number.isNaN(pid.prevError)) du += kp * (e - pid.prevError);
   if (kd !== 0 && !Number.isNaN(pid.prevPrevY)) du -= (kd * sign * (y - 2 * pid.prevY + pid.prevPrevY)) / dtS;
-  const maxStep = ratePerS * dtS;
+  const maxRise = ratePerS * dtS;
+  const maxFall = fallRatePerS * dtS;
   let saturated = false;
-  if (du > maxStep) { du = maxStep; saturated = true; }
-  else if (du < -maxStep) { du = -maxStep; saturated = true; }
+  if (du > maxRise) { du = maxRise; saturated = true; }
+  else if (du < -maxFall) { du = -maxFall; saturated = true; }
   let u = pid.output + du;
   if (u > outMax) { u = outMax; saturated = true; }
   else if (u < outMin) { u = outMin; saturated = true; }

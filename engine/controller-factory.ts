@@ -45,11 +45,13 @@ controllerRegistry.register("cdu-control", (s: Extract<ControllerSpec, { kind: "
     supplyMinC: s.supplyMin,
     supplyMaxC: s.supplyMax,
     supplyRateKps: s.supplyRate,
+    supplyFallRateKps: s.supplyFallRate,
     supplyKp: s.supplyKp,
     supplyKi: s.supplyKi,
     riseTargetK: s.riseTarget,
     pumpMinFrac: s.pumpMin,
     pumpRateFracPerS: s.pumpRate,
+    pumpFallRateFracPerS: s.pumpFallRate,
     pumpKp: s.pumpKp,
     pumpKi: s.pumpKi,
     filterS: s.filter,
@@ -77,7 +79,18 @@ controllerRegistry.register("crah-control", (s: Extract<ControllerSpec, { kind: 
 );
 
 controllerRegistry.register("heat-rejection-control", (s: Extract<ControllerSpec, { kind: "heat-rejection-control" }>) =>
-  createHeatRejectionControl({ id: s.id, loops: s.loops, marginK: s.margin, fanRateFracPerS: s.fanRate, kp: s.kp, ki: s.ki }),
+  createHeatRejectionControl({
+    id: s.id,
+    loops: s.loops,
+    marginK: s.margin,
+    fanRateFracPerS: s.fanRate,
+    kp: s.kp,
+    ki: s.ki,
+    warmReset: s.warmReset,
+    cduApproachK: s.cduApproach,
+    warmMinC: s.warmMin,
+    warmMaxC: s.warmMax,
+  }),
 );
 
 export function createController(spec: ControllerSpec): Controller {

@@ -10,7 +10,7 @@ import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
 import { createSiteGrid } from "./site-grid.js";
 import { createSiteHeat } from "./site-heat.js";
-import { createSiteThermal } from "./site-thermal.js";
+import { createSiteThermal, type SiteThermal } from "./site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
 import { DECISIONS, EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -38,6 +38,8 @@ export interface Simulation {
   readonly done: boolean;
   readonly plant: Plant;
   readonly port: SimPort;
+  /** The cooling plant stage (inactive without a cooling section). */
+  readonly thermal: SiteThermal;
   /**
    * Runs up to the next chunk boundary (or the end) and returns the chunks completed on the way.
    * The last call also returns the racks, events, decisions and kpis chunks.
@@ -343,6 +345,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     totalTicks,
     plant,
     port,
+    thermal,
     get k() {
       return k;
     },

@@ -521,7 +521,7 @@ export function createSiteThermal(
     for (let l = 0; l < loopCount; l++, o++) {
       unitT[o] = tS; unitI[o] = o - i * unitCount;
       unitSup[o] = fac.supplyC[l]!; unitRet[o] = fac.returnC[l]!; unitSet[o] = fac.chillerSetC[l]!;
-      unitSpeed[o] = fac.fanSpeedFrac[l]!; unitPow[o] = fac.pumpPowerW[l]! + fac.fanPowerW[l]! + fac.chillerPowerW[l]!; unitDuty[o] = fac.rejectedW[l]!;
+      unitSpeed[o] = fac.fanSpeedFrac[l]!; unitPow[o] = fac.pumpPowerW[l]! + fac.fanPowerW[l]! + fac.chillerPowerW[l]!; unitDuty[o] = fac.freeCoolingW[l]! + fac.chillerDutyW[l]!;
     }
   };
 

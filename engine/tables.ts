@@ -161,7 +161,7 @@ export const COOLING_UNIT_SERIES: TableSpec = {
     f32("setpoint_c", "°C", "supply setpoint (CDU, CRAH; loops: chiller setpoint)"),
     f32("speed_frac", "fraction", "pump (CDU) or fan (CRAH, loop rejection) speed"),
     f32("power_w", "W", "electrical power: CDU pump, CRAH fans, loop pump + fans + chillers"),
-    f32("duty_w", "W", "heat moved: CDU exchanger, CRAH coil, loop heat rejected"),
+    f32("duty_w", "W", "heat moved: CDU exchanger, CRAH coil, loop heat taken from the water (free cooling + chiller duty)"),
   ],
 };
 

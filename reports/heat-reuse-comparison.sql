@@ -1,7 +1,7 @@
 -- Heat reuse on the 72-rack training hall: a summer and a winter day (Bedford 2022 weather), each with
 -- and without heat reuse (the same hall, workload, cooling plant and controllers). Run all four into
 -- one file first:
---   for s in hall-winter-day hall-winter-day-heat-reuse hall-summer-day hall-summer-day-heat-reuse; do
+--   for s in cooling-hall-winter-24h cooling-hall-winter-24h-heat-reuse cooling-hall-summer-24h cooling-hall-summer-24h-heat-reuse; do
 --     dctwin run scenarios/$s.yaml --out results/heat-reuse.duckdb; done
 -- then: dctwin query results/heat-reuse.duckdb reports/heat-reuse-comparison.sql
 -- Energies in MWh; cooling_saved_mwh is the cooling energy of the same day without reuse minus this run's.

@@ -214,11 +214,13 @@ export interface CduControlSpec extends CoolingControllerBase {
   supplyMin: number;
   supplyMax: number;
   supplyRate: number;
+  supplyFallRate: number;
   supplyKp: number;
   supplyKi: number;
   riseTarget: number;
   pumpMin: number;
   pumpRate: number;
+  pumpFallRate: number;
   pumpKp: number;
   pumpKi: number;
   filter: number;
@@ -246,6 +248,10 @@ export interface HeatRejectionControlSpec extends CoolingControllerBase {
   kind: "heat-rejection-control";
   loops: string[];
   margin: number;
+  warmReset: boolean;
+  cduApproach: number;
+  warmMin: number;
+  warmMax: number;
   fanRate: number;
   kp: number;
   ki: number;

@@ -40,6 +40,10 @@ test("rate limit: the output changes by at most ratePerS × dt per step, whateve
   for (let i = 1; i < outs.length; i++) assert.ok(outs[i]! - outs[i - 1]! <= 0.025 + 1e-15);
   assert.ok(Math.abs(outs[0]! - 0.025) < 1e-15 && Math.abs(outs[19]! - 0.5) < 1e-12);
   assert.ok(pid.saturated);
+  // An asymmetric limit: rise 0.05 /s, fall 1 /s.
+  const asym = createPid({ ...base, kp: 100, ki: 100, ratePerS: 0.05, fallRatePerS: 1 }, 0.5);
+  assert.ok(Math.abs(stepPid(asym, 20, 40, 1) - 0.55) < 1e-12);
+  assert.is(stepPid(asym, 20, 0, 1), 0);
 });
 
 test("bumpless: tracking a value applied elsewhere makes the next step continue from it; a NaN measurement holds", () => {

@@ -4,6 +4,7 @@ import { fromScenario } from "../../engine/scenario/from-scenario.js";
 import { createSimulation, type Simulation } from "../../engine/simulation.js";
 import type { Chunk, TableSpec } from "../../engine/sinks/sink.js";
 import { COOLING_UNIT_SERIES, RACK_THERMAL_SERIES, SITE_SERIES, THERMAL_SERIES } from "../../engine/tables.js";
+import { UserError } from "../../engine/errors.js";
 import { hashChunks } from "../helpers.js";
 
 function runAll(sim: Simulation): Chunk[] {
@@ -105,6 +106,159 @@ test("results with cooling are identical whatever the chunk size; a hall without
   const chunks = runAll(createSimulation(plain, "r"));
   assert.ok(!chunks.some((c) => [THERMAL_SERIES.name, RACK_THERMAL_SERIES.name, COOLING_UNIT_SERIES.name, "cooling_units"].includes(c.table)));
   assert.is(hashChunks(chunks), hashChunks(runAll(createSimulation(plain, "r"))));
+});
+
+
+test("steady state through the engine matches a hand calculation (CDU valve at its setpoint, manifold rise, cold plate, hot aisle, inlets)", () => {
+  const scenario = fromScenario(
+    {
+      name: "steady",
+      dt: "40ms",
+      horizon: "20min",
+      hall: { rows: 1, racksPerRow: 4 },
+      workloads: [{ kind: "steady", id: "s", racks: "all", util: 0.8 }],
+      cooling: { weather: "constant", dryBulb: "10C", wetBulb: "8C", rackSeries: false },
+    },
+    "test",
+  );
+  const sim = createSimulation(scenario, "r");
+  runAll(sim);
+  const tp = sim.thermal.plant!;
+  const { cdu, air } = tp;
+  const chain = sim.plant.chain;
+  const rackW = chain.classAcW[chain.rackClass[0]!]!;
+  const gpuW = chain.classGpuW[chain.rackClass[0]!]! / 72;
+  // Liquid: 4 racks on one CDU (IN_ROW_CDU scaled by 4 × 132 kW / (8 × 132 kW) = 0.5): 800 L/min of PG25.
+  assert.is(cdu.cduCount, 1);
+  const cSecWpK = (1_600 / 60_000) * 0.5 * 1_020 * 3_900;
+  assert.ok(Math.abs(cdu.secRatedWpK[0]! - cSecWpK) < 1e-6);
+  const qLiquidW = 0.85 * rackW;
+  const supplyC = 35; // the CDU valve holds its setpoint: the facility water is far colder at 10 °C outside
+  const outletC = supplyC + qLiquidW / (cSecWpK / 4);
+  const gpuC = outletC + 0.03 * gpuW;
+  const returnC = supplyC + (4 * qLiquidW + 8_800 * 0.5) / cSecWpK;
+  assert.ok(Math.abs(cdu.supplyC[0]! - supplyC) < 1e-6, `supply ${cdu.supplyC[0]}`);
+  assert.ok(Math.abs(cdu.outletC[0]! - outletC) < 1e-6, `outlet ${cdu.outletC[0]} vs ${outletC}`);
+  assert.ok(Math.abs(cdu.gpuTempC[0]! - gpuC) < 1e-6, `gpu ${cdu.gpuTempC[0]} vs ${gpuC}`);
+  assert.ok(Math.abs(cdu.returnC[0]! - returnC) < 1e-6, `return ${cdu.returnC[0]} vs ${returnC}`);
+  // Air: the racks' 15 % to one row with ceil(4 × 132 kW × 0.15 × 1.25 / 100 kW) = 1 CRAH at full speed, 22 °C supply.
+  assert.is(air.crahCount, 1);
+  const airWpK = (100_000 / (1.2 * 1_005 * 12)) * 1.2 * 1_005;
+  const hotC = 22 + (4 * 0.15 * rackW + 6_000) / airWpK;
+  assert.ok(Math.abs(air.hotAisleC[0]! - hotC) < 1e-6, `hot aisle ${air.hotAisleC[0]} vs ${hotC}`);
+  // Inlets: supply + positional recirculation (0.15 at the ends, 0.08 next to them); no airflow deficit.
+  assert.ok(Math.abs(air.inletC[0]! - (22 + 0.15 * (hotC - 22))) < 1e-6);
+  assert.ok(Math.abs(air.inletC[1]! - (22 + 0.08 * (hotC - 22))) < 1e-6);
+  // Figures for the record: ~130 kW × 0.8-load racks.
+  assert.ok(rackW > 80_000 && rackW < 132_000, `${rackW}`);
+});
+
+test("errors found when the plant is built name the field: a failure on a unit the plant lacks, weather outside 2022", () => {
+  const base = { name: "t", dt: "40ms", horizon: "1min", hall: { rows: 2, racksPerRow: 6 } };
+  const bad = fromScenario({ ...base, cooling: { weather: "constant", failures: [{ at: "1s", kind: "crah-failure", unit: "z9" }] } }, "t");
+  assert.throws(() => createSimulation(bad, "r"), (e: Error) => e instanceof UserError && /cooling\.failures\[0\]\.unit: got "z9", expected one of a1, a2, b1, b2/.test(e.message));
+  const early = fromScenario({ ...base, startTime: "2021-12-31T12:00:00Z", cooling: {} }, "t");
+  assert.throws(() => createSimulation(early, "r"), (e: Error) => e instanceof UserError && /startTime/.test(e.message));
+  const noCdu = fromScenario({ ...base, hall: { rows: 1, racksPerRow: 2, rackPreset: "inference-air" }, cooling: { weather: "constant" }, controllers: [{ kind: "cdu-control", id: "c" }] }, "t");
+  assert.throws(() => createSimulation(noCdu, "r"), (e: Error) => e instanceof UserError && /no cdu units/.test(e.message));
+});
+
+/** The failure scenario, shortened: pump trip at 60 s (for 2 min), chiller failure at 240 s. */
+function failures() {
+  return fromScenario(
+    {
+      name: "failures",
+      dt: "40ms",
+      horizon: "6min",
+      startTime: "2022-07-19T13:00:00Z",
+      hall: { rows: 6, racksPerRow: 12 },
+      workloads: [{ kind: "steady", id: "load", racks: "all", util: 0.8 }],
+      cooling: {
+        failures: [
+          { kind: "cdu-pump-trip", unit: "a1", at: "60s", duration: "2min" },
+          { kind: "chiller-failure", unit: "warm", at: "240s" },
+        ],
+      },
+    },
+    "test",
+  );
+}
+
+test("chiller failure: the warm loop's supply rate of rise jumps by the lost chiller duty over the supply water's heat capacity (dT/dt = Q/C)", () => {
+  const sim = createSimulation(failures(), "r");
+  const chunks = runAll(sim);
+  const tp = sim.thermal.plant!;
+  const cSupJpK = tp.fac.supplyCapJpK[tp.warm]!;
+  const t = col(chunks, THERMAL_SERIES, "t_s");
+  const sup = col(chunks, THERMAL_SERIES, "warm_supply_c");
+  const free = col(chunks, THERMAL_SERIES, "free_cooling_w");
+  const unitCount = tp.cduIds.length + tp.crahIds.length + tp.loopIds.length;
+  const warmUnit = tp.cduIds.length + tp.crahIds.length + tp.warm;
+  const duty = col(chunks, COOLING_UNIT_SERIES, "duty_w");
+  const n = t.indexOf(240);
+  // Before: the chillers hold the supply at its setpoint (30 °C) on a 39 °C afternoon; the dry
+  // coolers reject nothing (air warmer than the water), so the warm loop's duty is all chiller.
+  assert.ok(Math.abs(sup[n - 1]! - 30) < 1e-3, `${sup[n - 1]}`);
+  assert.is(free[n - 1], 0);
+  const lostW = duty[(n - 1) * unitCount + warmUnit]!;
+  const expectedKps = lostW / cSupJpK;
+  // Rate of rise in the first step after the failure, less the (near-zero) rate in the step before.
+  const measuredKps = sup[n]! - sup[n - 1]! - (sup[n - 1]! - sup[n - 2]!);
+  assert.ok(Math.abs(measuredKps - expectedKps) < 0.002 * expectedKps, `measured ${measuredKps} K/s, Q/C = ${expectedKps} K/s`);
+  assert.ok(expectedKps > 0.04 && expectedKps < 0.1, `${expectedKps}`);
+  // It keeps rising (the dry coolers cannot help at 39 °C), and the events are recorded.
+  assert.ok(sup[sup.length - 1]! > 33, `${sup[sup.length - 1]}`);
+  const events = chunks.find((c) => c.table === "events")!;
+  const kinds = events.columns[2] as string[];
+  for (const kind of ["chiller-failure", "cdu-pump-trip", "cdu-pump-trip-cleared", "gpu_above_limit"]) assert.ok(kinds.includes(kind), kind);
+});
+
+test("CDU pump trip: the CDU's coolant heat content rises at Q − exchanger duty, and once the flow has coasted down its racks warm at ≈ Q / C", () => {
+  const sim = createSimulation(failures(), "r");
+  const chunks = runAll(sim);
+  const tp = sim.thermal.plant!;
+  const cdu = tp.cdu;
+  const racks = Array.from(tp.liquidRack).filter((_, l) => cdu.rackCdu[l] === 0);
+  const liquid = racks.map((r) => tp.liquidIndex[r]!);
+  const rackCount = 72;
+  const unitCount = tp.cduIds.length + tp.crahIds.length + tp.loopIds.length;
+  const rt = { it: col(chunks, RACK_THERMAL_SERIES, "it_heat_w"), cool: col(chunks, RACK_THERMAL_SERIES, "coolant_c"), gpu: col(chunks, RACK_THERMAL_SERIES, "gpu_c") };
+  const us = { sup: col(chunks, COOLING_UNIT_SERIES, "supply_c"), ret: col(chunks, COOLING_UNIT_SERIES, "return_c"), duty: col(chunks, COOLING_UNIT_SERIES, "duty_w"), power: col(chunks, COOLING_UNIT_SERIES, "power_w"), speed: col(chunks, COOLING_UNIT_SERIES, "speed_frac") };
+  const heatJ = (step: number) => {
+    let h = cdu.supplyCapJpK[0]! * us.sup[step * unitCount]! + cdu.returnCapJpK[0]! * us.ret[step * unitCount]!;
+    racks.forEach((r, i) => {
+      const l = liquid[i]!;
+      h += cdu.rackCapJpK[l]! * rt.cool[step * rackCount + r]! + cdu.gpus[l]! * cdu.plateCJpK[l]! * rt.gpu[step * rackCount + r]!;
+    });
+    return h;
+  };
+  const qW = (step: number) => racks.reduce((a, r, i) => a + cdu.liquidFrac[liquid[i]!]! * rt.it[step * rackCount + r]!, 0);
+  // 40 s after the trip (t = 100 s): energy per step, to the float32 rounding of the tables.
+  for (const step of [61, 80, 100, 150]) {
+    const rateW = heatJ(step) - heatJ(step - 1);
+    const expectedW = qW(step) + us.power[step * unitCount]! - us.duty[step * unitCount]!;
+    assert.ok(Math.abs(rateW - expectedW) < 2e-3 * qW(step), `step ${step}: ${rateW} vs ${expectedW}`);
+  }
+  // Coast-down: half speed 2 s after the trip, then s0 / (1 + s0·t/t½).
+  assert.ok(us.speed[61 * unitCount]! < 0.7 && us.speed[100 * unitCount]! < 0.06, `${us.speed[61 * unitCount]} ${us.speed[100 * unitCount]}`);
+  // A rack's coolant and plates (one lumped mass once the plates have followed, τ = 3.45 s) warm at
+  // (Q − heat carried off by the residual flow) / C, the flow being C_rated·share·speed.
+  const l5 = liquid[5]!;
+  const r5 = racks[5]!;
+  const cRackJpK = cdu.rackCapJpK[l5]! + cdu.gpus[l5]! * cdu.plateCJpK[l5]!;
+  for (const [a, b] of [[100, 110], [140, 150]] as const) {
+    const rate = (rt.cool[b * rackCount + r5]! - rt.cool[a * rackCount + r5]!) / (b - a);
+    let carriedW = 0;
+    for (let step = a + 1; step <= b; step++) {
+      const flowWpK = cdu.secRatedWpK[0]! * cdu.flowShare[l5]! * 0.5 * (us.speed[step * unitCount]! + us.speed[(step - 1) * unitCount]!);
+      carriedW += (flowWpK * (rt.cool[step * rackCount + r5]! + rt.cool[(step - 1) * rackCount + r5]! - us.sup[step * unitCount]! - us.sup[(step - 1) * unitCount]!)) / 2 / (b - a);
+    }
+    const qW = cdu.liquidFrac[l5]! * rt.it[b * rackCount + r5]!;
+    const expected = (qW - carriedW) / cRackJpK;
+    assert.ok(Math.abs(rate - expected) < 0.03 * expected, `${a}-${b} s: rack coolant ${rate} K/s against (Q − carried)/C = ${expected} K/s (Q/C alone ${qW / cRackJpK})`);
+  }
+  // After the pump is back (t = 180 s) the temperatures fall again.
+  assert.ok(rt.cool[230 * rackCount + r5]! < rt.cool[180 * rackCount + r5]! - 10);
 });
 
 test.run();

@@ -81,7 +81,7 @@ test("fromScenario checks relations: whole ticks, overlapping racks, controller 
 
 test("fromScenario never crashes on malformed input: any wrong type gives a UserError with its path", () => {
   const wrong = [null, 5, "text", [], [1, 2], { x: 1 }, true];
-  const fields = ["name", "seed", "dt", "horizon", "hall", "electrical", "workloads", "controllers", "outputs", "heatReuse"];
+  const fields = ["name", "seed", "dt", "horizon", "hall", "electrical", "workloads", "controllers", "outputs", "cooling", "heatReuse"];
   for (const field of fields) {
     for (const value of wrong) {
       const data: Record<string, unknown> = { name: "t", horizon: "10s", [field]: value };
@@ -161,6 +161,50 @@ test("heatReuse relations: start time, a facility water source, periods, tempera
   assert.is(s.heatReuse!.heatPumps.capacity, 4e6);
   assert.is(s.heatReuse!.network.supplyTarget, 75);
   assert.is(s.heatReuse!.boundary, "inside");
+});
+
+test("cooling: every field rejects wrong types with its path; relations are checked", () => {
+  const wrong = [null, 5, "text", [], { x: 1 }, true];
+  const cooling = { weather: "constant" };
+  const fields = ["period", "weather", "dryBulb", "wetBulb", "rejection", "liquid", "air", "failures", "rackSeries"];
+  for (const field of fields) {
+    for (const value of wrong) {
+      try {
+        fromScenario({ name: "t", horizon: "10s", startTime: "2022-07-19T00:00:00Z", cooling: { ...cooling, [field]: value } }, "t");
+      } catch (error) {
+        assert.instance(error, UserError, `cooling.${field} = ${JSON.stringify(value)}`);
+        assert.ok((error as UserError).issues.some((i) => i.path.startsWith(`cooling.${field}`)), `cooling.${field} = ${JSON.stringify(value)}`);
+      }
+    }
+  }
+  for (const [sub, keys] of [["liquid", ["captureShare", "racksPerCdu", "supplyTemp", "pumpSpeed", "facilitySupplyTemp", "gpuLimit"]], ["air", ["crahs", "supplyTemp", "fanSpeed", "chilledWaterTemp", "envelope", "rows"]]] as const) {
+    for (const key of keys) {
+      const issues = issuesOf({ name: "t", horizon: "10s", cooling: { ...cooling, [sub]: { [key]: "wrong" } } });
+      assert.ok(issues.some((i) => i.path.startsWith(`cooling.${sub}.${key}`)), `cooling.${sub}.${key}`);
+    }
+  }
+  const issues = issuesOf({
+    name: "t",
+    horizon: "10s",
+    cooling: {
+      period: "50ms",
+      weather: "bedford-2022",
+      air: { rows: [{ rows: ["Z"], crahs: 2 }], supplyTemp: "50C" },
+      failures: [{ at: "1s", kind: "cdu-pump-trip", unit: "CDU 1" }, { at: "1s", kind: "meltdown", unit: "a1" }],
+    },
+    controllers: [{ kind: "cdu-control", id: "c", gpuTarget: "hot" }],
+  });
+  const byPath = new Map(issues.map((i) => [i.path, i]));
+  assert.ok(byPath.get("cooling.period")?.expected.includes("whole number of ticks"));
+  assert.ok(byPath.get("startTime")?.expected.includes("bedford-2022"));
+  assert.ok(byPath.get("cooling.air.rows[0].rows[0]")?.expected.includes("row letter"));
+  assert.ok(byPath.get("cooling.air.supplyTemp")?.expected.includes("at most 35"));
+  assert.ok(byPath.has("cooling.failures[0].unit") && byPath.has("cooling.failures[1].kind"));
+  assert.ok(byPath.has("controllers[0].gpuTarget"));
+  const wet = issuesOf({ name: "t", horizon: "10s", cooling: { weather: "constant", dryBulb: "10C", wetBulb: "12C" } });
+  assert.ok(wet.some((i) => i.path === "cooling.wetBulb" && i.expected.includes("at most the dry bulb")));
+  const noPlant = issuesOf({ name: "t", horizon: "10s", controllers: [{ kind: "crah-control", id: "c" }] });
+  assert.ok(noPlant.some((i) => i.path === "controllers[0].kind" && i.expected.includes("cooling section")));
 });
 
 test("the UserError message lists each issue on its own line", () => {
