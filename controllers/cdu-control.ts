@@ -93,7 +93,8 @@ export function createCduControl(p: CduControlParams): Controller {
       const maxAgeS = 3 * ctx.periodS;
       for (const l of loops) {
         if (!fresh(port, l.gpu, maxAgeS) || !fresh(port, l.coolantMax, maxAgeS)) {
-          if (!l.stale) ctx.decide("hold", l.supplyPid.output, `cdu.${l.id}: measurements not fresh, outputs held`);
+          // Before the plant's first thermal step nothing has been measured yet: wait silently.
+          if (!l.stale && Number.isFinite(port.ageS(l.gpu))) ctx.decide("hold", l.supplyPid.output, `cdu.${l.id}: measurements not fresh, outputs held`);
           l.stale = true;
           continue;
         }

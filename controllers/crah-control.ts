@@ -83,7 +83,8 @@ export function createCrahControl(p: CrahControlParams): Controller {
       const maxAgeS = 3 * ctx.periodS;
       for (const r of rows) {
         if (!fresh(port, r.inletMax, maxAgeS) || !fresh(port, r.inletMin, maxAgeS)) {
-          if (!r.stale) ctx.decide("hold", r.fanPid.output, `row ${r.row}: inlet measurements not fresh, outputs held`);
+          // Before the plant's first thermal step nothing has been measured yet: wait silently.
+          if (!r.stale && Number.isFinite(port.ageS(r.inletMax))) ctx.decide("hold", r.fanPid.output, `row ${r.row}: inlet measurements not fresh, outputs held`);
           r.stale = true;
           continue;
         }

@@ -25,9 +25,12 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *   2. setpoints due at k take effect (writes of tick k − latency)
  *   3. workloads: utilisation of every GPU cohort
  *   4. IT power: GPU cohorts (cap, overshoot, smoothing)
- *   5. electrical chain: racks → PSUs → rows → UPS → transformers → PCC; the grid connection's
- *      limit monitor and the price and carbon signals see the PCC power
- *   6. (thermal, storage and heat stages plug in here, at their own periods)
+ *   5. electrical chain: racks → PSUs → rows → UPS → transformers → PCC; the thermal stage
+ *      (engine/site-thermal.ts, when cooling is configured) adds the rack powers to its period sums,
+ *      steps the cooling plant at the period's last tick and adds the cooling load held from its
+ *      previous step to the PCC power; the grid connection's limit monitor and the price and carbon
+ *      signals see that PCC power
+ *   6. (storage and heat stages plug in here, at their own periods)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
 export interface Simulation {

@@ -229,7 +229,19 @@ const cooling = optionalObj(
     rejection: oneOf(["dry-cooler", "cooling-tower"], "heat rejection of the facility loops (1 MW units, sized to the load), each with 1 MW trim chillers", "dry-cooler"),
     liquid: obj(
       {
-        captureShare: quantity("fraction", "share of a liquid-cooled rack's IT heat captured by its cold plates (the rest goes to the room air)", { min: 0, max: 1, default: 0.85 }),
+        captureShare: quantity("fraction", "share of a liquid-cooled rack's IT heat captured by its cold plates (the rest goes to the room air); NVL72-class 0.85 [S]", { min: 0, max: 1, default: 0.85 }),
+        presetShares: list(
+          obj(
+            {
+              preset: oneOf(RACK_PRESET_NAMES, "a liquid-cooled rack preset"),
+              captureShare: quantity("fraction", "its liquid capture share (e.g. 0.945 for HPE Cray EX, Frontier [P])", { min: 0, max: 1 }),
+            },
+            "capture share of one rack preset",
+            ["preset", "captureShare"],
+          ),
+          "capture shares that differ by rack preset",
+          { default: [] },
+        ),
         racksPerCdu: num("liquid racks per in-row CDU (each row's liquid racks are split into CDUs in order)", { integer: true, min: 1, max: 99, default: 6 }),
         supplyTemp: quantity("temperature", "CDU secondary (rack inlet) supply setpoint", { min: 5, max: 60, default: "35C" }),
         pumpSpeed: quantity("fraction", "CDU pump speed (until a controller writes it)", { min: 0, max: 1, default: 1 }),

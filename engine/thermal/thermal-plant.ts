@@ -16,7 +16,8 @@ import type { CoolingSpec } from "../scenario/scenario-types.js";
  * The hall's cooling plant, laid out from the scenario's `cooling` section and the racks (pure: no
  * I/O). Models from models/thermal/ (see its README for the equations and sources):
  * - every liquid-cooled rack (preset cooling "liquid") on a cold-plate node and rack coolant,
- *   `captureShare` of its IT heat to the liquid, the rest to its row's air; each row's liquid racks
+ *   `captureShare` of its IT heat to the liquid (or its preset's entry in `presetShares`), the rest
+ *   to its row's air; each row's liquid racks
  *   split in order into in-row CDUs of `racksPerCdu` racks, named by row and number (`c1`, `c2`);
  *   each CDU is IN_ROW_CDU scaled by its racks' rated power (IN_ROW_CDU serves 8 × 132 kW: 1,600
  *   L/min at 1.5 L/min/kW [S], pump 8.8 kW, volumes scaled alike);
@@ -58,6 +59,7 @@ const NVL72_RATED_W = 132_000;
 
 export function buildThermalPlant(c: CoolingSpec, racks: readonly RackInfo[], rows: number, racksPerRow: number): ThermalPlant {
   const rowIds = Array.from({ length: rows }, (_, j) => rowLetter(j));
+  const shareOf = (preset: string) => c.liquid.presetShares.find((x) => x.preset === preset)?.captureShare ?? c.liquid.captureShare;
   const liquidIndex = new Int32Array(racks.length).fill(-1);
   const liquidRack: number[] = [];
   const liquidSpecs: LiquidRackSpec[] = [];
@@ -87,7 +89,7 @@ export function buildThermalPlant(c: CoolingSpec, racks: readonly RackInfo[], ro
       for (const r of group) {
         liquidIndex[r.index] = liquidSpecs.length;
         liquidRack.push(r.index);
-        liquidSpecs.push({ ...NVL72_COLD_PLATE, liquidFrac: c.liquid.captureShare, gpus: r.gpus, cdu });
+        liquidSpecs.push({ ...NVL72_COLD_PLATE, liquidFrac: shareOf(r.preset), gpus: r.gpus, cdu });
       }
       group = [];
     };
@@ -97,8 +99,9 @@ export function buildThermalPlant(c: CoolingSpec, racks: readonly RackInfo[], ro
       const liquid = preset.cooling === "liquid";
       airRacks.push({ row: j, recircFrac: rowEndRecircFrac(n, racksPerRow), airRiseK: liquid ? LIQUID_RACK_AIR_RISE_K : AIR_RACK_RISE_K });
       if (liquid) {
-        designLiquidW += preset.psuRatedW * c.liquid.captureShare;
-        rowAirDesignW[j] += preset.psuRatedW * (1 - c.liquid.captureShare);
+        const share = shareOf(rack.preset);
+        designLiquidW += preset.psuRatedW * share;
+        rowAirDesignW[j] += preset.psuRatedW * (1 - share);
         group.push(rack);
         if (group.length === c.liquid.racksPerCdu) flush();
       } else {

@@ -94,8 +94,8 @@ test("measurement filter: a first-order lag of filterS on the measurement, the f
   assert.ok(Math.abs(pid.filtered - 29) < 1e-12);
   // A measurement alternating ±2 K around the setpoint moves a filtered loop far less than an unfiltered one.
   const swing = (filterS: number) => {
-    const q = createPid({ ...base, kp: 0.5, ki: 0.05, ratePerS: 0.05, filterS }, 0.5);
-    let lo = 1, hi = 0;
+    const q = createPid({ ...base, kp: 0.5, ki: 0.05, outMin: -10, outMax: 10, filterS }, 0.5);
+    let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < 200; i++) {
       const u = stepPid(q, 20, i % 3 === 0 ? 24 : 18, 1);
       if (i > 100) { lo = Math.min(lo, u); hi = Math.max(hi, u); }

@@ -163,6 +163,57 @@ test("errors found when the plant is built name the field: a failure on a unit t
   assert.throws(() => createSimulation(noCdu, "r"), (e: Error) => e instanceof UserError && /no cdu units/.test(e.message));
 });
 
+test("heat-reuse hook: heat taken from the warm water before the dry coolers leaves the balance closed and the rejected heat lower", () => {
+  const scenario = hall({ cooling: { weather: "constant", dryBulb: "15C", wetBulb: "10C", rackSeries: false } }, "5min");
+  const plain = createSimulation(scenario, "r");
+  const plainChunks = runAll(plain);
+  const sim = createSimulation(scenario, "r");
+  const seen: number[] = [];
+  sim.thermal.setHeatReuse({
+    powerW: 50_000,
+    takeHeatW(waterInC, waterWpK, dtS) {
+      seen.push(waterInC, waterWpK, dtS);
+      // A heat exchanger taking the water down by 3 K.
+      return waterWpK * 3;
+    },
+  });
+  const chunks = runAll(sim);
+  assert.ok(seen[0]! >= 30 && seen[seen.length - 3]! > 15 && seen[1]! > 100_000 && seen[2] === 1, `${seen.slice(0, 3)} … ${seen.slice(-3)}`);
+  const reused = col(chunks, THERMAL_SERIES, "heat_reused_w");
+  assert.ok(reused.every((w) => w > 0));
+  const itJ = col(chunks, THERMAL_SERIES, "it_heat_w").reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(kpi(sim, "heat_balance_residual")) * 3600 < 1e-9 * itJ);
+  assert.ok(Math.abs(kpi(sim, "heat_reused_from_cooling") * 3600 - reused.reduce((a, b) => a + b, 0)) < 1e-6 * itJ);
+  const rejected = (c: Chunk[]) => col(c, THERMAL_SERIES, "free_cooling_w").reduce((a, b) => a + b, 0) + col(c, THERMAL_SERIES, "chiller_duty_w").reduce((a, b) => a + b, 0);
+  const reusedJ = reused.reduce((a, b) => a + b, 0);
+  // What the exchanger takes no longer reaches the dry coolers (part of it, over 5 min, still comes out of the loop's stored heat).
+  assert.ok(rejected(chunks) < rejected(plainChunks) - 0.3 * reusedJ, `ratio ${(rejected(plainChunks) - rejected(chunks)) / reusedJ}`);
+  // The reuse plant's power is part of the held cooling load.
+  const cooling = col(chunks, THERMAL_SERIES, "cooling_power_w");
+  const parts = ["cdu_pump_power_w", "crah_fan_power_w", "facility_pump_power_w", "rejection_fan_power_w", "chiller_power_w"].map((n) => col(chunks, THERMAL_SERIES, n));
+  assert.ok(Math.abs(cooling[10]! - parts.reduce((a, p) => a + p[10]!, 0) - 50_000) < 1e-6);
+  const warm = sim.thermal.warmLoop()!;
+  assert.ok(warm.supplyC > 0 && warm.flowM3s > 0 && warm.rejectedW >= 0);
+});
+
+test("cooling towers: makeup water through the engine = evaporation Q / h_fg × COC / (COC − 1) + drift; capture share per preset", () => {
+  const scenario = hall({ cooling: { weather: "constant", dryBulb: "25C", wetBulb: "18C", rejection: "cooling-tower", rackSeries: false, liquid: { presetShares: [{ preset: "nvl72-liquid", captureShare: 0.945 }] } } }, "5min");
+  const sim = createSimulation(scenario, "r");
+  const chunks = runAll(sim);
+  const freeJ = col(chunks, THERMAL_SERIES, "free_cooling_w").reduce((a, b) => a + b, 0);
+  const waterKg = col(chunks, THERMAL_SERIES, "water_kg_s").reduce((a, b) => a + b, 0);
+  assert.ok(freeJ > 0);
+  // COOLING_TOWER_1MW: latentFrac 1, h_fg 2.43 MJ/kg, 4 cycles of concentration; drift 0.005 % of the circulation is small.
+  const evaporationKg = freeJ / 2.43e6;
+  const makeupKg = (evaporationKg * 4) / 3;
+  assert.ok(waterKg > makeupKg && waterKg < 1.02 * makeupKg, `${waterKg} kg against ${makeupKg} kg`);
+  assert.ok(Math.abs(kpi(sim, "water_use") - waterKg) < 1e-6 * waterKg);
+  // The 48 NVL72 racks now capture 94.5 % (Frontier's figure), the air racks none.
+  const share = kpi(sim, "liquid_heat_fraction");
+  const liquidRacksW = col(chunks, THERMAL_SERIES, "liquid_heat_w").reduce((a, b) => a + b, 0) / 0.945;
+  assert.ok(share > 0.85 && liquidRacksW < col(chunks, THERMAL_SERIES, "it_heat_w").reduce((a, b) => a + b, 0));
+});
+
 /** The failure scenario, shortened: pump trip at 60 s (for 2 min), chiller failure at 240 s. */
 function failures() {
   return fromScenario(

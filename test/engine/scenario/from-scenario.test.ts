@@ -173,11 +173,13 @@ test("cooling: every field rejects wrong types with its path; relations are chec
         fromScenario({ name: "t", horizon: "10s", startTime: "2022-07-19T00:00:00Z", cooling: { ...cooling, [field]: value } }, "t");
       } catch (error) {
         assert.instance(error, UserError, `cooling.${field} = ${JSON.stringify(value)}`);
-        assert.ok((error as UserError).issues.some((i) => i.path.startsWith(`cooling.${field}`)), `cooling.${field} = ${JSON.stringify(value)}`);
+        // 5 is a valid dry bulb (5 °C): then the default wet bulb (15 °C) is the problem.
+        const paths = (error as UserError).issues.map((i) => i.path);
+        assert.ok(paths.some((p) => p.startsWith(`cooling.${field}`) || (field === "dryBulb" && p === "cooling.wetBulb")), `cooling.${field} = ${JSON.stringify(value)}: ${paths}`);
       }
     }
   }
-  for (const [sub, keys] of [["liquid", ["captureShare", "racksPerCdu", "supplyTemp", "pumpSpeed", "facilitySupplyTemp", "gpuLimit"]], ["air", ["crahs", "supplyTemp", "fanSpeed", "chilledWaterTemp", "envelope", "rows"]]] as const) {
+  for (const [sub, keys] of [["liquid", ["captureShare", "presetShares", "racksPerCdu", "supplyTemp", "pumpSpeed", "facilitySupplyTemp", "gpuLimit"]], ["air", ["crahs", "supplyTemp", "fanSpeed", "chilledWaterTemp", "envelope", "rows"]]] as const) {
     for (const key of keys) {
       const issues = issuesOf({ name: "t", horizon: "10s", cooling: { ...cooling, [sub]: { [key]: "wrong" } } });
       assert.ok(issues.some((i) => i.path.startsWith(`cooling.${sub}.${key}`)), `cooling.${sub}.${key}`);
