@@ -28,9 +28,12 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *   5. electrical chain: racks → PSUs → rows → UPS → transformers → PCC; the thermal stage
  *      (engine/site-thermal.ts, when cooling is configured) adds the rack powers to its period sums,
  *      steps the cooling plant at the period's last tick and adds the cooling load held from its
- *      previous step to the PCC power; the grid connection's limit monitor and the price and carbon
- *      signals see that PCC power
- *   6. (storage and heat stages plug in here, at their own periods)
+ *      previous step to the PCC power; the heat-reuse stage (engine/site-heat.ts, when heatReuse is
+ *      configured) steps inside the cooling plant's step (its exchanger is on the warm loop) or, with
+ *      no cooling plant, on its stand-in facility water at the start of each heat period, and adds
+ *      the heat pumps' power of its latest step to the PCC power; the grid connection's limit monitor
+ *      and the price and carbon signals see that PCC power
+ *   6. (storage stages plug in here, at their own periods)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
 export interface Simulation {

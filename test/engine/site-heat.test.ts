@@ -214,6 +214,28 @@ test("stand-in facility water without a cooling plant: recovers at most the liqu
   assert.ok(kpi(sim, "pue") > 1, "PUE reported without a cooling plant");
 });
 
+test("a network too large for the hall: unmet demand and low supply become events, and the balance still closes", () => {
+  const s = hall({ heatReuse: { network: { houses: 10000 } } }, "6h");
+  const sim = createSimulation(s, "big", { inputs: winterInputs });
+  const chunks = runAll(sim);
+  const kinds = chunks.filter((c) => c.table === "events").flatMap((c) => (c.columns[2] as string[]).slice(0, c.length));
+  const sources = chunks.filter((c) => c.table === "events").flatMap((c) => (c.columns[1] as string[]).slice(0, c.length));
+  const heatKinds = kinds.filter((_, i) => sources[i] === "heat");
+  for (const kind of ["heat_demand_unmet", "supply_below_target", "supply_below_min"]) assert.ok(heatKinds.includes(kind), `${kind} in ${heatKinds}`);
+  assert.ok(kpi(sim, "heat_unmet") > 0);
+  assert.ok(kpi(sim, "heat_supply_under_min") > 0);
+  // All three units run flat out, limited by the heat the facility water brings.
+  assert.is(Math.max(...col(chunks, HEAT_SERIES, "hp_running")), 3);
+  near(kpi(sim, "heat_demand"), kpi(sim, "heat_delivered") + kpi(sim, "heat_unmet"), 1e-12, "demand");
+  near(kpi(sim, "heat_recovered") + kpi(sim, "heat_pump_energy"), kpi(sim, "heat_pump_heat"), 1e-9, "heat pumps");
+  near(kpi(sim, "heat_pump_heat"), kpi(sim, "heat_delivered") + kpi(sim, "heat_network_stored") + kpi(sim, "heat_network_loss"), 1e-9, "network");
+  // The unmet-demand event carries the energy of its interval; together they add up to the KPI.
+  const values = chunks.filter((c) => c.table === "events").flatMap((c) => Array.from((c.columns[3] as Float64Array).subarray(0, c.length)));
+  let eventWh = 0;
+  kinds.forEach((k, i) => { if (k === "heat_demand_unmet" && sources[i] === "heat") eventWh += values[i]!; });
+  assert.ok(eventWh <= kpi(sim, "heat_unmet") * (1 + 1e-9) && eventWh > 0.99 * kpi(sim, "heat_unmet"), `${eventWh} vs ${kpi(sim, "heat_unmet")}`);
+});
+
 test("a scenario without heatReuse gets no heat_series and no heat KPIs", () => {
   const s = hall({ heatReuse: undefined, controllers: [] }, "2min");
   const sim = createSimulation(s, "n", {});
