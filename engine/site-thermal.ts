@@ -128,6 +128,7 @@ export function createSiteThermal(
   let weather: WeatherTrace | undefined;
   let weatherT0S = 0;
   if (spec.weather === "bedford-2022") {
+    // The caller loads it (engine/load-inputs.ts); direct callers (tests) get the committed trace.
     weather = inputs.weather ?? loadWeather();
     weatherT0S = secondsFromStart(weather, scenario.startTime!);
     const last = weather.tS[weather.tS.length - 1]!;
@@ -224,12 +225,16 @@ export function createSiteThermal(
   const rowFanJ = new Float64Array(rows);
   const rowCoilJ = new Float64Array(rows);
 
-  // Held cooling load: initially the pumps and fans at their initial speeds.
+  // Held cooling load: initially the pumps and fans at their initial speeds (chillers off).
   const initialLoadW = (): number => {
     let w = 0;
     for (let c = 0; c < cduCount; c++) w += cdu.ratedPumpPowerW[c]! * cdu.pumpSpeedFrac[c]! ** 3;
     for (let u = 0; u < crahCount; u++) w += air.crahFanPowerRatedW[u]! * air.crahFanSpeedFrac[u]! ** 3;
-    for (let l = 0; l < loopCount; l++) w += fac.ratedPumpPowerW[l]! * fac.pumpSpeedFrac[l]! ** 3;
+    for (let l = 0; l < loopCount; l++) {
+      w += fac.ratedPumpPowerW[l]! * fac.pumpSpeedFrac[l]! ** 3;
+      const unitFanW = fac.dryCooler[l]?.ratedFanPowerW ?? fac.tower[l]?.ratedFanPowerW ?? 0;
+      w += fac.rejectionUnits[l]! * unitFanW * fac.fanSpeedFrac[l]! ** 3;
+    }
     return w;
   };
   let coolingW = initialLoadW();

@@ -16,7 +16,7 @@ export async function runTask(
   inputsCache: Map<string, WorkloadInputs> = new Map(),
 ): Promise<RunResult> {
   try {
-    const key = JSON.stringify([task.scenario.workloads.map((w) => (w.kind === "inference" ? w.source : "")), task.scenario.signals]);
+    const key = JSON.stringify([task.scenario.workloads.map((w) => (w.kind === "inference" ? w.source : "")), task.scenario.signals, task.scenario.cooling?.weather ?? ""]);
     let inputs = inputsCache.get(key);
     if (inputs === undefined) {
       inputs = await loadInputs(task.scenario);
