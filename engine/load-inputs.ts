@@ -11,6 +11,20 @@ import type { WorkloadInputs } from "./workload-factory.js";
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Loads the datasets a scenario refers to (workload traces, price and carbon signals, weather, heat demand); nothing else. */
+/**
+ * What loadInputs reads for a scenario, as a string: scenarios with the same key need the same
+ * inputs, so a batch worker can load them once (engine/pool/run-task.ts). Kept next to loadInputs so
+ * the two cannot drift apart.
+ */
+export function inputsKey(scenario: Scenario): string {
+  return JSON.stringify([
+    scenario.workloads.map((w) => (w.kind === "inference" ? w.source : "")),
+    scenario.signals,
+    scenario.cooling?.weather ?? "",
+    scenario.heatReuse !== undefined,
+  ]);
+}
+
 export async function loadInputs(scenario: Scenario): Promise<WorkloadInputs> {
   const inputs: WorkloadInputs = {};
   const sources = new Set(scenario.workloads.flatMap((w) => (w.kind === "inference" ? [w.source] : [])));

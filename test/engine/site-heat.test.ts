@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { loadInputs } from "../../engine/load-inputs.js";
+import { inputsKey, loadInputs } from "../../engine/load-inputs.js";
+import { runTask } from "../../engine/pool/run-task.js";
 import { fromScenario } from "../../engine/scenario/from-scenario.js";
 import type { Scenario } from "../../engine/scenario/scenario-types.js";
 import { createSimulation, type Simulation } from "../../engine/simulation.js";
@@ -242,6 +243,19 @@ test("a scenario without heatReuse gets no heat_series and no heat KPIs", () => 
   const chunks = runAll(sim);
   assert.is(chunks.filter((c) => c.table === HEAT_SERIES.name).length, 0);
   assert.not.ok(sim.kpis().some((k) => k.name.startsWith("heat_pump") || k.name === "ere" || k.name === "erf"));
+});
+
+test("a batch worker's inputs cache tells a heat-reuse run from one without (the heat demand is loaded)", async () => {
+  const without = hall({ heatReuse: undefined, controllers: [] }, "1min");
+  const withHeat = hall({}, "1min");
+  assert.is.not(inputsKey(without), inputsKey(withHeat));
+  const cache = new Map<string, WorkloadInputs>();
+  const emit = async (chunks: Chunk[]) => chunks;
+  const a = await runTask({ runId: "a", scenario: without }, emit, cache);
+  const b = await runTask({ runId: "b", scenario: withHeat }, emit, cache);
+  assert.is(a.status, "ok");
+  assert.is(b.status, "ok", b.error);
+  assert.ok(b.kpis.some((k) => k.name === "heat_pump_energy"));
 });
 
 test("calendarOffsetS reads the 2019 profile at the same calendar time", () => {
