@@ -34,7 +34,9 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *
  * Facility-water interface (the seam to the cooling plant): `step(k, waterInC, waterCWpK)` takes the
  * temperature and capacity rate ṁ·cp of the facility water arriving at the exchanger, and returns the
- * heat taken from it (W, mean over the step), which the cooling plant must then not reject. Without a
+ * heat taken from it (W, mean over the step), which the cooling plant must then not reject. With a
+ * cooling section the thermal stage calls it through `reuseHook` (engine/site-thermal.ts
+ * setHeatReuse) with the warm loop's water leaving the CDUs, before the dry coolers / towers. Without a
  * cooling plant, `stepStandIn` feeds it from `heatReuse.facilityWater`: water at a fixed temperature
  * whose flow carries the liquid share of the IT heat over `range` kelvin (mean IT power of the
  * previous step); the evaporators may not cool their loop below temp − range, so at most the liquid
@@ -44,9 +46,12 @@ import type { WorkloadInputs } from "./workload-factory.js";
  * commanded on, as N identical trains (each unit sees the exchanger conductance / N and the network
  * flow / N); with the equal loads the dispatcher sets this is exact.
  *
- * Electricity: inside the boundary (default) the heat pumps' power is a site load drawn at the PCC,
- * held over the heat step (`sitePowerW`); outside it is the utility's and not added. The exchanger and
- * the network draw no power here (their pumps belong to the cooling plant / the utility).
+ * Electricity: inside the boundary (default) the heat pumps' power is a site load drawn at the PCC
+ * (`sitePowerW`, which the engine adds to the PCC power every tick; not part of the cooling load);
+ * outside it is the utility's and not added. Without a cooling plant a step's power covers its own
+ * heat period; with one, the stage steps at the thermal period's last tick, so a step's power is held
+ * from that tick to the next step (one period late, as the cooling load). The exchanger and the
+ * network draw no power here (their pumps belong to the cooling plant / the utility).
  *
  * Port points (controllers, e.g. controllers/heat-pump-dispatch.ts):
  * - measurements `heat.network.{supplyC, returnC, demandW, deliveredW, unmetW, flowKgS, supplyTargetC}`,
