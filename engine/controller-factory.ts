@@ -4,6 +4,7 @@ import { createDemandResponse } from "../controllers/demand-response.js";
 import { createCduControl } from "../controllers/cdu-control.js";
 import { createCrahControl } from "../controllers/crah-control.js";
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
+import { createHeatPumpDispatch } from "../controllers/heat-pump-dispatch.js";
 import { createHeatRejectionControl } from "../controllers/heat-rejection-control.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
@@ -79,6 +80,16 @@ controllerRegistry.register("demand-response", (spec: Extract<ControllerSpec, { 
     socTarget: spec.socTarget,
     chargePowerW: spec.chargePower,
     releaseS: spec.release,
+  }),
+);
+
+controllerRegistry.register("heat-pump-dispatch", (spec: Extract<ControllerSpec, { kind: "heat-pump-dispatch" }>) =>
+  createHeatPumpDispatch({
+    id: spec.id,
+    gainKpK: spec.gain,
+    resetTimeS: spec.resetTime,
+    bandK: spec.band,
+    stageDelayS: spec.stageDelay,
   }),
 );
 

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAzureLlm } from "../datasets/load-azure-llm.js";
+import { loadHeatDemand } from "../datasets/load-heat-demand.js";
 import { loadCarbonIntensity } from "../datasets/load-carbon-intensity.js";
 import { loadFrequencyTrace } from "../datasets/load-frequency-trace.js";
 import { loadWeather } from "../datasets/load-weather.js";
@@ -11,7 +12,21 @@ import type { WorkloadInputs } from "./workload-factory.js";
 /** The repository root (datasets are found relative to it, whatever the working directory). */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Loads the datasets a scenario refers to (workload traces, price and carbon signals, a frequency trace, weather); nothing else. */
+/** Loads the datasets a scenario refers to (workload traces, price and carbon signals, a frequency trace, weather, heat demand); nothing else. */
+/**
+ * What loadInputs reads for a scenario, as a string: scenarios with the same key need the same
+ * inputs, so a batch worker can load them once (engine/pool/run-task.ts). Kept next to loadInputs so
+ * the two cannot drift apart.
+ */
+export function inputsKey(scenario: Scenario): string {
+  return JSON.stringify([
+    scenario.workloads.map((w) => (w.kind === "inference" ? w.source : "")),
+    scenario.signals,
+    scenario.cooling?.weather ?? "",
+    scenario.heatReuse !== undefined,
+  ]);
+}
+
 export async function loadInputs(scenario: Scenario): Promise<WorkloadInputs> {
   const inputs: WorkloadInputs = {};
   const sources = new Set(scenario.workloads.flatMap((w) => (w.kind === "inference" ? [w.source] : [])));
@@ -23,6 +38,7 @@ export async function loadInputs(scenario: Scenario): Promise<WorkloadInputs> {
   if (carbon !== "none") inputs.carbon = loadCarbonIntensity(carbon === "gb-2020" ? 2020 : 2022);
   const f = scenario.frequency;
   if (f?.source === "trace" && f.trace !== undefined) inputs.frequency = loadFrequencyTrace(isAbsolute(f.trace) ? f.trace : resolve(f.trace));
+  if (scenario.heatReuse !== undefined) inputs.heatDemand = loadHeatDemand();
   if (scenario.cooling?.weather === "bedford-2022") inputs.weather = loadWeather();
   return inputs;
 }

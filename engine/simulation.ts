@@ -13,9 +13,10 @@ import { createGpuBufferStage } from "./gpu-buffers.js";
 import { createSiteFrequency } from "./site-frequency.js";
 import { createSiteGrid } from "./site-grid.js";
 import { createSiteStorage } from "./site-storage.js";
+import { createSiteHeat } from "./site-heat.js";
 import { createSiteThermal, type SiteThermal } from "./site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
-import { DECISIONS, EVENTS, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
+import { DECISIONS, EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
 
 /**
@@ -33,11 +34,14 @@ import type { WorkloadInputs } from "./workload-factory.js";
  *      IT load to the UPS / rack BBU batteries: site-ride-through.ts); the thermal stage
  *      (site-thermal.ts, when cooling is configured) adds the rack powers to its period sums, steps
  *      the cooling plant at the period's last tick and adds the cooling load held from its previous
- *      step: that is the site load; the site batteries (site-storage.ts) add their AC power:
- *      PCC = site load + Σ battery power; the grid connection's limit monitor, the price and carbon
- *      signals, the demand-response meter (demand-response-meter.ts) and, last, the grid frequency
- *      (site-frequency.ts) see that PCC power
- *   6. (the heat-reuse stage is stepped by the thermal stage, at its period)
+ *      step; the heat-reuse stage (site-heat.ts, when heatReuse is configured) steps inside the
+ *      cooling plant's step (its exchanger is on the warm loop) or, with no cooling plant, on its
+ *      stand-in facility water at the start of each heat period, and adds the heat pumps' power of
+ *      its latest step: that is the site load; the site batteries (site-storage.ts) add their AC
+ *      power: PCC = site load + Σ battery power; the grid connection's limit monitor, the price and
+ *      carbon signals, the demand-response meter (demand-response-meter.ts) and, last, the grid
+ *      frequency (site-frequency.ts) see that PCC power
+ *   6. (every stage above is skipped when its scenario section is absent)
  *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
 export interface Simulation {
@@ -128,6 +132,14 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     nowS = saved;
   });
   const frequencyActive = siteFrequency.active;
+  // Heat reuse (engine/site-heat.ts): heat pumps' electricity is a site load added at the PCC.
+  const siteHeat = createSiteHeat(scenario, port, options.inputs ?? {}, (tS, kind, value, detail) => {
+    const saved = nowS;
+    nowS = tS;
+    pushEvent("heat", kind, value, detail);
+    nowS = saved;
+  }, chunkTicks);
+  const heatActive = siteHeat.active;
   // Cooling plant (engine/site-thermal.ts): stepped every cooling.period; its load is added at the PCC.
   const thermal = createSiteThermal(scenario, runId, plant, port, options.inputs ?? {}, (tS, source, kind, value, detail) => {
     const saved = nowS;
@@ -136,6 +148,9 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     nowS = saved;
   });
   const thermalActive = thermal.active;
+  // With a cooling plant the reuse exchanger sits on its warm loop (before the dry coolers / towers).
+  if (heatActive && thermalActive) thermal.setHeatReuse(siteHeat.reuseHook);
+  let heatSiteJ = 0;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, `workload/${w.id}`),
@@ -248,6 +263,11 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       stepElectricalChain(chain, buffersActive ? gpuBuffers.step(gpu.powerW) : gpu.powerW);
       if (frequencyActive) siteFrequency.rideThrough(k);
       if (thermalActive) siteTotals.pccPowerW += thermal.tick(k);
+      if (heatActive) {
+        if (!thermalActive) siteHeat.stepStandIn(k, siteTotals.itPowerW);
+        siteTotals.pccPowerW += siteHeat.sitePowerW;
+        heatSiteJ += siteHeat.sitePowerW * dtS;
+      }
       const row = k - chunkStartK;
       const loadW = siteTotals.pccPowerW;
       const pccW = storageActive ? siteStorage.step(k, row, loadW) : loadW;
@@ -325,6 +345,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     siteStorage.finish();
     drMeter.finish();
     siteFrequency.finish();
+    siteHeat.finish();
     if (thermalActive) thermal.finish(totalTicks * dtS, out);
     if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
     emitRacks(out);
@@ -347,7 +368,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     const rows: KpiRow[] = [...siteKpis.pcc.finish(), ...siteKpis.it.finish()];
     const pccWh = rows.find((x) => x.name === "pcc_energy")?.value ?? 0;
     const itWh = rows.find((x) => x.name === "it_energy")?.value ?? 0;
-    const chainWh = pccWh - siteStorage.netEnergyWh() - wh(thermal.coolingEnergyJ());
+    const chainWh = pccWh - siteStorage.netEnergyWh() - wh(thermal.coolingEnergyJ()) - wh(heatSiteJ);
     rows.push(
       { name: "gpu_energy", value: wh(energyJ.gpu), unit: "Wh" },
       { name: "gpu_demand_energy", value: wh(energyJ.demand), unit: "Wh" },
@@ -357,8 +378,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       { name: "busway_loss_energy", value: wh(energyJ.busway), unit: "Wh" },
       { name: "ups_loss_energy", value: wh(energyJ.ups), unit: "Wh" },
       { name: "transformer_loss_energy", value: wh(energyJ.transformer), unit: "Wh" },
-      // IT ÷ what the electrical chain draws: the PCC without the batteries' net energy and without
-      // the cooling load (added at the PCC), neither of which is a loss of the chain.
+      // IT ÷ what the electrical chain draws: the PCC without the batteries' net energy, the cooling
+      // load and the heat pumps (all added at the PCC), none of which is a loss of the chain.
       { name: "electrical_efficiency", value: chainWh > 0 ? itWh / chainWh : 0, unit: "fraction" },
       { name: "gpus", value: cohortGpus.reduce((a, b) => a + b, 0), unit: "count" },
     );
@@ -367,6 +388,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     rows.push(...gpuBuffers.kpis());
     rows.push(...drMeter.kpis());
     rows.push(...siteFrequency.kpis());
+    rows.push(...siteHeat.kpis(pccWh, itWh, thermalActive ? wh(thermal.coolingEnergyJ()) : undefined));
     rows.push(...thermal.kpis(pccWh, itWh));
     for (const c of controllers) if (c.kpis) rows.push(...c.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
@@ -421,6 +443,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       }
       if (storageActive) siteStorage.emit(out, length);
       if (frequencyActive) siteFrequency.emit(out, length);
+      siteHeat.emit(out, runId);
       if (thermalActive) thermal.emit(out);
       chunkStartK = kEnd;
       if (k >= totalTicks) {
@@ -437,6 +460,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         if (chunk.table === SITE_SERIES.name && (c[0] as Float64Array).length === siteTicks) {
           const [t, pcc, it, gpu, demand, burn, psu, busway, ups, transformer] = c as Float64Array[];
           freeSite.push({ t: t!, pcc: pcc!, it: it!, gpu: gpu!, demand: demand!, burn: burn!, psu: psu!, busway: busway!, ups: ups!, transformer: transformer! });
+        } else if (chunk.table === HEAT_SERIES.name) {
+          siteHeat.release(chunk);
         } else if (chunk.table === RACK_SERIES.name && (c[0] as Float64Array).length === rackChunkRows) {
           freeRack.push({ t: c[0] as Float64Array, rack: c[1] as Int32Array, mean: c[2] as Float32Array, min: c[3] as Float32Array, max: c[4] as Float32Array });
         }

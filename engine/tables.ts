@@ -110,6 +110,30 @@ export const KPIS: TableSpec = {
   columns: [text("name", "metric name"), f64("value", "", "value, in unit"), text("unit", "unit of value")],
 };
 
+export const HEAT_SERIES: TableSpec = {
+  name: "heat_series",
+  description: "heat reuse per heat step (default 1 s; only with heatReuse): reuse exchanger, heat pumps, district network; powers and heats are means over the step",
+  columns: [
+    f64("t_s", "s", "start of the heat step"),
+    f64("facility_water_c", "°C", "facility water arriving at the reuse exchanger"),
+    f64("facility_water_out_c", "°C", "facility water leaving the reuse exchanger (back to the cooling plant)"),
+    f64("heat_recovered_w", "W", "heat taken from the facility water by the reuse exchanger"),
+    f64("source_loop_c", "°C", "heat-pump source water leaving the evaporators (back to the exchanger)"),
+    i32("hp_running", "count", "heat pumps running"),
+    f64("hp_heat_w", "W", "heat the heat pumps deliver into the network's supply"),
+    f64("hp_power_w", "W", "electricity the heat pumps draw (a site load at the PCC when inside the boundary)"),
+    f64("hp_cop", "", "hp_heat_w ÷ hp_power_w (0 when none runs)"),
+    f64("hp_outlet_c", "°C", "water leaving the heat pumps' condensers into the supply (mean of the running units; the return temperature when none runs)"),
+    f64("supply_c", "°C", "network supply (flow) temperature, end of the step"),
+    f64("return_c", "°C", "network return temperature, end of the step"),
+    f64("network_flow_kg_s", "kg/s", "network loop flow"),
+    f64("demand_w", "W", "heat the consumers ask for (real data, scaled)"),
+    f64("delivered_w", "W", "heat the consumers get"),
+    f64("unmet_w", "W", "demand_w − delivered_w"),
+    f64("network_loss_w", "W", "heat the network's pipes lose to the ground"),
+  ],
+};
+
 export const THERMAL_SERIES: TableSpec = {
   name: "thermal_series",
   description: "cooling plant, site level, per thermal step (default 1 s; only when cooling is configured); powers and heats are means over the step",
@@ -193,4 +217,5 @@ export const RUN_TABLES: readonly TableSpec[] = [
   RACK_THERMAL_SERIES,
   COOLING_UNIT_SERIES,
   COOLING_UNITS,
+  HEAT_SERIES,
 ];

@@ -5,6 +5,7 @@ import { createInferenceWorkload } from "../models/workloads/inference.js";
 import { createTrainingJob } from "../models/workloads/training.js";
 import type { Workload } from "../models/workloads/workload.js";
 import type { AzureLlmTrace } from "../datasets/load-azure-llm.js";
+import type { HouseHeatDemand } from "../datasets/load-heat-demand.js";
 import type { UniformSeries } from "../models/signals/signal.js";
 import { UserError } from "./errors.js";
 import type { WorkloadSpec } from "./scenario/scenario-types.js";
@@ -19,6 +20,8 @@ export interface WorkloadInputs {
   carbon?: UniformSeries;
   /** Measured grid frequency, Hz (frequency.source: trace). */
   frequency?: UniformSeries;
+  /** The Danish house's hourly heat demand, 2019 (heatReuse). */
+  heatDemand?: HouseHeatDemand;
   /** Hourly weather (cooling.weather). */
   weather?: WeatherTrace;
 }

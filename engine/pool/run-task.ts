@@ -1,4 +1,4 @@
-import { loadInputs } from "../load-inputs.js";
+import { inputsKey, loadInputs } from "../load-inputs.js";
 import { createSimulation } from "../simulation.js";
 import type { Chunk } from "../sinks/sink.js";
 import type { WorkloadInputs } from "../workload-factory.js";
@@ -16,7 +16,7 @@ export async function runTask(
   inputsCache: Map<string, WorkloadInputs> = new Map(),
 ): Promise<RunResult> {
   try {
-    const key = JSON.stringify([task.scenario.workloads.map((w) => (w.kind === "inference" ? w.source : "")), task.scenario.signals, task.scenario.cooling?.weather ?? ""]);
+    const key = inputsKey(task.scenario);
     let inputs = inputsCache.get(key);
     if (inputs === undefined) {
       inputs = await loadInputs(task.scenario);

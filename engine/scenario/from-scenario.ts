@@ -51,6 +51,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
   checkFrequencyRelations(scenario, issues);
   checkStorageRelations(scenario, issues);
   checkDemandResponse(scenario, issues);
+  checkHeatReuse(scenario, issues);
   checkCoolingRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
@@ -161,6 +162,12 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
       case "frequency-response":
         checkFrequencyResponse(s, c, path, ids, issues);
         break;
+      case "heat-pump-dispatch":
+        if (s.heatReuse === undefined) issues.push({ path: `${path}.kind`, value: c.kind, expected: "a heatReuse section for the heat pumps it dispatches" });
+        else if (typeof c.period === "number" && typeof s.heatReuse.period === "number" && c.period < s.heatReuse.period) {
+          issues.push({ path: `${path}.period`, value: `${c.period}s`, expected: `at least heatReuse.period (${s.heatReuse.period}s): the network is measured once per heat step` });
+        }
+        break;
       case "cdu-control":
       case "crah-control":
       case "heat-rejection-control":
@@ -268,6 +275,51 @@ function checkStorageRelations(s: Scenario, issues: Issue[]): void {
       }
     }
   });
+}
+
+/** Relations inside heatReuse (fields that failed validation are skipped). */
+function checkHeatReuse(s: Scenario, issues: Issue[]): void {
+  const h = s.heatReuse;
+  if (h === undefined) return;
+  if (typeof h.period === "number" && typeof s.dtS === "number") {
+    const ticks = h.period / s.dtS;
+    if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
+      issues.push({ path: "heatReuse.period", value: `${h.period}s`, expected: `a period that is a whole number of ticks (dt = ${s.dtS}s)` });
+    }
+  }
+  if (s.startTime === undefined) {
+    issues.push({ path: "startTime", value: undefined, expected: "a UTC start time, because heatReuse looks its demand up at startTime + t" });
+  }
+  if (s.cooling === undefined && h.facilityWater === undefined) {
+    issues.push({ path: "heatReuse.facilityWater", value: undefined, expected: "a stand-in facility water source (temp, range), because the scenario has no cooling section" });
+  }
+  if (s.cooling !== undefined && h.facilityWater !== undefined) {
+    issues.push({ path: "heatReuse.facilityWater", value: h.facilityWater, expected: "no stand-in: the cooling section's warm facility loop feeds the reuse exchanger" });
+  }
+  if (s.cooling !== undefined && typeof s.cooling.period === "number" && typeof h.period === "number" && Math.abs(h.period - s.cooling.period) > 1e-9) {
+    issues.push({ path: "heatReuse.period", value: `${h.period}s`, expected: `the cooling period (${s.cooling.period}s): the reuse exchanger steps with the warm loop` });
+  }
+  const n = h.network;
+  if (n !== undefined) {
+    if (typeof n.smoothing === "number" && n.smoothing % 2 !== 1) {
+      issues.push({ path: "heatReuse.network.smoothing", value: n.smoothing, expected: "an odd number of hours (1, 3, 5 ...)" });
+    }
+    const above = (path: string, value: number | undefined, floor: number | undefined, what: string) => {
+      if (typeof value === "number" && typeof floor === "number" && !(value > floor)) {
+        issues.push({ path: `heatReuse.${path}`, value, expected: `above ${what} (${floor} °C)` });
+      }
+    };
+    above("network.returnDesign", n.returnDesign, n.ground, "network.ground");
+    above("network.supplyMin", n.supplyMin, n.returnDesign, "network.returnDesign");
+    above("network.supplyTarget", n.supplyTarget, n.supplyMin, "network.supplyMin");
+    if (typeof n.supplyTarget === "number" && typeof h.heatPumps?.maxSupply === "number" && !(n.supplyTarget < h.heatPumps.maxSupply)) {
+      issues.push({ path: "heatReuse.network.supplyTarget", value: n.supplyTarget, expected: `below heatPumps.maxSupply (${h.heatPumps.maxSupply} °C)` });
+    }
+  }
+  const hp = h.heatPumps;
+  if (hp !== undefined && typeof hp.minSourceOut === "number" && typeof hp.maxSupply === "number" && !(hp.minSourceOut < hp.maxSupply)) {
+    issues.push({ path: "heatReuse.heatPumps.minSourceOut", value: hp.minSourceOut, expected: `below heatPumps.maxSupply (${hp.maxSupply} °C)` });
+  }
 }
 
 function checkCoolingRelations(s: Scenario, issues: Issue[]): void {

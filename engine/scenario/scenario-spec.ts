@@ -245,6 +245,20 @@ const demandResponse = obj(
   ["id"],
 );
 
+const heatPumpDispatch = obj(
+  {
+    id: str("unique controller id", ID),
+    period: quantity("duration", "control period (a whole number of ticks)", { above: 0, default: "10s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    gain: num("proportional gain of the outlet-temperature trim: K of outlet setpoint per K of supply below target (summer's small flows need the outlet well above the target to cover the supply pipes' losses)", { min: 0, default: 3 }),
+    resetTime: quantity("duration", "integral time of the outlet-temperature trim (0: no integral action)", { min: 0, default: "30min" }),
+    band: num("on/off band around the supply target when the need is below one unit's minimum load, K", { min: 0.1, default: 2 }),
+    stageDelay: quantity("duration", "how long the need must call for one unit more (or less) before a unit starts (or stops)", { min: 0, default: "5min" }),
+  },
+  "heat-pump dispatch: stages and modulates the heat pumps to hold the district network's supply temperature and meet its demand (needs heatReuse)",
+  ["id"],
+);
+
 const unitList = (what: string) => strings(`${what} ids (e.g. c1) or "all"`, ["all"]);
 
 const cduControl = obj(
@@ -479,6 +493,7 @@ export const scenarioSpec = obj(
           "cdu-control": cduControl,
           "crah-control": crahControl,
           "heat-rejection-control": heatRejectionControl,
+          "heat-pump-dispatch": heatPumpDispatch,
         },
         "a controller",
       ),
@@ -523,6 +538,60 @@ export const scenarioSpec = obj(
         settlementPeriod: quantity("duration", "delivery is judged on the mean reduction over each period of this length", { above: 0, default: "1min" }),
       },
       "demand-response events declared for the run; the engine meters what the site delivered (omit: none)",
+    ),
+    heatReuse: optionalObj(
+      {
+        period: quantity("duration", "heat stage period (a whole number of ticks; with a cooling section, equal to cooling.period)", { above: 0, default: "1s" }),
+        boundary: oneOf(
+          ["inside", "outside"],
+          "who owns the heat pumps: inside the data-centre boundary (their electricity is a site load at the PCC; reuse = the heat they deliver) or outside (a utility's; reuse = the exchanger's export)",
+          "inside",
+        ),
+        exchanger: obj(
+          {
+            ratedDuty: quantity("power", "duty at the rating point", { above: 0, default: "10MW" }),
+            approach: num("approach at the rating point (facility water in − source loop out), K", { min: 0.1, default: 3 }),
+            range: num("temperature change of each stream at the rating point, K (also sets the source loop flow: ratedDuty / range)", { min: 0.1, default: 10 }),
+          },
+          "the reuse heat exchanger between the facility water and the heat pumps' source loop (counterflow, ε-NTU)",
+        ),
+        heatPumps: obj(
+          {
+            units: num("identical heat pumps in parallel", { integer: true, min: 1, max: 64, default: 3 }),
+            capacity: quantity("power", "largest heat output of one unit", { above: 0, default: "5MW" }),
+            minPartLoad: quantity("fraction", "smallest heat output of a running unit, as a fraction of capacity", { min: 0, max: 1, default: 0.3 }),
+            carnotFraction: quantity("fraction", "real COP ÷ Carnot COP of the lift (0.45-0.6)", { above: 0, max: 1, default: 0.5 }),
+            pinch: num("refrigerant-to-water temperature difference at evaporator and condenser, K", { min: 0, default: 0 }),
+            maxSupply: quantity("temperature", "highest condenser outlet", { default: "90C" }),
+            minSourceOut: quantity("temperature", "lowest evaporator outlet", { default: "5C" }),
+          },
+          "electric heat pumps lifting the recovered heat to district-heating temperature (Odense-like 5 MW units by default)",
+        ),
+        network: obj(
+          {
+            houses: num("district-heated houses: the 2019 Danish house's hourly demand times this", { min: 1, default: 2500 }),
+            smoothing: num("centred moving average over the hourly demand, hours (odd; 1 = none): a stand-in for the diversity of many houses", { integer: true, min: 1, max: 49, default: 5 }),
+            supplyTarget: quantity("temperature", "supply temperature the network operator asks for", { default: "75C" }),
+            supplyMin: quantity("temperature", "supply temperature the consumers need at least (time below it is counted)", { default: "60C" }),
+            targetTolerance: num("supply below target by more than this raises an event, K", { min: 0.1, default: 2 }),
+            returnDesign: quantity("temperature", "temperature at which the substations return water", { default: "35C" }),
+            ground: quantity("temperature", "ground around the pipes", { default: "8C" }),
+            lossFraction: quantity("fraction", "share of the heat put in that the pipes lose over a year at design temperatures (sizes their loss conductance)", { min: 0, max: 0.9, default: 0.2 }),
+            flowMargin: num("largest flow ÷ the flow that meets the peak at design temperatures", { min: 1, default: 1.25 }),
+          },
+          "the district-heating network: demand from real data, sized from it (sizeDistrictNetwork)",
+        ),
+        facilityWater: optionalObj(
+          {
+            temp: quantity("temperature", "facility water temperature arriving at the exchanger"),
+            range: num("facility water range: its flow is the liquid-cooled IT heat ÷ (cp × range), K", { min: 0.1, default: 10 }),
+            liquidFraction: quantity("fraction", "share of the IT power captured by liquid", { min: 0, max: 1, default: 0.85 }),
+          },
+          "stand-in facility water, only when the scenario has no cooling section: fixed temperature, flow that carries the liquid share of the IT heat",
+          ["temp"],
+        ),
+      },
+      "heat reuse: a reuse exchanger on the facility water, heat pumps, and a district-heating network on real demand",
     ),
     cooling,
     startTime: str("UTC date and time of t = 0, e.g. 2020-07-15T00:00:00Z (needed by price and carbon signals and the weather)", {

@@ -14,6 +14,7 @@ export interface Scenario {
   grid?: GridSpec;
   storage?: StorageSpec;
   demandResponse?: DemandResponseSpec;
+  heatReuse?: HeatReuseSpec;
   cooling?: CoolingSpec;
   /** UTC ISO time of t = 0 (for signals). */
   startTime?: string;
@@ -308,6 +309,49 @@ export interface DemandResponseControllerSpec {
   release: number;
 }
 
+export interface HeatPumpDispatchSpec {
+  kind: "heat-pump-dispatch";
+  id: string;
+  period: number;
+  actuationLatency: number;
+  /** K per K. */
+  gain: number;
+  /** s (0: no integral action). */
+  resetTime: number;
+  /** K. */
+  band: number;
+  stageDelay: number;
+}
+
+
+/** Heat reuse (engine/site-heat.ts); temperatures °C, differences K, powers W, times s. */
+export interface HeatReuseSpec {
+  period: number;
+  boundary: "inside" | "outside";
+  exchanger: { ratedDuty: number; approach: number; range: number };
+  heatPumps: {
+    units: number;
+    capacity: number;
+    minPartLoad: number;
+    carnotFraction: number;
+    pinch: number;
+    maxSupply: number;
+    minSourceOut: number;
+  };
+  network: {
+    houses: number;
+    smoothing: number;
+    supplyTarget: number;
+    supplyMin: number;
+    targetTolerance: number;
+    returnDesign: number;
+    ground: number;
+    lossFraction: number;
+    flowMargin: number;
+  };
+  facilityWater?: { temp: number; range: number; liquidFraction: number };
+}
+
 interface CoolingControllerBase {
   id: string;
   period: number;
@@ -371,7 +415,8 @@ export type ControllerSpec =
   | FrequencyResponseSpec
   | CduControlSpec
   | CrahControlSpec
-  | HeatRejectionControlSpec;
+  | HeatRejectionControlSpec
+  | HeatPumpDispatchSpec;
 
 export interface OutputsSpec {
   siteSeries: boolean;

@@ -81,7 +81,7 @@ test("fromScenario checks relations: whole ticks, overlapping racks, controller 
 
 test("fromScenario never crashes on malformed input: any wrong type gives a UserError with its path", () => {
   const wrong = [null, 5, "text", [], [1, 2], { x: 1 }, true];
-  const fields = ["name", "seed", "dt", "horizon", "hall", "electrical", "workloads", "controllers", "outputs", "storage", "demandResponse", "frequency", "cooling"];
+  const fields = ["name", "seed", "dt", "horizon", "hall", "electrical", "workloads", "controllers", "outputs", "storage", "demandResponse", "frequency", "cooling", "heatReuse"];
   for (const field of fields) {
     for (const value of wrong) {
       const data: Record<string, unknown> = { name: "t", horizon: "10s", [field]: value };
@@ -143,6 +143,71 @@ test("fromScenario never crashes on malformed input: any wrong type gives a User
       assert.ok(valid, `${path} = ${JSON.stringify(value)} was accepted`);
     }
   }
+});
+
+test("heatReuse: every field of a wrong type or out of range is named with its path", () => {
+  const base = { name: "t", horizon: "10s", startTime: "2022-12-13T00:00:00Z" };
+  const wrong = [null, 5, "text", [], [1, 2], { x: 1 }, true];
+  const leaves: Record<string, string[]> = {
+    "": ["period", "boundary", "exchanger", "heatPumps", "network", "facilityWater"],
+    exchanger: ["ratedDuty", "approach", "range"],
+    heatPumps: ["units", "capacity", "minPartLoad", "carnotFraction", "pinch", "maxSupply", "minSourceOut"],
+    network: ["houses", "smoothing", "supplyTarget", "supplyMin", "targetTolerance", "returnDesign", "ground", "lossFraction", "flowMargin"],
+    facilityWater: ["temp", "range", "liquidFraction"],
+  };
+  for (const [group, names] of Object.entries(leaves)) {
+    for (const name of names) {
+      for (const value of wrong) {
+        if (value === null || typeof value === "number") continue; // null = absent (default); numbers are SI values (ranges below)
+        const section: Record<string, unknown> = { facilityWater: { temp: "40C" } };
+        if (group === "") section[name] = value;
+        else section[group] = { ...(section[group] as object | undefined), [name]: value };
+        const path = group === "" ? `heatReuse.${name}` : `heatReuse.${group}.${name}`;
+        let issues: { path: string }[] = [];
+        try {
+          fromScenario({ ...base, heatReuse: section }, "t");
+        } catch (error) {
+          assert.instance(error, UserError, `${path} = ${JSON.stringify(value)}`);
+          issues = [...(error as UserError).issues];
+        }
+        // Objects are accepted where a mapping is expected only if their fields are valid; every other shape is named.
+        if (issues.length === 0) continue;
+        assert.ok(issues.some((i) => i.path.startsWith(path)), `${path} = ${JSON.stringify(value)}: ${JSON.stringify(issues)}`);
+      }
+    }
+  }
+  const range = issuesOf({ ...base, heatReuse: { facilityWater: { temp: "40C" }, heatPumps: { units: 0, carnotFraction: 1.5, minPartLoad: "150%" }, network: { houses: 0, lossFraction: 2 } } });
+  const paths = range.map((i) => i.path);
+  for (const p of ["heatReuse.heatPumps.units", "heatReuse.heatPumps.carnotFraction", "heatReuse.heatPumps.minPartLoad", "heatReuse.network.houses", "heatReuse.network.lossFraction"]) {
+    assert.ok(paths.includes(p), p);
+  }
+});
+
+test("heatReuse relations: start time, a facility water source, periods, temperatures, the dispatcher's plant", () => {
+  const withCooling = { name: "t", horizon: "10s", startTime: "2022-12-13T00:00:00Z", cooling: {} };
+  const byPath = (data: unknown) => new Map(issuesOf(data).map((i) => [i.path, i]));
+  let p = byPath({ name: "t", horizon: "10s", heatReuse: {} });
+  assert.ok(p.get("startTime")?.expected.includes("heatReuse"));
+  assert.ok(p.get("heatReuse.facilityWater")?.expected.includes("no cooling section"));
+  p = byPath({ ...withCooling, heatReuse: { facilityWater: { temp: "40C" }, period: "2s" } });
+  assert.ok(p.get("heatReuse.facilityWater")?.expected.includes("warm facility loop"));
+  assert.ok(p.get("heatReuse.period")?.expected.includes("cooling period"));
+  p = byPath({ ...withCooling, heatReuse: { period: "1.02s", network: { smoothing: 4, supplyTarget: "95C", supplyMin: "30C", returnDesign: "35C" } } });
+  assert.ok(p.has("heatReuse.period"), "not whole ticks");
+  assert.ok(p.get("heatReuse.network.smoothing")?.expected.includes("odd"));
+  assert.ok(p.get("heatReuse.network.supplyTarget")?.expected.includes("maxSupply"));
+  assert.ok(p.get("heatReuse.network.supplyMin")?.expected.includes("returnDesign"));
+  p = byPath({ ...withCooling, heatReuse: { heatPumps: { minSourceOut: "95C" } } });
+  assert.ok(p.get("heatReuse.heatPumps.minSourceOut")?.expected.includes("maxSupply"));
+  p = byPath({ ...withCooling, controllers: [{ kind: "heat-pump-dispatch", id: "h" }] });
+  assert.ok(p.get("controllers[0].kind")?.expected.includes("heatReuse"));
+  p = byPath({ ...withCooling, heatReuse: {}, controllers: [{ kind: "heat-pump-dispatch", id: "h", period: "40ms" }] });
+  assert.ok(p.get("controllers[0].period")?.expected.includes("heatReuse.period"));
+  // A valid one passes, with SI values.
+  const s = fromScenario({ ...withCooling, heatReuse: { heatPumps: { capacity: "4MW" } }, controllers: [{ kind: "heat-pump-dispatch", id: "h" }] }, "t");
+  assert.is(s.heatReuse!.heatPumps.capacity, 4e6);
+  assert.is(s.heatReuse!.network.supplyTarget, 75);
+  assert.is(s.heatReuse!.boundary, "inside");
 });
 
 test("cooling: every field rejects wrong types with its path; relations are checked", () => {
