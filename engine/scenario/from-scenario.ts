@@ -160,6 +160,8 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
         break;
       }
       case "frequency-response":
+        // One controller per battery: two writing one setpoint would fight (the last write wins).
+        needBattery(c.battery, `${path}.battery`);
         checkFrequencyResponse(s, c, path, ids, issues);
         break;
       case "heat-pump-dispatch":
@@ -198,10 +200,6 @@ function checkFrequencyResponse(s: Scenario, c: FrequencyResponseSpec, path: str
       issues.push({ path: `${path}.gpuGroups[${j}]`, value: group, expected: `a workload id (${[...workloadIds].join(", ") || "none defined"})` });
     }
   });
-  const batteries = (s.storage?.batteries ?? []).map((b) => b?.id);
-  if (c.battery !== undefined && !batteries.includes(c.battery)) {
-    issues.push({ path: `${path}.battery`, value: c.battery, expected: `a battery id of storage.batteries (${batteries.join(", ") || "none defined"})` });
-  }
   if (c.battery === undefined && (c.gpuGroups ?? []).length === 0) {
     issues.push({ path: `${path}.battery`, value: undefined, expected: "a battery id, or gpuGroups: something must deliver the response" });
   }

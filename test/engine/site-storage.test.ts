@@ -161,6 +161,17 @@ test("battery fields: the preset fills what is left out; bad values name the fie
       ],
     });
   assert.throws(two, (e: Error) => e instanceof UserError && e.message.includes("controllers[1].battery") && e.message.includes("controllers[0] does") && e.message.includes("controllers[2].battery"));
+  // Frequency response on a battery that smoothing commands would fight it just the same.
+  const smoothAndRespond = () =>
+    hall({
+      storage: { batteries: [{ id: "bess" }] },
+      frequency: {},
+      controllers: [
+        { kind: "battery-smoothing", id: "a", battery: "bess" },
+        { kind: "frequency-response", id: "fr", battery: "bess", lowContract: "5MW" },
+      ],
+    });
+  assert.throws(smoothAndRespond, (e: Error) => e instanceof UserError && e.message.includes("controllers[1].battery") && e.message.includes("controllers[0] does"));
 });
 
 test("capacity fade covers the whole run, the last partial hour too: an idle battery at SOC 0.5 fades as kcal·t^0.526", async () => {
