@@ -1,7 +1,7 @@
 -- Heat reuse on the 72-rack training hall: a summer and a winter day (Bedford 2022 weather), each with
--- and without heat reuse (the same hall, workload, cooling plant and controllers). Each pair runs under
--- the same run id, so the random streams (job failures, stragglers) are the same in both; the two
--- variants go to two files:
+-- and without heat reuse (the same hall, workload, cooling plant and controllers). Random streams depend on
+-- the seed, not the run id, so both of a pair have the same job failures and stragglers; each pair
+-- runs under one run id (the day) so the query can pair them, into two files:
 --   for d in winter summer; do
 --     dctwin run scenarios/cooling-hall-$d-24h.yaml            --run-id $d --out results/heat-reuse-without.duckdb
 --     dctwin run scenarios/cooling-hall-$d-24h-heat-reuse.yaml --run-id $d --out results/heat-reuse-with.duckdb

@@ -7,7 +7,7 @@
 --   done
 -- then: dctwin query results/storage.duckdb reports/storage-comparison.sql
 -- Powers in MW, ramps in MW/s, energies in MWh / kWh, cost in GBP (Agile, 15 Jul 2020).
--- Each run has its own run id, hence its own random streams (stragglers at other iterations).
+-- Random streams depend on the seed, not the run id: every run here has the same stragglers.
 SELECT
   run_id,
   round(max(value) FILTER (name = 'pcc_max_ramp_40ms') / 1e6, 1) AS ramp_40ms,
