@@ -13,12 +13,16 @@ import { machineLine, peakRssMB } from "./machine.js";
  * The hall-day benchmark: scenarios/hall-day-24h.yaml (72 racks × 72 GPUs at 40 ms for 24
  * simulated hours, adaptive smoothing on), results written to a DuckDB file. Run it pinned to one
  * core (`npm run bench` uses taskset) so the figure is single-core. Pass `--hours N` for a shorter
- * horizon (e.g. to check that peak memory does not grow with the horizon). The last line is JSON.
+ * horizon (e.g. to check that peak memory does not grow with the horizon), and `--scenario FILE`
+ * for another day (e.g. scenarios/cooling-hall-winter-24h-heat-reuse.yaml: the hall with its
+ * cooling plant and heat reuse). The last line is JSON.
  *
  * Baseline: the first working version (before profiling) took 27.6 s; see bench/RESULTS.md.
  */
 const hoursArg = process.argv.indexOf("--hours");
-const scenario = loadScenario(join(REPO_ROOT, "scenarios/hall-day-24h.yaml"));
+const scenarioArg = process.argv.indexOf("--scenario");
+const scenarioFile = scenarioArg > 0 ? process.argv[scenarioArg + 1]! : "scenarios/hall-day-24h.yaml";
+const scenario = loadScenario(join(REPO_ROOT, scenarioFile));
 if (hoursArg > 0) {
   scenario.horizonS = Number(process.argv[hoursArg + 1]) * 3600;
   scenario.ticks = Math.round(scenario.horizonS / scenario.dtS);
@@ -35,7 +39,7 @@ const batch = await runBatch([planOf(scenario, "bench")], sink, {
   isoNow: () => new Date().toISOString(),
   engineVersion: "bench",
   nodeVersion: process.version,
-  scenarioName: "scenarios/hall-day-24h.yaml",
+  scenarioName: scenarioFile,
 });
 const outcome = { ...batch.outcomes[0]!, writeS: batch.writeS };
 await sink.close();
@@ -45,7 +49,7 @@ const gpus = outcome.kpis.find((k) => k.name === "gpus")!.value;
 const fileMB = statSync(out).size / 1e6;
 rmSync(dir, { recursive: true, force: true });
 const result = {
-  scenario: "hall-day-24h",
+  scenario: scenario.name,
   ticks: scenario.ticks,
   gpus,
   simS: scenario.horizonS,
@@ -58,7 +62,7 @@ const result = {
   duckdbFileMB: round(fileMB),
   node: process.version,
 };
-console.log(`hall day: ${scenario.ticks.toLocaleString("en")} ticks × ${gpus} GPUs in ${result.wallS} s (${result.simulateS} s simulating, ${result.writeS} s writing), ${result.realTimeFactor}× real time, ${(result.gpuTicksPerS / 1e9).toFixed(2)} G GPU-ticks/s, peak RSS ${result.peakRssMB} MB`);
+console.log(`${scenario.name}: ${scenario.ticks.toLocaleString("en")} ticks × ${gpus} GPUs in ${result.wallS} s (${result.simulateS} s simulating, ${result.writeS} s writing), ${result.realTimeFactor}× real time, ${(result.gpuTicksPerS / 1e9).toFixed(2)} G GPU-ticks/s, peak RSS ${result.peakRssMB} MB`);
 console.log(JSON.stringify(result));
 
 function round(x: number): number {

@@ -113,7 +113,7 @@ test("a short battery: defer the flexible job, the battery to its limit, caps fo
 });
 
 async function drHall(overrides: Record<string, unknown>) {
-  const raw = loadData(`${ROOT}scenarios/hall-demand-response-5h.yaml`) as Record<string, any>;
+  const raw = loadData(`${ROOT}scenarios/hall-demand-response-day.yaml`) as Record<string, any>;
   const scenario = fromScenario(
     {
       ...raw,
@@ -154,7 +154,7 @@ test("the hall meets a 5 MW event: the meter's figures follow from the PCC serie
 });
 
 test("demand-response input errors name the field", () => {
-  const raw = loadData(`${ROOT}scenarios/hall-demand-response-5h.yaml`) as Record<string, any>;
+  const raw = loadData(`${ROOT}scenarios/hall-demand-response-day.yaml`) as Record<string, any>;
   const issues = (data: Record<string, unknown>) => {
     try {
       fromScenario({ ...raw, ...data }, "dr");
