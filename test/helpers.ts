@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Chunk } from "../engine/sinks/sink.js";
+import type { Simulation } from "../engine/simulation.js";
+import type { Chunk, TableSpec } from "../engine/sinks/sink.js";
 
 /** Repository root (tests compile to dist/test/..., this file to dist/test/helpers.js). */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -68,4 +69,18 @@ export function stats(values: Float64Array): { mean: number; min: number; max: n
     max = Math.max(max, v);
   }
   return { mean: sum / values.length, min, max };
+}
+
+/** Runs a simulation to the end and returns every chunk it emitted. */
+export function runAll(sim: Simulation): Chunk[] {
+  const chunks: Chunk[] = [];
+  while (!sim.done) chunks.push(...sim.advance());
+  return chunks;
+}
+
+/** One numeric column of a table, over all its chunks, as plain numbers. */
+export function col(chunks: readonly Chunk[], table: TableSpec, name: string): number[] {
+  const i = table.columns.findIndex((c) => c.name === name);
+  if (i < 0) throw new Error(`no column ${name} in ${table.name}`);
+  return chunks.filter((c) => c.table === table.name).flatMap((c) => Array.from((c.columns[i] as Float64Array | Float32Array | Int32Array).subarray(0, c.length)));
 }

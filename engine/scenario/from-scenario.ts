@@ -59,13 +59,7 @@ export function fromScenario(data: unknown, source: string): Scenario {
 
 function checkRelations(s: Scenario, issues: Issue[]): void {
   const dtS = s.dtS;
-  const wholeTicks = (valueS: number | undefined, path: string, what: string) => {
-    if (typeof valueS !== "number" || typeof dtS !== "number") return;
-    const ticks = valueS / dtS;
-    if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
-      issues.push({ path, value: `${valueS}s`, expected: `${what} that is a whole number of ticks (dt = ${dtS}s)` });
-    }
-  };
+  const wholeTicks = (valueS: number | undefined, path: string, what: string) => checkWholeTicks(valueS, dtS, path, what, issues);
   wholeTicks(s.horizonS, "horizon", "a horizon");
   wholeTicks(s.outputs?.rackAggregation, "outputs.rackAggregation", "a window");
   const segment = s.outputs?.spectrumSegment;
@@ -266,12 +260,7 @@ function checkStorageRelations(s: Scenario, issues: Issue[]): void {
     ids.add(b.id);
     const reported = new Set(issues.map((issue) => issue.path));
     issues.push(...batterySpecIssues(b, path).filter((issue) => !reported.has(issue.path)));
-    if (typeof b.latency === "number" && typeof s.dtS === "number") {
-      const ticks = b.latency / s.dtS;
-      if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
-        issues.push({ path: `${path}.latency`, value: `${b.latency}s`, expected: `a latency that is a whole number of ticks (dt = ${s.dtS}s)` });
-      }
-    }
+    checkWholeTicks(b.latency, s.dtS, `${path}.latency`, "a latency", issues);
   });
 }
 
@@ -279,12 +268,7 @@ function checkStorageRelations(s: Scenario, issues: Issue[]): void {
 function checkHeatReuse(s: Scenario, issues: Issue[]): void {
   const h = s.heatReuse;
   if (h === undefined) return;
-  if (typeof h.period === "number" && typeof s.dtS === "number") {
-    const ticks = h.period / s.dtS;
-    if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
-      issues.push({ path: "heatReuse.period", value: `${h.period}s`, expected: `a period that is a whole number of ticks (dt = ${s.dtS}s)` });
-    }
-  }
+  checkWholeTicks(h.period, s.dtS, "heatReuse.period", "a period", issues);
   if (s.startTime === undefined) {
     issues.push({ path: "startTime", value: undefined, expected: "a UTC start time, because heatReuse looks its demand up at startTime + t" });
   }
@@ -323,12 +307,7 @@ function checkHeatReuse(s: Scenario, issues: Issue[]): void {
 function checkCoolingRelations(s: Scenario, issues: Issue[]): void {
   const c = s.cooling;
   if (c === undefined) return;
-  if (typeof c.period === "number" && typeof s.dtS === "number") {
-    const ticks = c.period / s.dtS;
-    if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
-      issues.push({ path: "cooling.period", value: `${c.period}s`, expected: `a period that is a whole number of ticks (dt = ${s.dtS}s)` });
-    }
-  }
+  checkWholeTicks(c.period, s.dtS, "cooling.period", "a period", issues);
   if (c.weather === "constant" && typeof c.wetBulb === "number" && typeof c.dryBulb === "number" && c.wetBulb > c.dryBulb) {
     issues.push({ path: "cooling.wetBulb", value: `${c.wetBulb}C`, expected: `a wet bulb at most the dry bulb (${c.dryBulb}C)` });
   }
@@ -352,5 +331,14 @@ function checkCurve(points: EfficiencyPoint[] | undefined, path: string, issues:
     if (!(points[i]!.load > points[i - 1]!.load)) {
       issues.push({ path: `${path}[${i}].load`, value: points[i]!.load, expected: `a load above the previous point's (${points[i - 1]!.load})` });
     }
+  }
+}
+
+/** Reports a duration that is not a whole number of ticks (skipped when either failed validation). */
+function checkWholeTicks(valueS: number | undefined, dtS: number | undefined, path: string, what: string, issues: Issue[]): void {
+  if (typeof valueS !== "number" || typeof dtS !== "number") return;
+  const ticks = valueS / dtS;
+  if (Math.abs(ticks - Math.round(ticks)) > 1e-6 * Math.max(1, ticks)) {
+    issues.push({ path, value: `${valueS}s`, expected: `${what} that is a whole number of ticks (dt = ${dtS}s)` });
   }
 }

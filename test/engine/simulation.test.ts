@@ -4,13 +4,7 @@ import { fromScenario } from "../../engine/scenario/from-scenario.js";
 import { loadData } from "../../engine/scenario/load-scenario.js";
 import { createSimulation, type Simulation } from "../../engine/simulation.js";
 import type { Chunk } from "../../engine/sinks/sink.js";
-import { hashChunks, ROOT } from "../helpers.js";
-
-function runAll(sim: Simulation): Chunk[] {
-  const chunks: Chunk[] = [];
-  while (!sim.done) chunks.push(...sim.advance());
-  return chunks;
-}
+import { ROOT, hashChunks, runAll } from "../helpers.js";
 
 function column(chunks: Chunk[], table: string, name: string, names: string[]): number[] {
   const i = names.indexOf(name);

@@ -6,23 +6,11 @@ import { fromScenario } from "../../engine/scenario/from-scenario.js";
 import type { Scenario } from "../../engine/scenario/scenario-types.js";
 import { createSimulation, type Simulation } from "../../engine/simulation.js";
 import { calendarOffsetS } from "../../engine/site-heat.js";
-import type { Chunk, TableSpec } from "../../engine/sinks/sink.js";
+import type { Chunk } from "../../engine/sinks/sink.js";
 import { DECISIONS, HEAT_SERIES, THERMAL_SERIES } from "../../engine/tables.js";
 import type { WorkloadInputs } from "../../engine/workload-factory.js";
 import { carnotCop } from "../../models/heat/heat-pump.js";
-import { hashChunks } from "../helpers.js";
-
-function runAll(sim: Simulation): Chunk[] {
-  const chunks: Chunk[] = [];
-  while (!sim.done) chunks.push(...sim.advance());
-  return chunks;
-}
-
-function col(chunks: Chunk[], table: TableSpec, name: string): number[] {
-  const i = table.columns.findIndex((c) => c.name === name);
-  if (i < 0) throw new Error(`no column ${name}`);
-  return chunks.filter((c) => c.table === table.name).flatMap((c) => Array.from((c.columns[i] as Float64Array | Int32Array).subarray(0, c.length)));
-}
+import { col, hashChunks, runAll } from "../helpers.js";
 
 function kpi(sim: Simulation, name: string): number {
   const row = sim.kpis().find((x) => x.name === name);

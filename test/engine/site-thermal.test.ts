@@ -2,22 +2,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fromScenario } from "../../engine/scenario/from-scenario.js";
 import { createSimulation, type Simulation } from "../../engine/simulation.js";
-import type { Chunk, TableSpec } from "../../engine/sinks/sink.js";
+import type { Chunk } from "../../engine/sinks/sink.js";
 import { COOLING_UNIT_SERIES, RACK_THERMAL_SERIES, SITE_SERIES, THERMAL_SERIES } from "../../engine/tables.js";
 import { UserError } from "../../engine/errors.js";
-import { hashChunks } from "../helpers.js";
-
-function runAll(sim: Simulation): Chunk[] {
-  const chunks: Chunk[] = [];
-  while (!sim.done) chunks.push(...sim.advance());
-  return chunks;
-}
-
-function col(chunks: Chunk[], table: TableSpec, name: string): number[] {
-  const i = table.columns.findIndex((c) => c.name === name);
-  if (i < 0) throw new Error(`no column ${name}`);
-  return chunks.filter((c) => c.table === table.name).flatMap((c) => Array.from((c.columns[i] as Float64Array).subarray(0, c.length)));
-}
+import { col, hashChunks, runAll } from "../helpers.js";
 
 const kpi = (sim: Simulation, name: string) => {
   const row = sim.kpis().find((x) => x.name === name);
