@@ -107,46 +107,30 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     events.value.push(value);
     events.detail.push(detail);
   };
-  const siteGrid = createSiteGrid(scenario, options.inputs ?? {}, (tS, kind, value, detail) => {
+  /** An event at time tS (stages report events of their own time, e.g. a closed violation episode). */
+  const pushEventAt = (tS: number, source: string, kind: string, value: number, detail: string) => {
     const saved = nowS;
     nowS = tS;
-    pushEvent("grid", kind, value, detail);
+    pushEvent(source, kind, value, detail);
     nowS = saved;
-  });
+  };
+  const siteGrid = createSiteGrid(scenario, options.inputs ?? {}, (tS, kind, value, detail) => pushEventAt(tS, "grid", kind, value, detail));
   const gridActive = siteGrid.active;
   const siteStorage = createSiteStorage(scenario, runId, port, chunkTicks, pushEvent);
   const storageActive = siteStorage.active;
   const gpuBuffers = createGpuBufferStage(scenario, cohortGpus);
   const buffersActive = gpuBuffers.active;
-  const drMeter = createDemandResponseMeter(scenario, port, (tS, source, kind, value, detail) => {
-    const saved = nowS;
-    nowS = tS;
-    pushEvent(source, kind, value, detail);
-    nowS = saved;
-  });
+  const drMeter = createDemandResponseMeter(scenario, port, pushEventAt);
   const drActive = drMeter.active;
-  const siteFrequency = createSiteFrequency(scenario, chain, port, runId, chunkTicks, options.inputs?.frequency, (source, kind, value, detail, tS) => {
-    const saved = nowS;
-    if (tS !== undefined) nowS = tS;
-    pushEvent(source, kind, value, detail);
-    nowS = saved;
-  });
+  const siteFrequency = createSiteFrequency(scenario, chain, port, runId, chunkTicks, options.inputs?.frequency, (source, kind, value, detail, tS) =>
+    pushEventAt(tS ?? nowS, source, kind, value, detail),
+  );
   const frequencyActive = siteFrequency.active;
   // Heat reuse (engine/site-heat.ts): heat pumps' electricity is a site load added at the PCC.
-  const siteHeat = createSiteHeat(scenario, port, options.inputs ?? {}, (tS, kind, value, detail) => {
-    const saved = nowS;
-    nowS = tS;
-    pushEvent("heat", kind, value, detail);
-    nowS = saved;
-  }, chunkTicks);
+  const siteHeat = createSiteHeat(scenario, port, options.inputs ?? {}, (tS, kind, value, detail) => pushEventAt(tS, "heat", kind, value, detail), chunkTicks);
   const heatActive = siteHeat.active;
   // Cooling plant (engine/site-thermal.ts): stepped every cooling.period; its load is added at the PCC.
-  const thermal = createSiteThermal(scenario, runId, plant, port, options.inputs ?? {}, (tS, source, kind, value, detail) => {
-    const saved = nowS;
-    nowS = tS;
-    pushEvent(source, kind, value, detail);
-    nowS = saved;
-  });
+  const thermal = createSiteThermal(scenario, runId, plant, port, options.inputs ?? {}, pushEventAt);
   const thermalActive = thermal.active;
   // With a cooling plant the reuse exchanger sits on its warm loop (before the dry coolers / towers).
   if (heatActive && thermalActive) thermal.setHeatReuse(siteHeat.reuseHook);

@@ -169,7 +169,7 @@ test("demand-response input errors name the field", () => {
       events: [
         { id: "a", start: "1h", duration: "1h", reduction: "5MW", responseTime: "2h" },
         { id: "b", start: "90min", duration: "1h", reduction: "-1MW" },
-        { id: "c", start: "9h", duration: "1h", reduction: "1MW" },
+        { id: "c", start: "25h", duration: "1h", reduction: "1MW" },
       ],
     },
     controllers: [{ kind: "demand-response", id: "dr", defer: ["nope"], capGroups: ["nada"], battery: "none" }],
