@@ -11,6 +11,7 @@ import type { Scenario } from "./scenario/scenario-types.js";
 import type { SimPort } from "./sim-port.js";
 import type { Chunk } from "./sinks/sink.js";
 import { COOLING_UNIT_SERIES, COOLING_UNITS, RACK_THERMAL_SERIES, THERMAL_SERIES } from "./tables.js";
+import { createGpuSlowdown } from "./thermal/gpu-slowdown.js";
 import { createLimitMonitor, type LimitMonitor } from "./thermal/limit-monitor.js";
 import { buildThermalPlant, type ThermalPlant } from "./thermal/thermal-plant.js";
 import type { WorkloadInputs } from "./workload-factory.js";
@@ -209,6 +210,8 @@ export function createSiteThermal(
   const inletAboveAllow = createLimitMonitor(rowNames, allowable.maxC, true, `inlet_above_allowable_${spec.air.envelope}`, "°C", report("cooling"));
   const gpuAbove = createLimitMonitor(tp.cduIds.map((id) => `cdu ${id}`), spec.liquid.gpuLimit, true, "gpu_above_limit", "°C", report("cooling"));
   const monitors: LimitMonitor[] = [inletAboveRec, inletBelowRec, inletAboveAllow, gpuAbove];
+  // The GPUs' own thermal slowdown (firmware): power limits fall while a group's GPUs are too hot.
+  const slowdown = createGpuSlowdown(plantInfo.gpu, plantInfo.groups, plantInfo.racks, liquidRack, spec.liquid.gpuSlowdown, event);
   const inletCounters = createEnvelopeCounters(rackCount, ASHRAE_RECOMMENDED, allowable);
 
   // Period sums per rack class.
@@ -430,6 +433,7 @@ export function createSiteThermal(
       inletAboveAllow.check(j, rowInletMax[j]!, tS, periodS);
     }
     for (let c = 0; c < cduCount; c++) gpuAbove.check(c, cduGpuMax[c]!, tS, periodS);
+    if (liquidCount > 0) slowdown.step(cdu.gpuTempC, tS, periodS);
     if (inletMax > peaks.inletC) peaks.inletC = inletMax;
     if (gpuMax > peaks.gpuC) peaks.gpuC = gpuMax;
     if (coolantMax > peaks.coolantC) peaks.coolantC = coolantMax;
@@ -556,6 +560,7 @@ export function createSiteThermal(
     },
     finish(tEndS, out) {
       for (const mon of monitors) mon.finish(tEndS);
+      slowdown.finish(tEndS);
       const ids = [...tp.cduIds.map((id) => `cdu.${id}`), ...tp.crahIds.map((id) => `crah.${id}`), ...tp.loopIds.map((id) => `facility.${id}`)];
       const kinds = [...tp.cduIds.map(() => "cdu"), ...tp.crahIds.map(() => "crah"), ...tp.loopIds.map(() => "loop")];
       const rowsOf = [...Array.from(tp.cduRow, (j) => tp.rowIds[j]!), ...Array.from(air.crahRow, (j) => tp.rowIds[j]!), ...tp.loopIds.map(() => "")];
@@ -596,6 +601,7 @@ export function createSiteThermal(
       k(`inlet_outside_allowable_${spec.air.envelope}`, allowS / 60, "rack-min");
       k("gpu_above_limit_time", gpuAbove.beyondS / 60, "CDU-min");
       k("thermal_violation_events", monitors.reduce((a, mon) => a + mon.episodes, 0), "count");
+      rowsOut.push(...slowdown.kpis());
       for (let j = 0; j < rows; j++) {
         const id = tp.rowIds[j]!.toLowerCase();
         let peak = -Infinity, rec = 0;

@@ -123,7 +123,7 @@ export interface CoolingSpec {
   dryBulb: number;
   wetBulb: number;
   rejection: "dry-cooler" | "cooling-tower";
-  liquid: { captureShare: number; presetShares: { preset: string; captureShare: number }[]; racksPerCdu: number; supplyTemp: number; pumpSpeed: number; facilitySupplyTemp: number; gpuLimit: number };
+  liquid: { captureShare: number; presetShares: { preset: string; captureShare: number }[]; racksPerCdu: number; supplyTemp: number; pumpSpeed: number; facilitySupplyTemp: number; gpuLimit: number; gpuSlowdown: number };
   air: {
     crahs: number;
     supplyTemp: number;

@@ -54,6 +54,11 @@ export const cooling = optionalObj(
         pumpSpeed: quantity("fraction", "CDU pump speed (until a controller writes it)", { min: 0, max: 1, default: 1 }),
         facilitySupplyTemp: quantity("temperature", "warm facility loop: supply setpoint of its trim chillers", { min: 5, max: 50, default: "30C" }),
         gpuLimit: quantity("temperature", "GPU case temperature above which a violation is recorded", { min: 30, max: 120, default: "85C" }),
+        gpuSlowdown: quantity(
+          "temperature",
+          "GPU temperature at which the GPU's firmware slows it down (power falls until it holds there; a synchronous job slows as a whole) [R: nvidia-smi's GPU slowdown temperature of H100-class GPUs, ~87-90 °C]",
+          { min: 30, max: 150, default: "87C" },
+        ),
       },
       "liquid cooling: cold plates, CDUs and the warm facility loop",
     ),

@@ -28,8 +28,13 @@ export interface GpuCohorts {
   readonly utilFrac: Float64Array;
 
   // Setpoints (actuators), written by the engine from controller commands.
-  /** Power cap, W (default limitW). The effective limit is min(limitW, capW), at least idleW. */
+  /** Power cap, W (default limitW). The effective limit is min(limitW, capW, thermalCapW), at least idleW. */
   readonly capW: Float64Array;
+  /**
+   * The GPU's own thermal slowdown, W (default Infinity: none): the firmware lowers clocks, and so
+   * power, while the GPU is at its slowdown temperature. Written by the thermal stage, not by controllers.
+   */
+  readonly thermalCapW: Float64Array;
   /** Power smoothing on (1) or off (0). */
   readonly smoothingOn: Float64Array;
   /** Power floor as a fraction of limitW (NVML PERCENT_TMP_FLOOR ÷ 100); used while smoothing is on. */
@@ -84,7 +89,7 @@ export function createGpuCohorts(count: number): GpuCohorts {
     count,
     limitW: f(), idleW: f(), fullFrac: f(), overshootFrac: f(), overshootS: f(), overshootRearmS: f(), tauS: f(),
     utilFrac: f(),
-    capW: f(), smoothingOn: f(), floorFrac: f(), rampUpWps: f(), rampDownWps: f(), holdS: f(),
+    capW: f(), thermalCapW: f(), smoothingOn: f(), floorFrac: f(), rampUpWps: f(), rampDownWps: f(), holdS: f(),
     powerW: f(), demandW: f(), burnW: f(), throttledW: f(),
     levelW: f(), overshootLeftS: f(), overshootGain: f(), lowS: f(), lastUtilFrac: f(), holdElapsedS: f(),
     decay: f(), meanGain: f(), cachedDtS: f(),
@@ -111,6 +116,7 @@ export function setCohortParams(state: GpuCohorts, c: number, params: GpuParams)
   state.tauS[c] = params.tauS;
   state.utilFrac[c] = 0;
   state.capW[c] = params.limitW;
+  state.thermalCapW[c] = Infinity;
   state.smoothingOn[c] = 0;
   state.floorFrac[c] = 0;
   state.rampUpWps[c] = Infinity;
@@ -130,7 +136,7 @@ export function setCohortParams(state: GpuCohorts, c: number, params: GpuParams)
 }
 
 /**
- * Advances every cohort by dtS seconds (allocation-free). Per cohort, with L = min(limitW, capW):
+ * Advances every cohort by dtS seconds (allocation-free). Per cohort, with L = min(limitW, capW, thermalCapW):
  * 1. Demand: the target idleW + u × (fullFrac × L − idleW) is approached first-order with tauS
  *    (exact: level' = target + (level − target)·e^(−dt/τ); tick mean uses τ/dt·(1 − e^(−dt/τ))).
  * 2. Onset overshoot: when u crosses 1/2 upwards, for overshootS from the tick start the target
@@ -145,7 +151,7 @@ export function stepGpuCohorts(state: GpuCohorts, dtS: number): void {
   if (!(dtS > 0)) return;
   const n = state.count;
   const { limitW, idleW, fullFrac, overshootFrac, overshootS, overshootRearmS, tauS } = state;
-  const { utilFrac, capW, smoothingOn, floorFrac, rampUpWps, rampDownWps, holdS } = state;
+  const { utilFrac, capW, thermalCapW, smoothingOn, floorFrac, rampUpWps, rampDownWps, holdS } = state;
   const { powerW, demandW, burnW, throttledW } = state;
   const { levelW, overshootLeftS, overshootGain, lowS, lastUtilFrac, holdElapsedS, decay, meanGain, cachedDtS } = state;
 
@@ -154,6 +160,7 @@ export function stepGpuCohorts(state: GpuCohorts, dtS: number): void {
     const u = uRaw > 0 ? (uRaw < 1 ? uRaw : 1) : 0; // also maps NaN to 0
     const idle = idleW[c];
     let limit = capW[c] < limitW[c] ? capW[c] : limitW[c];
+    if (thermalCapW[c] < limit) limit = thermalCapW[c];
     if (!(limit >= idle)) limit = idle; // a GPU cannot be capped below idle
     let sustainedW = fullFrac[c] * limit;
     if (sustainedW < idle) sustainedW = idle;

@@ -203,7 +203,12 @@ test("cooling towers: makeup water through the engine = evaporation Q / h_fg × 
 });
 
 /** The failure scenario, shortened: pump trip at 60 s (for 2 min), chiller failure at 240 s. */
-function failures() {
+/**
+ * A CDU pump trip and a chiller failure under a steady load. The GPUs' thermal slowdown is set out
+ * of reach unless given, so the heat input stays that of the work and the rates are the thermal
+ * masses' alone.
+ */
+function failures(gpuSlowdown = "150C") {
   return fromScenario(
     {
       name: "failures",
@@ -213,6 +218,7 @@ function failures() {
       hall: { rows: 6, racksPerRow: 12 },
       workloads: [{ kind: "steady", id: "load", racks: "all", util: 0.8 }],
       cooling: {
+        liquid: { gpuSlowdown },
         failures: [
           { kind: "cdu-pump-trip", unit: "a1", at: "60s", duration: "2min" },
           { kind: "chiller-failure", unit: "warm", at: "240s" },
@@ -298,6 +304,29 @@ test("CDU pump trip: the CDU's coolant heat content rises at Q − exchanger dut
   }
   // After the pump is back (t = 180 s) the temperatures fall again.
   assert.ok(rt.cool[230 * rackCount + r5]! < rt.cool[180 * rackCount + r5]! - 10);
+});
+
+
+test("GPU thermal slowdown: after a CDU pump trip the GPUs' firmware cuts power until they hold near the slowdown temperature, and gives it back", () => {
+  const peakOf = (sim: ReturnType<typeof createSimulation>) => sim.kpis().find((x) => x.name === "peak_gpu_temp")!.value;
+  const free = createSimulation(failures(), "r");
+  runAll(free);
+  const sim = createSimulation(failures("87C"), "r");
+  const chunks = runAll(sim);
+  const kpi = (name: string) => sim.kpis().find((x) => x.name === name)!.value;
+  assert.ok(peakOf(free) > 120, `without slowdown the tripped CDU's GPUs run away: ${peakOf(free)} °C`);
+  assert.ok(kpi("peak_gpu_temp") < peakOf(free) - 30, `with it they stop far lower: ${kpi("peak_gpu_temp")} °C`);
+  assert.is(kpi("gpu_thermal_slowdowns"), 1);
+  assert.ok(kpi("gpu_thermal_slowdown_min_limit") < 0.5, "power limit cut deeply while the pump is off");
+  // IT heat falls during the slowdown and is back to the pre-trip level once the pump is back.
+  const t = col(chunks, THERMAL_SERIES, "t_s");
+  const it = col(chunks, THERMAL_SERIES, "it_heat_w");
+  const at = (s: number) => it[t.findIndex((x) => x >= s)]!;
+  assert.ok(at(150) < 0.7 * at(50), `IT heat ${at(150)} W during the slowdown against ${at(50)} W before`);
+  assert.ok(Math.abs(at(350) - at(50)) < 0.02 * at(50), `IT heat back: ${at(350)} W against ${at(50)} W`);
+  const events = chunks.find((c) => c.table === "events")!;
+  const kinds = events.columns[2] as string[];
+  assert.ok(kinds.includes("gpu_thermal_slowdown") && kinds.includes("gpu_thermal_slowdown_end"));
 });
 
 test.run();
