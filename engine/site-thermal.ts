@@ -10,9 +10,10 @@ import type { KpiRow } from "./kpis/kpi-row.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import type { SimPort } from "./sim-port.js";
 import type { Chunk } from "./sinks/sink.js";
-import { COOLING_UNIT_SERIES, COOLING_UNITS, RACK_THERMAL_SERIES, THERMAL_SERIES } from "./tables.js";
+import { COOLING_UNITS } from "./tables.js";
 import { createGpuSlowdown } from "./thermal/gpu-slowdown.js";
 import { createLimitMonitor, type LimitMonitor } from "./thermal/limit-monitor.js";
+import { createThermalRecorder, newThermalSiteRow } from "./thermal/thermal-recorder.js";
 import { buildThermalPlant, type ThermalPlant } from "./thermal/thermal-plant.js";
 import type { WorkloadInputs } from "./workload-factory.js";
 
@@ -250,37 +251,9 @@ export function createSiteThermal(
   const peaks = { inletC: -Infinity, coolantC: -Infinity, gpuC: -Infinity, warmSupplyC: -Infinity };
   let lastWarmRejectedW = 0;
 
-  // Recording buffers (a chunk's worth; fresh buffers after each emit).
-  const rackSeries = spec.rackSeries;
-  const unitCount = cduCount + crahCount + loopCount;
-  let capacity = 0;
-  let site: Record<string, Float64Array | Float32Array> = {};
-  let rackT = new Float64Array(0), rackI = new Int32Array(0), rackIt = new Float32Array(0), rackIn = new Float32Array(0), rackCool = new Float32Array(0), rackGpu = new Float32Array(0);
-  let unitT = new Float64Array(0), unitI = new Int32Array(0), unitSup = new Float32Array(0), unitRet = new Float32Array(0), unitSet = new Float32Array(0), unitSpeed = new Float32Array(0), unitPow = new Float32Array(0), unitDuty = new Float32Array(0);
-  let rowsRecorded = 0;
-  const siteCols = THERMAL_SERIES.columns.map((c) => c.name);
-  const allocate = (n: number) => {
-    capacity = n;
-    site = {};
-    for (const c of THERMAL_SERIES.columns) site[c.name] = c.type === "f64" ? new Float64Array(n) : new Float32Array(n);
-    const nr = rackSeries ? n * rackCount : 0;
-    rackT = new Float64Array(nr); rackI = new Int32Array(nr); rackIt = new Float32Array(nr); rackIn = new Float32Array(nr); rackCool = new Float32Array(nr); rackGpu = new Float32Array(nr);
-    const nu = n * unitCount;
-    unitT = new Float64Array(nu); unitI = new Int32Array(nu); unitSup = new Float32Array(nu); unitRet = new Float32Array(nu); unitSet = new Float32Array(nu); unitSpeed = new Float32Array(nu); unitPow = new Float32Array(nu); unitDuty = new Float32Array(nu);
-    rowsRecorded = 0;
-  };
-  const STEPS_PER_BUFFER = 4096;
-  allocate(STEPS_PER_BUFFER);
-  const pending: Chunk[] = [];
-  const flushBuffers = (runId: string) => {
-    if (rowsRecorded === 0) return;
-    const n = rowsRecorded;
-    pending.push({ table: THERMAL_SERIES.name, runId, length: n, columns: siteCols.map((c) => site[c]!) });
-    if (rackSeries) pending.push({ table: RACK_THERMAL_SERIES.name, runId, length: n * rackCount, columns: [rackT, rackI, rackIt, rackIn, rackCool, rackGpu] });
-    pending.push({ table: COOLING_UNIT_SERIES.name, runId, length: n * unitCount, columns: [unitT, unitI, unitSup, unitRet, unitSet, unitSpeed, unitPow, unitDuty] });
-    allocate(capacity);
-  };
-  const currentRunId = runId;
+  // Recording: the thermal tables, one row (per rack, per unit) per step.
+  const recorder = createThermalRecorder(tp, rackCount, spec.rackSeries, runId);
+  const row = newThermalSiteRow();
 
   const stepPlant = (k: number) => {
     const tS = (k + 1 - periodTicks) * dtS;
@@ -477,61 +450,25 @@ export function createSiteThermal(
     }
 
     // Recording.
-    if (rowsRecorded === capacity) flushBuffers(currentRunId);
-    const i = rowsRecorded++;
-    const s = site;
-    s.t_s![i] = tS;
-    s.it_heat_w![i] = itW;
-    s.liquid_heat_w![i] = liquidW;
-    s.air_heat_w![i] = itW - liquidW;
-    s.cooling_power_w![i] = coolingW;
-    s.cdu_pump_power_w![i] = cduPumpW;
-    s.crah_fan_power_w![i] = crahFanW;
-    s.facility_pump_power_w![i] = facPumpW;
-    s.rejection_fan_power_w![i] = rejFanW;
-    s.chiller_power_w![i] = chillerW;
-    s.free_cooling_w![i] = freeW;
-    s.chiller_duty_w![i] = chillerDutyW;
-    s.heat_reused_w![i] = reusedW;
-    s.stored_heat_j![i] = storedJ - stored0J;
-    s.water_kg_s![i] = waterKgS;
-    s.warm_supply_c![i] = warm >= 0 ? fac.supplyC[warm]! : NaN;
-    s.warm_return_c![i] = warm >= 0 ? fac.returnC[warm]! : NaN;
-    s.chilled_supply_c![i] = fac.supplyC[chilled]!;
-    s.chilled_return_c![i] = fac.returnC[chilled]!;
-    s.dry_bulb_c![i] = dryBulbC;
-    s.wet_bulb_c![i] = wetBulbC;
-    s.inlet_max_c![i] = inletMax;
-    s.coolant_max_c![i] = liquidCount > 0 ? coolantMax : NaN;
-    s.gpu_max_c![i] = liquidCount > 0 ? gpuMax : NaN;
-    if (rackSeries) {
-      let o = i * rackCount;
-      for (let r = 0; r < rackCount; r++, o++) {
-        const l = liquidIndex[r]!;
-        rackT[o] = tS;
-        rackI[o] = r;
-        rackIt[o] = l >= 0 ? cdu.itHeatW[l]! : air.heatW[r]!;
-        rackIn[o] = air.inletC[r]!;
-        rackCool[o] = l >= 0 ? cdu.outletC[l]! : NaN;
-        rackGpu[o] = l >= 0 ? cdu.gpuTempC[l]! : NaN;
-      }
-    }
-    let o = i * unitCount;
-    for (let c = 0; c < cduCount; c++, o++) {
-      unitT[o] = tS; unitI[o] = o - i * unitCount;
-      unitSup[o] = cdu.supplyC[c]!; unitRet[o] = cdu.returnC[c]!; unitSet[o] = cdu.supplySetC[c]!;
-      unitSpeed[o] = cdu.pumpSpeedFrac[c]!; unitPow[o] = cdu.pumpPowerW[c]!; unitDuty[o] = cdu.hxDutyW[c]!;
-    }
-    for (let u = 0; u < crahCount; u++, o++) {
-      unitT[o] = tS; unitI[o] = o - i * unitCount;
-      unitSup[o] = air.crahSupplyC[u]!; unitRet[o] = air.hotAisleC[air.crahRow[u]!]!; unitSet[o] = air.crahSupplySetC[u]!;
-      unitSpeed[o] = air.crahFanSpeedFrac[u]!; unitPow[o] = air.crahFanPowerW[u]!; unitDuty[o] = air.crahDutyW[u]!;
-    }
-    for (let l = 0; l < loopCount; l++, o++) {
-      unitT[o] = tS; unitI[o] = o - i * unitCount;
-      unitSup[o] = fac.supplyC[l]!; unitRet[o] = fac.returnC[l]!; unitSet[o] = fac.chillerSetC[l]!;
-      unitSpeed[o] = fac.fanSpeedFrac[l]!; unitPow[o] = fac.pumpPowerW[l]! + fac.fanPowerW[l]! + fac.chillerPowerW[l]!; unitDuty[o] = fac.freeCoolingW[l]! + fac.chillerDutyW[l]!;
-    }
+    row.itHeatW = itW;
+    row.liquidHeatW = liquidW;
+    row.coolingPowerW = coolingW;
+    row.cduPumpPowerW = cduPumpW;
+    row.crahFanPowerW = crahFanW;
+    row.facilityPumpPowerW = facPumpW;
+    row.rejectionFanPowerW = rejFanW;
+    row.chillerPowerW = chillerW;
+    row.freeCoolingW = freeW;
+    row.chillerDutyW = chillerDutyW;
+    row.heatReusedW = reusedW;
+    row.storedHeatJ = storedJ - stored0J;
+    row.waterKgS = waterKgS;
+    row.dryBulbC = dryBulbC;
+    row.wetBulbC = wetBulbC;
+    row.inletMaxC = inletMax;
+    row.coolantMaxC = liquidCount > 0 ? coolantMax : NaN;
+    row.gpuMaxC = liquidCount > 0 ? gpuMax : NaN;
+    recorder.record(tS, row);
   };
 
   const wh = (j: number) => j / 3600;
@@ -554,9 +491,7 @@ export function createSiteThermal(
       return held;
     },
     emit(out) {
-      flushBuffers(runId);
-      out.push(...pending);
-      pending.length = 0;
+      recorder.emit(out);
     },
     finish(tEndS, out) {
       for (const mon of monitors) mon.finish(tEndS);
