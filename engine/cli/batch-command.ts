@@ -7,7 +7,7 @@ import { UserError } from "../errors.js";
 import { runBatch, type BatchProgress } from "../pool/run-batch.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { createArrowSink } from "../sinks/arrow-sink.js";
-import { createDuckDbSink } from "../sinks/duckdb-sink.js";
+import { createDuckDbSink, rowGroupSizeFor } from "../sinks/duckdb-sink.js";
 import { fanOut } from "../sinks/fan-out.js";
 import { exportPartitions } from "../sinks/parquet-partitions.js";
 import type { Sink } from "../sinks/sink.js";
@@ -74,7 +74,7 @@ export const batchCommand = {
     const threads = argv.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new UserError(`--threads: got ${argv.threads}, expected a whole number ≥ 1`);
     const out = shardName !== undefined ? join(argv.outDir!, "_work", `batch=${sweep.name}`, `shard=${shardName}.duckdb`) : argv.out ?? `results/${sweep.name}.duckdb`;
-    const sinks: Sink[] = [createDuckDbSink(out, { staging: threads > 1 })];
+    const sinks: Sink[] = [createDuckDbSink(out, { rowGroupSize: rowGroupSizeFor(plans.flatMap((p) => (p.scenario ? [p.scenario.ticks] : []))) })];
     if (argv.arrow !== undefined) sinks.push(createArrowSink(argv.arrow));
     const sink = fanOut(sinks);
     await sink.open(SIMULATION_TABLES);

@@ -6,7 +6,7 @@ import { planOf } from "../batch/sweep.js";
 import { runBatch } from "../pool/run-batch.js";
 import { loadScenario } from "../scenario/load-scenario.js";
 import { createArrowSink } from "../sinks/arrow-sink.js";
-import { createDuckDbSink } from "../sinks/duckdb-sink.js";
+import { createDuckDbSink, rowGroupSizeFor } from "../sinks/duckdb-sink.js";
 import { fanOut } from "../sinks/fan-out.js";
 import type { Sink } from "../sinks/sink.js";
 import { SIMULATION_TABLES } from "../simulation.js";
@@ -33,7 +33,7 @@ export const runCommand = {
     const runId = argv.runId ?? scenario.name;
     const out = argv.out ?? `results/${scenario.name}.duckdb`;
     mkdirSync(dirname(out), { recursive: true });
-    const sinks: Sink[] = [createDuckDbSink(out)];
+    const sinks: Sink[] = [createDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) })];
     if (argv.arrow !== undefined) sinks.push(createArrowSink(argv.arrow));
     const sink = fanOut(sinks);
     await sink.open(SIMULATION_TABLES);

@@ -7,6 +7,7 @@ import type { KpiRow } from "../kpis/kpi-row.js";
 import type { Chunk, RunRow, Sink } from "../sinks/sink.js";
 import { transferablesOf, type AckMessage, type ChunksMessage, type RunResult, type RunTask } from "./protocol.js";
 import { runTask } from "./run-task.js";
+import type { WorkloadInputs } from "../workload-factory.js";
 
 /**
  * Runs a batch's runs (or one run: `dctwin run` is a batch of one) into one sink. With `threads` > 1 each run is a piscina task in a worker
@@ -62,6 +63,9 @@ export interface BatchResult {
   writeS: number;
 }
 
+/** Runs in flight per worker thread (see the lanes below). */
+const LANES_PER_THREAD = 2;
+
 const WORKER = fileURLToPath(new URL("./worker.js", import.meta.url));
 
 export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOptions): Promise<BatchResult> {
@@ -70,6 +74,8 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   // Each run's sink calls are ordered (one run's chain of promises); runs interleave freely, each
   // on its own connection of the one writer.
   const pool = o.threads > 1 ? new Piscina({ filename: WORKER, minThreads: o.threads, maxThreads: o.threads, idleTimeout: 1000 }) : undefined;
+  /** Datasets of in-process runs, loaded once per batch (each worker thread keeps its own). */
+  const inputsCache = new Map<string, WorkloadInputs>();
   const ticksDone = new Map<string, number>();
   const dtOf = new Map(plans.map((p) => [p.runId, p.scenario?.dtS ?? 0]));
   let writeMs = 0;
@@ -111,7 +117,7 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
         if (o.signal?.aborted) throw new Error("interrupted");
         await writeChunks(chunks, k);
         return chunks;
-      });
+      }, inputsCache);
     }
     const channel = new MessageChannel();
     let writeError: unknown;
@@ -175,8 +181,11 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   const lane = async () => {
     while (next < plans.length && !o.signal?.aborted) await runOne(plans[next++]!);
   };
+  // Two runs per worker thread are in flight, so a worker never waits while this thread begins or
+  // commits a run: the second run is already queued in piscina when the first one returns.
+  const lanes = pool === undefined ? 1 : LANES_PER_THREAD * o.threads;
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.threads, plans.length)) }, lane));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, plans.length)) }, lane));
   } finally {
     await pool?.destroy();
   }

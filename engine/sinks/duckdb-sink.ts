@@ -17,16 +17,17 @@
  *   `description [unit]`, so `SELECT table_name, column_name, comment FROM duckdb_columns()`
  *   documents the schema inside the file.
  *
- * Staging (option, for batches on worker threads): a run's chunks are appended into TEMP tables of
- * its own connection and moved into the tables in batches of STAGE_ROWS rows (see below), inside
- * the run's transaction.
+ * Row groups: the file is attached with `rowGroupSize` rows per row group (see
+ * DuckDbSinkOptions), so that a run's rows are compressed and written as they are appended, not
+ * logged to the WAL at commit and compressed again by a checkpoint.
  *
- * Atomicity: `beginRun` opens a connection and a transaction on it, and deletes the run id's
- * earlier rows in every table of the file that has a `run_id` column (a rerun replaces); `write`
- * appends through appenders on that connection, so their rows belong to that transaction; `endRun` adds the `runs` row and
- * commits; `abortRun` (and `close` during a run) rolls back. A process killed mid-run leaves
- * the file as of the last commit: DuckDB writes a transaction to its WAL only at commit.
- * `close` checkpoints, so the file is self-contained (no `.wal`) afterwards.
+ * Atomicity: `beginRun` opens a connection and a transaction on it, and, when the run id is
+ * already in `runs` (a rerun replaces), deletes its earlier rows in every table of the file that
+ * has a `run_id` column; `write` appends through appenders on that connection, so their rows
+ * belong to that transaction; `endRun` adds the `runs` row and commits; `abortRun` (and `close`
+ * during a run) rolls back. A process killed mid-run leaves the file as of the last commit: a
+ * transaction's rows count only once its commit is in the WAL. `close` checkpoints, so the file is
+ * self-contained (no `.wal`) afterwards.
  *
  * Example: const sink = createDuckDbSink("results/a.duckdb"); await sink.open([siteSeries]);
  * await sink.beginRun("r1"); await sink.write(chunk); await sink.endRun(runRow); await sink.close();
@@ -76,43 +77,51 @@ interface OpenRun {
   runId: string;
   connection: DuckDBConnection;
   appenders: Map<string, DuckDbTableAppender>;
-  /** Rows in each table's staging table not yet moved into the table. */
-  staged: Map<string, number>;
 }
 
-/**
- * Rows a run stages per table before moving them into the table. Appending into a connection's
- * in-memory TEMP table is cheap for the calling thread (no compression); the move, one
- * `INSERT … SELECT` inside the run's transaction, runs on DuckDB's own thread while the calling
- * thread serves other runs. This bounds a run's staged memory (~25 MB for site_series) and keeps
- * the batch's main thread from being the bottleneck (measured: 188 ms vs 439 ms of the calling
- * thread's time for 360 k rows × 10 doubles).
- */
-const STAGE_ROWS = 262_144;
+/** DuckDB buffer-cache limit of the writer (queries on the finished file are not limited). */
+const WRITER_MEMORY_LIMIT = "64MB";
 
-function stagingName(table: string): string {
-  return `stage_${table}`;
+/** The writer's name for the attached file (its in-memory default database stays empty). */
+const FILE_ALIAS = "results";
+
+/** DuckDB's own rows per row group. */
+const DEFAULT_ROW_GROUP_SIZE = 122_880;
+
+/**
+ * Rows per row group for runs shorter than DuckDB's row group. DuckDB writes a transaction's rows straight into
+ * the file (compressed) once a table's appended rows fill a row group; smaller appends go to the
+ * WAL at commit and are compressed later by a checkpoint, which in a batch (runs always open)
+ * cannot run before the end. A hall-hour has 90,000 site_series rows, under DuckDB's default, so
+ * every run was written twice. Measured on the 16-run batch bench (bench/RESULTS.md): 1 thread
+ * 7.7 → 5.9 s, 2 threads 5.9 → 4.3 s, final checkpoint included; file +9 %. (65,536 left a 1 s
+ * checkpoint at close; 16,384 was slower.) A single 24 h run fills row groups anyway and its file
+ * grows by 29 % at 32,768, so runs as long as DuckDB's row group keep the default.
+ */
+export const SHORT_RUN_ROW_GROUP_SIZE = 32_768;
+
+/**
+ * The row-group size for a file receiving runs of these lengths in ticks (site_series rows):
+ * SHORT_RUN_ROW_GROUP_SIZE when any run is shorter than DuckDB's row group, else DuckDB's own.
+ *
+ * Example: rowGroupSizeFor([90_000]) → 32,768; rowGroupSizeFor([2_160_000]) → 122,880.
+ */
+export function rowGroupSizeFor(runTicks: readonly number[]): number {
+  return runTicks.some((ticks) => ticks < DEFAULT_ROW_GROUP_SIZE) ? SHORT_RUN_ROW_GROUP_SIZE : DEFAULT_ROW_GROUP_SIZE;
+}
+
+export interface DuckDbSinkOptions {
+  /** Rows per row group of the row groups this sink writes (default: DuckDB's, 122,880). */
+  rowGroupSize?: number;
 }
 
 /**
  * Creates a DuckDB sink writing to the file at `path` (its folder is created if missing).
  *
- * Example: createDuckDbSink("results/batch.duckdb").
+ * Example: createDuckDbSink("results/batch.duckdb", { rowGroupSize: rowGroupSizeFor([90_000]) }).
  */
-/** DuckDB buffer-cache limit of the writer (queries on the finished file are not limited). */
-const WRITER_MEMORY_LIMIT = "64MB";
-
-export interface DuckDbSinkOptions {
-  /**
-   * Stage each run's rows in TEMP tables and move them into the tables on DuckDB's thread (see
-   * STAGE_ROWS). Worth it when several runs stream at once (a batch on worker threads): the
-   * calling thread then does ~40 % of the write work. For one run at a time it only adds work.
-   */
-  staging?: boolean;
-}
-
 export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}): Sink {
-  const staging = options.staging ?? false;
+  const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
   let instance: DuckDBInstance | undefined;
   let connection: DuckDBConnection | undefined;
   let closed = false;
@@ -120,6 +129,12 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
   const plans = new Map<string, TablePlan>();
   /** Tables of the file with a run_id column: where a rerun's earlier rows may live. */
   let runTables: string[] = [];
+  /**
+   * Run ids with a row in `runs`. A run's rows are committed together with its runs row, so only
+   * these ids can have rows in the file, and `beginRun` of any other id has nothing to delete
+   * (no scan of every table per run, which would grow with the file).
+   */
+  const runsInFile = new Set<string>();
   const open = new Map<string, OpenRun>();
 
   async function connect(): Promise<DuckDBConnection> {
@@ -131,11 +146,17 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
       // groups are written to the file as they fill, so cached blocks are only a cache. One
       // thread: appends are single-threaded, and DuckDB's extra threads only contended with the
       // simulation for the core (hall-day bench on one core: 10.8-12.9 s with defaults, 7.6 s).
-      instance = await DuckDBInstance.create(path, { memory_limit: WRITER_MEMORY_LIMIT, threads: "1" });
+      instance = await DuckDBInstance.create(":memory:", { memory_limit: WRITER_MEMORY_LIMIT, threads: "1" });
+      connection = await instance.connect();
+      await connection.run(`ATTACH ${literal(path)} AS ${FILE_ALIAS} (ROW_GROUP_SIZE ${rowGroupSize})`);
+      await connection.run(`USE ${FILE_ALIAS}`);
     } catch (error) {
+      connection?.closeSync();
+      instance?.closeSync();
+      connection = undefined;
+      instance = undefined;
       throw new UserError(`${path}: cannot open DuckDB file: ${(error as Error).message}`);
     }
-    connection = await instance.connect();
     return connection;
   }
 
@@ -184,17 +205,7 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
     let appender = run.appenders.get(table);
     if (appender) return appender;
     const plan = plans.get(table)!;
-    let raw;
-    if (staging) {
-      const stage = stagingName(table);
-      if (!run.staged.has(table)) {
-        await run.connection.run(`CREATE TEMP TABLE ${ident(stage)} AS SELECT * FROM main.${ident(table)} LIMIT 0`);
-        run.staged.set(table, 0);
-      }
-      raw = await run.connection.createAppender(stage, "main", "temp");
-    } else {
-      raw = await run.connection.createAppender(table);
-    }
+    const raw = await run.connection.createAppender(table, "main", FILE_ALIAS);
     const types: DuckDBType[] = [];
     for (let i = 0; i < raw.columnCount; i++) types.push(raw.columnType(i));
     appender = new DuckDbTableAppender(raw, types, plan, run.runId);
@@ -206,22 +217,6 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
     const run = open.get(runId);
     if (!run) throw new Error(`DuckDB sink ${path}: ${call} for run ${runId} outside beginRun .. endRun`);
     return run;
-  }
-
-  /** Moves a table's staged rows into the table (inside the run's transaction). */
-  async function moveStaged(run: OpenRun, table: string): Promise<void> {
-    const appender = run.appenders.get(table);
-    if (appender) {
-      appender.close();
-      run.appenders.delete(table);
-    }
-    if (!run.staged.get(table)) return;
-    const stage = ident(stagingName(table));
-    await run.connection.run(`INSERT INTO main.${ident(table)} SELECT * FROM temp.${stage}`);
-    // A fresh staging table: cheaper than DELETE, which leaves every moved row as a tombstone.
-    await run.connection.run(`DROP TABLE temp.${stage}`);
-    await run.connection.run(`CREATE TEMP TABLE ${stage} AS SELECT * FROM main.${ident(table)} LIMIT 0`);
-    run.staged.set(table, 0);
   }
 
   async function rollback(run: OpenRun): Promise<void> {
@@ -257,8 +252,11 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
              AND column_name = 'run_id' AND NOT internal
            ORDER BY table_name`,
         );
+        const ids = await db.runAndReadAll("SELECT run_id FROM runs");
         await db.run("COMMIT");
         runTables = reader.getRows().map(([name]) => String(name));
+        runsInFile.clear();
+        for (const [runId] of ids.getRows()) runsInFile.add(String(runId));
         specs.clear();
         plans.clear();
         for (const spec of [runsTable, ...tables]) specs.set(spec.name, spec);
@@ -274,11 +272,14 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
       if (open.has(runId)) throw new Error(`DuckDB sink ${path}: beginRun(${runId}) while that run is open`);
       await connect();
       const db = await instance!.connect();
+      await db.run(`USE ${FILE_ALIAS}`);
       await db.run("BEGIN TRANSACTION");
-      const run: OpenRun = { runId, connection: db, appenders: new Map(), staged: new Map() };
+      const run: OpenRun = { runId, connection: db, appenders: new Map() };
       open.set(runId, run);
       try {
-        for (const table of runTables) await db.run(`DELETE FROM ${ident(table)} WHERE run_id = $1`, [runId]);
+        if (runsInFile.has(runId)) {
+          for (const table of runTables) await db.run(`DELETE FROM ${ident(table)} WHERE run_id = $1`, [runId]);
+        }
       } catch (error) {
         await rollback(run).catch(() => undefined);
         throw error;
@@ -294,11 +295,6 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
       checkChunk(spec, chunk);
       if (chunk.length === 0) return;
       (await tableAppender(run, chunk.table)).append(chunk);
-      if (staging) {
-        const staged = run.staged.get(chunk.table)! + chunk.length;
-        run.staged.set(chunk.table, staged);
-        if (staged >= STAGE_ROWS) await moveStaged(run, chunk.table);
-      }
     },
 
     async endRun(row: RunRow): Promise<void> {
@@ -308,9 +304,10 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
         const chunk = runRowChunk(row);
         checkChunk(runsTable, chunk);
         (await tableAppender(run, runsTable.name)).append(chunk);
-        if (staging) run.staged.set(runsTable.name, 1);
-        for (const table of [...run.appenders.keys(), ...run.staged.keys()]) await moveStaged(run, table);
+        for (const appender of run.appenders.values()) appender.close();
+        run.appenders.clear();
         await db.run("COMMIT");
+        runsInFile.add(run.runId);
         open.delete(run.runId);
         db.closeSync();
       } catch (error) {
@@ -339,7 +336,7 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
       if (closed) return;
       try {
         for (const run of [...open.values()]) await rollback(run);
-        if (connection) await connection.run("CHECKPOINT");
+        if (connection) await connection.run(`CHECKPOINT ${FILE_ALIAS}`);
       } finally {
         closed = true;
         connection?.closeSync();

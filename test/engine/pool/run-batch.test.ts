@@ -9,7 +9,7 @@ import { resultsHash, ROOT, tempDir } from "../../helpers.js";
 
 async function batchInto(file: string, sweepFile: string, threads: number, chunkTicks?: number) {
   const plans = expandSweep(loadSweep(sweepFile), sweepFile);
-  const sink = createDuckDbSink(file, { staging: threads > 1 });
+  const sink = createDuckDbSink(file);
   await sink.open(SIMULATION_TABLES);
   const result = await runBatch(plans, sink, {
     threads,
