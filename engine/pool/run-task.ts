@@ -1,8 +1,20 @@
 import { inputsKey, loadInputs } from "../load-inputs.js";
-import { createSimulation } from "../simulation.js";
+import { createSimulation, type Simulation } from "../simulation.js";
 import type { Chunk } from "../sinks/sink.js";
 import type { WorkloadInputs } from "../workload-factory.js";
 import type { RunResult, RunTask } from "./protocol.js";
+
+/**
+ * This thread's previous simulation, kept alive until the next run has finished. The hot loops'
+ * optimised code calls each run's own closures (stage steps, event callbacks) and V8 records a
+ * call site's single target weakly: when a finished run's closures are collected before the next
+ * run calls its own, the call sites start over and every hot function is compiled again, run
+ * after run. While the previous run's closures are alive, the next run's calls see a second
+ * closure of the same function and V8 switches the site to one entry for all closures of that
+ * function, compiled once. Measured on the 16-run batch bench: 459 → 188 TurboFan compilations,
+ * 1 thread 5.8 → 5.3 s, 2 threads 4.1-4.6 → 3.9-4.1 s.
+ */
+let previous: Simulation | undefined;
 
 /**
  * Runs one batch task: simulates the run and hands each step's chunks to `emit`, which resolves
@@ -28,6 +40,7 @@ export async function runTask(
       const returned = await emit(chunks, sim.k, sim.totalTicks);
       if (returned) sim.release(returned);
     }
+    previous = sim;
     return { runId: task.runId, status: "ok", error: "", kpis: sim.kpis(), ticks: sim.totalTicks };
   } catch (error) {
     return { runId: task.runId, status: "failed", error: error instanceof Error ? error.message : String(error), kpis: [], ticks: 0 };
