@@ -19,7 +19,7 @@ import { machineLine, peakRssMB } from "./machine.js";
 const path = join(REPO_ROOT, "scenarios/sweeps/iteration-period-16.yaml");
 const plans = expandSweep(loadSweep(path), path);
 console.log(machineLine());
-const results: Record<string, { wallS: number; busyS: number; cpuS: number }> = {};
+const results: Record<string, { wallS: number; busyS: number; writeS: number; cpuS: number }> = {};
 for (const threads of [1, 2]) {
   const dir = mkdtempSync(join(tmpdir(), "dctwin-batch-bench-"));
   const sink = createDuckDbSink(join(dir, "batch.duckdb"), { rowGroupSize: rowGroupSizeFor(plans.map((p) => p.scenario!.ticks)) });
@@ -40,12 +40,12 @@ for (const threads of [1, 2]) {
   const cpuS = (cpu.user + cpu.system) / 1e6;
   rmSync(dir, { recursive: true, force: true });
   if (r.outcomes.some((o) => o.status !== "ok")) throw new Error("a run failed");
-  results[threads] = { wallS, busyS: r.mainBusyS, cpuS };
-  console.log(`${threads} thread(s): ${plans.length} runs in ${wallS.toFixed(2)} s (CPU ${cpuS.toFixed(2)} s); main thread (the writer) busy ${r.mainBusyS.toFixed(2)} s (${((100 * r.mainBusyS) / wallS).toFixed(0)} % of wall)`);
+  results[threads] = { wallS, busyS: r.mainBusyS, writeS: r.writeS, cpuS };
+  console.log(`${threads} thread(s): ${plans.length} runs in ${wallS.toFixed(2)} s (CPU ${cpuS.toFixed(2)} s); main thread (the writer) busy ${r.mainBusyS.toFixed(2)} s (${((100 * r.mainBusyS) / wallS).toFixed(0)} % of wall), ${r.writeS.toFixed(2)} s of it inside sink writes`);
 }
 const speedup = results[1]!.wallS / results[2]!.wallS;
 console.log(`speedup 2 vs 1 thread: ${speedup.toFixed(2)}×`);
-console.log(JSON.stringify({ runs: plans.length, wallS1: round(results[1]!.wallS), wallS2: round(results[2]!.wallS), cpuS1: round(results[1]!.cpuS), cpuS2: round(results[2]!.cpuS), speedup: round(speedup), mainBusyFraction2: round(results[2]!.busyS / results[2]!.wallS), peakRssMB: Math.round(peakRssMB()), node: process.version }));
+console.log(JSON.stringify({ runs: plans.length, wallS1: round(results[1]!.wallS), wallS2: round(results[2]!.wallS), cpuS1: round(results[1]!.cpuS), cpuS2: round(results[2]!.cpuS), speedup: round(speedup), mainBusyFraction2: round(results[2]!.busyS / results[2]!.wallS), mainWriteFraction2: round(results[2]!.writeS / results[2]!.wallS), peakRssMB: Math.round(peakRssMB()), node: process.version }));
 
 function round(x: number): number {
   return Math.round(x * 100) / 100;
