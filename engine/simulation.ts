@@ -18,6 +18,7 @@ import { createSiteThermal, type SiteThermal } from "./site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
 import { DECISIONS, EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
+import { f32Column, f64Column, f64ColumnOf, i32Column, i32ColumnOf } from "./columns.js";
 
 /**
  * One run of the hall twin, advanced chunk by chunk. Pure apart from its own state: no I/O, no
@@ -338,13 +339,13 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       table: RACKS.name,
       runId,
       length: r.length,
-      columns: [Int32Array.from(r, (x) => x.index), r.map((x) => x.id), r.map((x) => x.row), r.map((x) => x.preset), Int32Array.from(r, (x) => x.gpus), r.map((x) => x.workload)],
+      columns: [i32ColumnOf(r.map((x) => x.index)), r.map((x) => x.id), r.map((x) => x.row), r.map((x) => x.preset), i32ColumnOf(r.map((x) => x.gpus)), r.map((x) => x.workload)],
     });
     for (const [name, writes] of port.clampedWrites()) pushEvent("port", "setpoint_clamped", writes, name);
-    out.push({ table: EVENTS.name, runId, length: events.t.length, columns: [Float64Array.from(events.t), events.source, events.kind, Float64Array.from(events.value), events.detail] });
-    out.push({ table: DECISIONS.name, runId, length: decisions.t.length, columns: [Float64Array.from(decisions.t), decisions.controller, decisions.action, Float64Array.from(decisions.value), decisions.reason] });
+    out.push({ table: EVENTS.name, runId, length: events.t.length, columns: [f64ColumnOf(events.t), events.source, events.kind, f64ColumnOf(events.value), events.detail] });
+    out.push({ table: DECISIONS.name, runId, length: decisions.t.length, columns: [f64ColumnOf(decisions.t), decisions.controller, decisions.action, f64ColumnOf(decisions.value), decisions.reason] });
     finalKpis = collectKpis();
-    out.push({ table: KPIS.name, runId, length: finalKpis.length, columns: [finalKpis.map((x) => x.name), Float64Array.from(finalKpis, (x) => x.value), finalKpis.map((x) => x.unit)] });
+    out.push({ table: KPIS.name, runId, length: finalKpis.length, columns: [finalKpis.map((x) => x.name), f64ColumnOf(finalKpis.map((x) => x.value)), finalKpis.map((x) => x.unit)] });
   };
 
   const collectKpis = (): KpiRow[] => {
@@ -481,10 +482,10 @@ interface RackColumns {
 }
 
 function newSiteColumns(n: number): SiteColumns {
-  const f = () => new Float64Array(Math.max(n, 0));
+  const f = () => f64Column(Math.max(n, 0));
   return { t: f(), pcc: f(), it: f(), gpu: f(), demand: f(), burn: f(), psu: f(), busway: f(), ups: f(), transformer: f() };
 }
 
 function newRackColumns(n: number): RackColumns {
-  return { t: new Float64Array(n), rack: new Int32Array(n), mean: new Float32Array(n), min: new Float32Array(n), max: new Float32Array(n) };
+  return { t: f64Column(n), rack: i32Column(n), mean: f32Column(n), min: f32Column(n), max: f32Column(n) };
 }

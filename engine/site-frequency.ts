@@ -17,6 +17,7 @@ import type { SimPort } from "./sim-port.js";
 import type { Chunk } from "./sinks/sink.js";
 import { createRideThrough, type RideThrough } from "./site-ride-through.js";
 import { GRID_SERIES } from "./tables.js";
+import { f64Column } from "./columns.js";
 
 /**
  * Frequency and voltage at the PCC (scenario section `frequency`), an optional site stage in the
@@ -153,8 +154,8 @@ export function createSiteFrequency(
 
   // grid_series buffers, recycled through release().
   const rows = Math.max(1, Math.min(chunkTicks, scenario.ticks));
-  const newColumns = () => GRID_SERIES.columns.map(() => new Float64Array(rows));
-  const free: Float64Array<ArrayBuffer>[][] = [];
+  const newColumns = () => GRID_SERIES.columns.map(() => f64Column(rows));
+  const free: Float64Array[][] = [];
   let cols = newColumns();
 
   // KPI state.

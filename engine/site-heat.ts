@@ -21,6 +21,7 @@ import type { HeatReuseHook } from "./site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
 import { HEAT_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
+import { f64Column, i32Column } from "./columns.js";
 
 /**
  * The heat-reuse stage (scenario `heatReuse`): a reuse heat exchanger on the facility water, electric
@@ -479,9 +480,9 @@ interface HeatColumns {
 }
 
 function newHeatColumns(n: number): HeatColumns {
-  const f = () => new Float64Array(n);
+  const f = () => f64Column(n);
   return {
-    t: f(), waterIn: f(), waterOut: f(), recovered: f(), loop: f(), running: new Int32Array(n), hpHeat: f(), hpPower: f(), cop: f(), outlet: f(),
+    t: f(), waterIn: f(), waterOut: f(), recovered: f(), loop: f(), running: i32Column(n), hpHeat: f(), hpPower: f(), cop: f(), outlet: f(),
     supply: f(), ret: f(), flow: f(), demand: f(), delivered: f(), unmet: f(), loss: f(),
   };
 }

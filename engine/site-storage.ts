@@ -13,6 +13,7 @@ import type { Scenario } from "./scenario/scenario-types.js";
 import type { SimPort } from "./sim-port.js";
 import type { Chunk } from "./sinks/sink.js";
 import { STORAGE_SERIES } from "./tables.js";
+import { f64Column, i32Column } from "./columns.js";
 
 /**
  * The site's batteries at the PCC (models/storage/battery.ts), stepped once per tick after the
@@ -113,7 +114,7 @@ export function createSiteStorage(
   const rows = Math.min(chunkTicks, scenario.ticks) * n;
   const free: StorageColumns[] = [];
   const take = (): StorageColumns =>
-    free.pop() ?? { t: new Float64Array(rows), battery: new Int32Array(rows), power: new Float64Array(rows), setpoint: new Float64Array(rows), soc: new Float64Array(rows) };
+    free.pop() ?? { t: f64Column(rows), battery: i32Column(rows), power: f64Column(rows), setpoint: f64Column(rows), soc: f64Column(rows) };
   let cols = record ? take() : undefined;
 
   const publish = (k: number) => {

@@ -16,6 +16,7 @@ import { createLimitMonitor, type LimitMonitor } from "./thermal/limit-monitor.j
 import { createThermalRecorder, newThermalSiteRow } from "./thermal/thermal-recorder.js";
 import { buildThermalPlant, type ThermalPlant } from "./thermal/thermal-plant.js";
 import type { WorkloadInputs } from "./workload-factory.js";
+import { i32ColumnOf } from "./columns.js";
 
 /**
  * The thermal stage: the hall's cooling plant (engine/thermal/thermal-plant.ts over models/thermal/)
@@ -499,7 +500,7 @@ export function createSiteThermal(
       const ids = [...tp.cduIds.map((id) => `cdu.${id}`), ...tp.crahIds.map((id) => `crah.${id}`), ...tp.loopIds.map((id) => `facility.${id}`)];
       const kinds = [...tp.cduIds.map(() => "cdu"), ...tp.crahIds.map(() => "crah"), ...tp.loopIds.map(() => "loop")];
       const rowsOf = [...Array.from(tp.cduRow, (j) => tp.rowIds[j]!), ...Array.from(air.crahRow, (j) => tp.rowIds[j]!), ...tp.loopIds.map(() => "")];
-      out.push({ table: COOLING_UNITS.name, runId, length: ids.length, columns: [Int32Array.from(ids, (_, i) => i), ids, kinds, rowsOf] });
+      out.push({ table: COOLING_UNITS.name, runId, length: ids.length, columns: [i32ColumnOf(ids.map((_, i) => i)), ids, kinds, rowsOf] });
     },
     coolingEnergyJ: () => tot.coolingJ,
     kpis(pccWh, itWh) {

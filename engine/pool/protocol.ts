@@ -5,10 +5,12 @@ import type { Chunk } from "../sinks/sink.js";
 
 /**
  * Messages between the batch's main thread and its worker threads. A task carries one run and a
- * MessagePort; the worker streams the run's chunks over the port with their buffers moved
- * (transfer list), and the main thread, once it has written them, moves the buffers back for
- * reuse. At most MAX_CHUNKS_IN_FLIGHT chunk messages of a run wait unwritten, so a slow writer
- * holds back the workers instead of piling up memory.
+ * MessagePort; the worker streams the run's chunks over the port, and the main thread, once it
+ * has written them, hands them back for reuse. The chunks' numeric columns live on shared memory
+ * (engine/columns.ts), so a message moves them without copying and without detaching anything;
+ * between the send and the ack only the main thread touches them. At most MAX_CHUNKS_IN_FLIGHT
+ * chunk messages of a run wait unwritten, so a slow writer holds back the workers instead of
+ * piling up memory.
  */
 export const MAX_CHUNKS_IN_FLIGHT = 2;
 
@@ -20,7 +22,7 @@ export interface RunTask {
   port?: MessagePort;
 }
 
-/** Worker → main: the chunks of one advance() step, buffers transferred. */
+/** Worker → main: the chunks of one advance() step (numeric columns on shared memory). */
 export interface ChunksMessage {
   type: "chunks";
   chunks: Chunk[];
@@ -29,10 +31,9 @@ export interface ChunksMessage {
   totalTicks: number;
 }
 
-/** Main → worker: these chunks are written; their buffers come back for reuse. */
+/** Main → worker: the oldest unacknowledged chunks message is written; its chunks are the worker's again. */
 export interface AckMessage {
   type: "ack";
-  chunks: Chunk[];
 }
 
 /** The value a task resolves to. */
@@ -44,9 +45,16 @@ export interface RunResult {
   ticks: number;
 }
 
-/** Buffers of the chunks' typed-array columns, for a transfer list. */
-export function transferablesOf(chunks: readonly Chunk[]): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const chunk of chunks) for (const column of chunk.columns) if (!Array.isArray(column)) buffers.add(column.buffer as ArrayBuffer);
-  return [...buffers];
+/**
+ * Throws unless every numeric column of `chunks` is on shared memory: any other buffer would be
+ * copied into the message (an engine bug: its columns come from engine/columns.ts).
+ */
+export function checkShared(chunks: readonly Chunk[]): void {
+  for (const chunk of chunks) {
+    for (const column of chunk.columns) {
+      if (!Array.isArray(column) && !(column.buffer instanceof SharedArrayBuffer)) {
+        throw new Error(`table ${chunk.table}: a ${column.constructor.name} column is not on shared memory and would be copied`);
+      }
+    }
+  }
 }

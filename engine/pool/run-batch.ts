@@ -5,7 +5,7 @@ import { Piscina } from "piscina";
 import type { RunPlan } from "../batch/sweep.js";
 import type { KpiRow } from "../kpis/kpi-row.js";
 import type { Chunk, RunRow, Sink } from "../sinks/sink.js";
-import { transferablesOf, type AckMessage, type ChunksMessage, type RunResult, type RunTask } from "./protocol.js";
+import { type AckMessage, type ChunksMessage, type RunResult, type RunTask } from "./protocol.js";
 import { runTask } from "./run-task.js";
 import type { WorkloadInputs } from "../workload-factory.js";
 
@@ -129,8 +129,8 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
         } catch (error) {
           writeError = error;
         } finally {
-          const ack: AckMessage = { type: "ack", chunks: message.chunks };
-          channel.port1.postMessage(ack, transferablesOf(message.chunks));
+          const ack: AckMessage = { type: "ack" };
+          channel.port1.postMessage(ack);
         }
       });
     });

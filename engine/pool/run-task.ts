@@ -1,3 +1,4 @@
+import { recycleColumns } from "../columns.js";
 import { inputsKey, loadInputs } from "../load-inputs.js";
 import { createSimulation, type Simulation } from "../simulation.js";
 import type { Chunk } from "../sinks/sink.js";
@@ -26,6 +27,7 @@ export async function runTask(
   task: RunTask,
   emit: (chunks: Chunk[], k: number, totalTicks: number) => Promise<Chunk[] | void>,
   inputsCache: Map<string, WorkloadInputs> = new Map(),
+  written: () => Promise<void> = async () => {},
 ): Promise<RunResult> {
   try {
     const key = inputsKey(task.scenario);
@@ -35,12 +37,16 @@ export async function runTask(
       inputsCache.set(key, inputs);
     }
     const sim = createSimulation(task.scenario, task.runId, { inputs, ...(task.chunkTicks ? { chunkTicks: task.chunkTicks } : {}) });
+    const columns = new Set<unknown>();
     while (!sim.done) {
       const chunks = sim.advance();
+      for (const chunk of chunks) for (const column of chunk.columns) columns.add(column);
       const returned = await emit(chunks, sim.k, sim.totalTicks);
       if (returned) sim.release(returned);
     }
     previous = sim;
+    await written();
+    recycleColumns(columns);
     return { runId: task.runId, status: "ok", error: "", kpis: sim.kpis(), ticks: sim.totalTicks };
   } catch (error) {
     return { runId: task.runId, status: "failed", error: error instanceof Error ? error.message : String(error), kpis: [], ticks: 0 };

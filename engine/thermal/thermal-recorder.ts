@@ -1,6 +1,7 @@
 import type { Chunk } from "../sinks/sink.js";
 import { COOLING_UNIT_SERIES, RACK_THERMAL_SERIES, THERMAL_SERIES } from "../tables.js";
 import type { ThermalPlant } from "./thermal-plant.js";
+import { f32Column, f64Column, i32Column } from "../columns.js";
 
 /**
  * Records the thermal stage's tables, one step at a time: a `thermal_series` row from the step's
@@ -58,17 +59,17 @@ export function createThermalRecorder(tp: ThermalPlant, rackCount: number, rackS
   const unitCount = cduCount + crahCount + loopCount;
   const siteCols = THERMAL_SERIES.columns.map((c) => c.name);
   let site: Record<string, Float64Array | Float32Array> = {};
-  let rackT = new Float64Array(0), rackI = new Int32Array(0), rackIt = new Float32Array(0), rackIn = new Float32Array(0), rackCool = new Float32Array(0), rackGpu = new Float32Array(0);
-  let unitT = new Float64Array(0), unitI = new Int32Array(0), unitSup = new Float32Array(0), unitRet = new Float32Array(0), unitSet = new Float32Array(0), unitSpeed = new Float32Array(0), unitPow = new Float32Array(0), unitDuty = new Float32Array(0);
+  let rackT = f64Column(0), rackI = i32Column(0), rackIt = f32Column(0), rackIn = f32Column(0), rackCool = f32Column(0), rackGpu = f32Column(0);
+  let unitT = f64Column(0), unitI = i32Column(0), unitSup = f32Column(0), unitRet = f32Column(0), unitSet = f32Column(0), unitSpeed = f32Column(0), unitPow = f32Column(0), unitDuty = f32Column(0);
   let rows = 0;
   const allocate = () => {
     const n = STEPS_PER_BUFFER;
     site = {};
-    for (const c of THERMAL_SERIES.columns) site[c.name] = c.type === "f64" ? new Float64Array(n) : new Float32Array(n);
+    for (const c of THERMAL_SERIES.columns) site[c.name] = c.type === "f64" ? f64Column(n) : f32Column(n);
     const nr = rackSeries ? n * rackCount : 0;
-    rackT = new Float64Array(nr); rackI = new Int32Array(nr); rackIt = new Float32Array(nr); rackIn = new Float32Array(nr); rackCool = new Float32Array(nr); rackGpu = new Float32Array(nr);
+    rackT = f64Column(nr); rackI = i32Column(nr); rackIt = f32Column(nr); rackIn = f32Column(nr); rackCool = f32Column(nr); rackGpu = f32Column(nr);
     const nu = n * unitCount;
-    unitT = new Float64Array(nu); unitI = new Int32Array(nu); unitSup = new Float32Array(nu); unitRet = new Float32Array(nu); unitSet = new Float32Array(nu); unitSpeed = new Float32Array(nu); unitPow = new Float32Array(nu); unitDuty = new Float32Array(nu);
+    unitT = f64Column(nu); unitI = i32Column(nu); unitSup = f32Column(nu); unitRet = f32Column(nu); unitSet = f32Column(nu); unitSpeed = f32Column(nu); unitPow = f32Column(nu); unitDuty = f32Column(nu);
     rows = 0;
   };
   allocate();
