@@ -73,7 +73,8 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   const elu0 = performance.eventLoopUtilization();
   // Each run's sink calls are ordered (one run's chain of promises); runs interleave freely, each
   // on its own connection of the one writer.
-  const pool = o.threads > 1 ? new Piscina({ filename: WORKER, minThreads: o.threads, maxThreads: o.threads, idleTimeout: 1000 }) : undefined;
+  const workers = Math.min(o.threads, plans.length);
+  const pool = o.threads > 1 && workers > 0 ? new Piscina({ filename: WORKER, minThreads: workers, maxThreads: workers, idleTimeout: 1000 }) : undefined;
   /** Datasets of in-process runs, loaded once per batch (each worker thread keeps its own). */
   const inputsCache = new Map<string, WorkloadInputs>();
   const ticksDone = new Map<string, number>();
@@ -183,7 +184,7 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   };
   // Two runs per worker thread are in flight, so a worker never waits while this thread begins or
   // commits a run: the second run is already queued in piscina when the first one returns.
-  const lanes = pool === undefined ? 1 : LANES_PER_THREAD * o.threads;
+  const lanes = pool === undefined ? 1 : LANES_PER_THREAD * workers;
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, plans.length)) }, lane));
   } finally {

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { ROOT, tempDir } from "../../helpers.js";
+import { resultsHash, ROOT, tempDir } from "../../helpers.js";
 
 const CLI = `${ROOT}dist/engine/cli/main.js`;
 const dctwin = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8" });
@@ -26,6 +26,25 @@ test("dctwin run <scenario> writes a DuckDB file (and Arrow files) and prints a 
     con.closeSync();
     db.closeSync();
     assert.ok(existsSync(`${dir.path}/arrow/site_series/run_id=gpu-duty-cycle-calibration/part-0.arrow`));
+  } finally {
+    dir.remove();
+  }
+});
+
+test("dctwin run --threads 2 (a worker simulates, this thread writes) gives the same results as --threads 1", async () => {
+  const dir = tempDir();
+  try {
+    const hashes = [];
+    for (const threads of ["1", "2"]) {
+      const out = `${dir.path}/t${threads}.duckdb`;
+      const r = dctwin("run", "scenarios/hall-training-1h-both.yaml", "--out", out, "--threads", threads);
+      assert.is(r.status, 0, r.stderr);
+      hashes.push(await resultsHash(out));
+    }
+    assert.equal(hashes[1], hashes[0]);
+    const bad = dctwin("run", "scenarios/hall-training-1h.yaml", "--threads", "3");
+    assert.is(bad.status, 2);
+    assert.match(bad.stderr, "--threads: got 3, expected 1 or 2");
   } finally {
     dir.remove();
   }
