@@ -21,7 +21,9 @@ let previous: Simulation | undefined;
  * Runs one batch task: simulates the run and hands each step's chunks to `emit`, which resolves
  * once they are written and returns the chunks whose buffers may be reused. The same function
  * runs inside a worker thread (emit = post over the port) and in-process (`--threads 1`, emit =
- * write to the sink), so both paths produce the same bytes.
+ * write to the sink), so both paths produce the same bytes. `written` resolves once every emitted
+ * chunk is written (a worker waits for the main thread's acknowledgements); the run's columns are
+ * then recycled for this thread's next runs (engine/columns.ts).
  */
 export async function runTask(
   task: RunTask,
