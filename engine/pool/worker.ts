@@ -8,8 +8,9 @@ const inputsCache = new Map<string, WorkloadInputs>();
 
 /**
  * The piscina worker: runs one task, streaming chunks to the main thread over `task.port` (their
- * numeric columns on shared memory, so nothing is copied), and waits for acknowledgements when MAX_CHUNKS_IN_FLIGHT are unwritten
- * (and for all of them before it returns).
+ * numeric columns on shared memory, so nothing is copied), and waits for acknowledgements when
+ * MAX_CHUNKS_IN_FLIGHT are unwritten, and for all of them before it returns: only then may the
+ * run's columns be recycled (run-task.ts).
  */
 export default async function run(task: RunTask): Promise<RunResult> {
   const port = task.port!;
