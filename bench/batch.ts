@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSweep } from "../engine/batch/load-sweep.js";
 import { expandSweep } from "../engine/batch/sweep.js";
-import { REPO_ROOT } from "../engine/load-inputs.js";
+import { REPO_ROOT } from "../engine/plant/load-inputs.js";
 import { runBatch } from "../engine/pool/run-batch.js";
 import { SIMULATION_TABLES } from "../engine/simulation.js";
 import { createDuckDbSink, rowGroupSizeFor } from "../engine/sinks/duckdb-sink.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planOf } from "../engine/batch/sweep.js";
-import { REPO_ROOT } from "../engine/load-inputs.js";
+import { REPO_ROOT } from "../engine/plant/load-inputs.js";
 import { runBatch } from "../engine/pool/run-batch.js";
 import { loadScenario } from "../engine/scenario/load-scenario.js";
 import { SIMULATION_TABLES } from "../engine/simulation.js";

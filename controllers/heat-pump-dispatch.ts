@@ -8,7 +8,7 @@ import { QUALITY_OK, type PlantPort } from "../engine/port.js";
  * heating plants do: the plant controls the temperature of the water it sends out, and the heat
  * follows the flow the consumers draw.
  *
- * Points (engine/site-heat.ts): reads `heat.network.{supplyC, returnC, flowKgS, supplyTargetC}`,
+ * Points (engine/plant/site-heat.ts): reads `heat.network.{supplyC, returnC, flowKgS, supplyTargetC}`,
  * `heat.hp.heatW` and the nameplate `heat.hp.{count, capacityW, minLoadW, maxSupplyC}`; writes
  * `heat.hp.<i>.{on, heatRequestW, outletSetC}` and `heat.network.bypassKgS`.
  *

@@ -1,4 +1,4 @@
-import { UserError } from "../engine/errors.js";
+import { UserError } from "../models/lib/errors.js";
 import type { PlantPort } from "../engine/port.js";
 
 /**

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { unreadableFile } from "../engine/errors.js";
+import { unreadableFile } from "../models/lib/errors.js";
 
 /**
  * One Azure LLM inference trace as columns, one entry per request, sorted by arrival time.

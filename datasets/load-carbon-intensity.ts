@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { UserError, unreadableFile } from "../engine/errors.js";
+import { UserError, unreadableFile } from "../models/lib/errors.js";
 import { datasetDir, linesOf, numberCell, readText, timeCell, uniformSeriesOf, type TimedSeries } from "./time-series-csv.js";
 
 /**

@@ -1,4 +1,4 @@
-import { unreadableFile } from "../engine/errors.js";
+import { unreadableFile } from "../models/lib/errors.js";
 import { linesOf, numberCell, readText, timeCell, uniformSeriesOf, type TimedSeries } from "./time-series-csv.js";
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { unreadableFile } from "../engine/errors.js";
+import { unreadableFile } from "../models/lib/errors.js";
 
 /**
  * Loader for the measured H100 power trace (`datasets/gpu-power/`, CC0, see its SOURCE.md): NVML

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { unreadableFile } from "../engine/errors.js";
+import { unreadableFile } from "../models/lib/errors.js";
 
 /**
  * Loader for hourly UK weather observations (`datasets/weather-uk-bedford/`, Met Office MIDAS Open,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { unreadableFile } from "../engine/errors.js";
+import { unreadableFile } from "../models/lib/errors.js";
 import type { SignalSampling, UniformSeries } from "../models/signals/signal.js";
 
 /**

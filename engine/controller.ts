@@ -1,6 +1,6 @@
 import type { KpiRow } from "./kpis/kpi-row.js";
 import type { PlantPort } from "./port.js";
-import type { Rng } from "./rng.js";
+import type { Rng } from "../models/lib/rng.js";
 
 /**
  * A controller is software a site could deploy: it sees points through a PlantPort, writes

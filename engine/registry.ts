@@ -1,4 +1,4 @@
-import { duplicateName, unknownName } from "./errors.js";
+import { duplicateName, unknownName } from "../models/lib/errors.js";
 
 /**
  * Maps names to factories (controllers, workloads, sinks ...). A name registered twice is refused

@@ -1,4 +1,4 @@
-import { unknownName, UserError } from "./errors.js";
+import { unknownName, UserError } from "../models/lib/errors.js";
 import { QUALITY_OK, type PlantPort, type PointSpec, type Quality } from "./port.js";
 
 /**

@@ -1,23 +1,23 @@
 import { stepGpuCohorts } from "../models/gpu/gpu-cohorts.js";
 import { stepElectricalChain } from "../models/electrical/electrical-chain.js";
-import { buildPlant, type Plant } from "./build-plant.js";
+import { buildPlant, type Plant } from "./plant/build-plant.js";
 import type { Controller, ControllerContext } from "./controller.js";
 import { createController } from "./controller-factory.js";
 import { createSignalKpis } from "./kpis/signal-kpis.js";
 import type { KpiRow } from "./kpis/kpi-row.js";
-import { createRng } from "./rng.js";
+import { createRng } from "../models/lib/rng.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
-import { createDemandResponseMeter } from "./demand-response-meter.js";
-import { createGpuBufferStage } from "./gpu-buffers.js";
-import { createSiteFrequency } from "./site-frequency.js";
-import { createSiteGrid } from "./site-grid.js";
-import { createSiteStorage } from "./site-storage.js";
-import { createSiteHeat } from "./site-heat.js";
-import { createSiteThermal, type SiteThermal } from "./site-thermal.js";
+import { createDemandResponseMeter } from "./plant/demand-response-meter.js";
+import { createGpuBufferStage } from "./plant/gpu-buffers.js";
+import { createSiteFrequency } from "./plant/site-frequency.js";
+import { createSiteGrid } from "./plant/site-grid.js";
+import { createSiteStorage } from "./plant/site-storage.js";
+import { createSiteHeat } from "./plant/site-heat.js";
+import { createSiteThermal, type SiteThermal } from "./plant/site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
 import { DECISIONS, EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
-import type { WorkloadInputs } from "./workload-factory.js";
+import type { WorkloadInputs } from "./plant/workload-factory.js";
 import { f32Column, f64Column, f64ColumnOf, i32Column, i32ColumnOf } from "./columns.js";
 
 /**
@@ -25,25 +25,22 @@ import { f32Column, f64Column, f64ColumnOf, i32Column, i32ColumnOf } from "./col
  * clock, no global randomness (every stream derives from the scenario seed, the run id and the
  * component id), so the same scenario, seed and run id give byte-identical chunks.
  *
- * Order within tick k (fixed; see README "Engine"):
+ * Order within tick k (fixed; docs/architecture.md draws it). Each plant stage lives in
+ * engine/plant/ and its header says what it does inside its step; a stage whose scenario section is
+ * absent is skipped and costs nothing.
  *   1. controllers due at k: read measurements of tick k−1, write setpoints
  *   2. setpoints due at k take effect (writes of tick k − latency)
  *   3. workloads: utilisation of every GPU cohort
- *   4. IT power: GPU cohorts (cap, overshoot, smoothing); PSU energy buffers (gpu-buffers.ts)
- *      between the GPUs and the rack PSUs, when the scenario has them
- *   5. electrical chain: racks → PSUs → rows → UPS → transformers (a voltage sag first moves the
- *      IT load to the UPS / rack BBU batteries: site-ride-through.ts); the thermal stage
- *      (site-thermal.ts, when cooling is configured) adds the rack powers to its period sums, steps
- *      the cooling plant at the period's last tick and adds the cooling load held from its previous
- *      step; the heat-reuse stage (site-heat.ts, when heatReuse is configured) steps inside the
- *      cooling plant's step (its exchanger is on the warm loop) or, with no cooling plant, on its
- *      stand-in facility water at the start of each heat period, and adds the heat pumps' power of
- *      its latest step: that is the site load; the site batteries (site-storage.ts) add their AC
- *      power: PCC = site load + Σ battery power; the grid connection's limit monitor, the price and
- *      carbon signals, the demand-response meter (demand-response-meter.ts) and, last, the grid
- *      frequency (site-frequency.ts) see that PCC power
- *   6. (every stage above is skipped when its scenario section is absent)
- *   7. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
+ *   4. IT power: GPU cohorts (cap, overshoot, smoothing), then the PSU energy buffers
+ *      (plant/gpu-buffers.ts)
+ *   5. electrical chain: racks → PSUs → rows → UPS → transformers; a voltage sag first moves the IT
+ *      load to the UPS / rack BBU batteries (plant/site-ride-through.ts)
+ *   6. site loads on top of the chain's PCC sum: the cooling plant's load (plant/site-thermal.ts),
+ *      then the heat pumps' power (plant/site-heat.ts); the sum is the site load
+ *   7. site batteries (plant/site-storage.ts): PCC = site load + Σ battery AC power
+ *   8. what watches the PCC power: grid limits, prices and carbon (plant/site-grid.ts), the
+ *      demand-response meter (plant/demand-response-meter.ts), grid frequency (plant/site-frequency.ts)
+ *   9. recording: series row k, rack windows, KPI inputs; measurements of k published for k+1
  */
 export interface Simulation {
   readonly runId: string;
@@ -127,10 +124,10 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     pushEventAt(tS ?? nowS, source, kind, value, detail),
   );
   const frequencyActive = siteFrequency.active;
-  // Heat reuse (engine/site-heat.ts): heat pumps' electricity is a site load added at the PCC.
+  // Heat reuse (engine/plant/site-heat.ts): heat pumps' electricity is a site load added at the PCC.
   const siteHeat = createSiteHeat(scenario, port, options.inputs ?? {}, (tS, kind, value, detail) => pushEventAt(tS, "heat", kind, value, detail), chunkTicks);
   const heatActive = siteHeat.active;
-  // Cooling plant (engine/site-thermal.ts): stepped every cooling.period; its load is added at the PCC.
+  // Cooling plant (engine/plant/site-thermal.ts): stepped every cooling.period; its load is added at the PCC.
   const thermal = createSiteThermal(scenario, runId, plant, port, options.inputs ?? {}, pushEventAt);
   const thermalActive = thermal.active;
   // With a cooling plant the reuse exchanger sits on its warm loop (before the dry coolers / towers).

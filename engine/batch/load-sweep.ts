@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { invalidInput } from "../errors.js";
+import { invalidInput } from "../../models/lib/errors.js";
 import { loadData } from "../scenario/load-scenario.js";
 import { fromSweep, type SweepFile } from "./sweep.js";
 

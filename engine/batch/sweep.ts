@@ -1,5 +1,5 @@
 import seedrandom from "seedrandom";
-import { formatIssue, invalidInput, UserError, type Issue } from "../errors.js";
+import { formatIssue, invalidInput, UserError, type Issue } from "../../models/lib/errors.js";
 import { fromScenario } from "../scenario/from-scenario.js";
 import type { Scenario } from "../scenario/scenario-types.js";
 import { fromFieldPath, setAtPath, type PathStep } from "./field-path.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Argv } from "yargs";
 import { loadSweep } from "../batch/load-sweep.js";
 import { expandSweep, shardOf, type RunPlan } from "../batch/sweep.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { runBatch, type BatchProgress } from "../pool/run-batch.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { createArrowSink } from "../sinks/arrow-sink.js";

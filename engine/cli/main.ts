@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { UserError } from "../errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { batchCommand } from "./batch-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { queryCommand } from "./query-command.js";

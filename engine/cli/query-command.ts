@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Argv } from "yargs";
-import { UserError } from "../errors.js";
+import { UserError } from "../../models/lib/errors.js";
 
 /** Renders rows as an aligned text table; numbers right-aligned, up to 6 significant digits. */
 export function formatRows(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import type { Argv } from "yargs";
-import { UserError } from "../errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { planOf } from "../batch/sweep.js";
 import { runBatch } from "../pool/run-batch.js";
 import { loadScenario } from "../scenario/load-scenario.js";

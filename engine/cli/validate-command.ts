@@ -1,5 +1,5 @@
 import type { Argv } from "yargs";
-import { UserError } from "../errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { loadScenario } from "../scenario/load-scenario.js";
 
 export const validateCommand = {

@@ -1,4 +1,4 @@
-import { invalidInput } from "../errors.js";
+import { invalidInput } from "../../models/lib/errors.js";
 
 /**
  * Throws a UserError naming `path` and the value unless `value` is a finite number > 0

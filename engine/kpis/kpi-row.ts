@@ -9,6 +9,6 @@ export interface KpiRow {
   name: string;
   /** In `unit`; NaN when the metric is undefined for the data seen (e.g. the peak of no samples). */
   value: number;
-  /** Unit symbol as in engine/units.ts (`W`, `Wh`, `W/s`, `Hz`), `""` when dimensionless. */
+  /** Unit symbol as in models/lib/units.ts (`W`, `Wh`, `W/s`, `Hz`), `""` when dimensionless. */
   unit: string;
 }

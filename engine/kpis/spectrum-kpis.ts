@@ -5,7 +5,7 @@ import { bandName, kpiName } from "./kpi-name.js";
 import { createWelchPsd, DEFAULT_SEGMENT_LENGTH } from "./welch-psd.js";
 import { bandRms } from "./band-rms.js";
 import { dominantFrequency } from "./dominant-frequency.js";
-import { invalidInput } from "../errors.js";
+import { invalidInput } from "../../models/lib/errors.js";
 
 /** A frequency band [loHz, hiHz) (Hz). */
 export type BandHz = readonly [loHz: number, hiHz: number];

@@ -1,6 +1,6 @@
 import { checkChunk, requirePositive } from "./kpi-checks.js";
 import { createRealFftPlan, isPowerOfTwo, nextPowerOfTwo } from "../../models/lib/fft.js";
-import { invalidInput } from "../errors.js";
+import { invalidInput } from "../../models/lib/errors.js";
 
 /** Welch segment length by default (samples): 4,096 = 163.84 s at 40 ms, bins of 0.0061 Hz. */
 export const DEFAULT_SEGMENT_LENGTH = 4096;

@@ -7,7 +7,7 @@ import type { KpiRow } from "../kpis/kpi-row.js";
 import type { Chunk, RunRow, Sink } from "../sinks/sink.js";
 import { type AckMessage, type ChunksMessage, type RunResult, type RunTask } from "./protocol.js";
 import { runTask } from "./run-task.js";
-import type { WorkloadInputs } from "../workload-factory.js";
+import type { WorkloadInputs } from "../plant/workload-factory.js";
 
 /**
  * Runs a batch's runs (or one run: `dctwin run` is a batch of one) into one sink. With `threads` > 1 each run is a piscina task in a worker

@@ -1,8 +1,8 @@
 import { recycleColumns } from "../columns.js";
-import { inputsKey, loadInputs } from "../load-inputs.js";
+import { inputsKey, loadInputs } from "../plant/load-inputs.js";
 import { createSimulation, type Simulation } from "../simulation.js";
 import type { Chunk } from "../sinks/sink.js";
-import type { WorkloadInputs } from "../workload-factory.js";
+import type { WorkloadInputs } from "../plant/workload-factory.js";
 import type { RunResult, RunTask } from "./protocol.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { Chunk } from "../sinks/sink.js";
-import type { WorkloadInputs } from "../workload-factory.js";
+import type { WorkloadInputs } from "../plant/workload-factory.js";
 import { checkShared, MAX_CHUNKS_IN_FLIGHT, type AckMessage, type ChunksMessage, type RunResult, type RunTask } from "./protocol.js";
 import { runTask } from "./run-task.js";
 

@@ -1,4 +1,4 @@
-import type { Issue } from "../errors.js";
+import type { Issue } from "../../models/lib/errors.js";
 import { BATTERY_PRESETS, batteryParamIssues, type BatteryParams } from "../../models/storage/battery.js";
 import type { BatterySpec } from "./scenario-types.js";
 

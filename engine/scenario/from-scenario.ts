@@ -1,4 +1,4 @@
-import { invalidInput, type Issue } from "../errors.js";
+import { invalidInput, type Issue } from "../../models/lib/errors.js";
 import { validateDemandResponseEvents } from "../../models/signals/demand-response.js";
 import { batterySpecIssues } from "./battery-params.js";
 import { fromRackSelection } from "./rack-selection.js";

@@ -1,4 +1,4 @@
-import { EXAMPLE, SI_UNIT } from "../units.js";
+import { EXAMPLE, SI_UNIT } from "../../models/lib/units.js";
 import type { Spec } from "./spec.js";
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml, YAMLParseError } from "yaml";
-import { unreadableFile } from "../errors.js";
+import { unreadableFile } from "../../models/lib/errors.js";
 import { fromScenario } from "./from-scenario.js";
 import type { Scenario } from "./scenario-types.js";
 

@@ -31,7 +31,7 @@ export interface GridSpec {
   swingWindow: number;
 }
 
-/** Grid frequency and voltage at the PCC (engine/site-frequency.ts). Fields left out take the preset's value. */
+/** Grid frequency and voltage at the PCC (engine/plant/site-frequency.ts). Fields left out take the preset's value. */
 export interface FrequencySpec {
   source: "swing" | "trace";
   trace?: string;
@@ -324,7 +324,7 @@ export interface HeatPumpDispatchSpec {
 }
 
 
-/** Heat reuse (engine/site-heat.ts); temperatures °C, differences K, powers W, times s. */
+/** Heat reuse (engine/plant/site-heat.ts); temperatures °C, differences K, powers W, times s. */
 export interface HeatReuseSpec {
   period: number;
   boundary: "inside" | "outside";

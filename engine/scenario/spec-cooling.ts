@@ -1,4 +1,4 @@
-/** The cooling plant and heat reuse (see scenario-spec.ts, engine/site-thermal.ts, engine/site-heat.ts). */
+/** The cooling plant and heat reuse (see scenario-spec.ts, engine/plant/site-thermal.ts, engine/plant/site-heat.ts). */
 import { RACK_PRESET_NAMES } from "../../models/hall/rack-presets.js";
 import { bool, list, num, obj, oneOf, optionalObj, quantity, str, strings } from "./spec.js";
 

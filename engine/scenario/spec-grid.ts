@@ -1,4 +1,4 @@
-/** Grid frequency, grid events and sag ride-through (see scenario-spec.ts, engine/site-frequency.ts). */
+/** Grid frequency, grid events and sag ride-through (see scenario-spec.ts, engine/plant/site-frequency.ts). */
 import { list, num, obj, oneOf, optionalObj, quantity, str, union } from "./spec.js";
 
 const eventAt = quantity("duration", "when it happens (engine time from t = 0)", { min: 0 });

@@ -1,4 +1,4 @@
-/** Site batteries and demand-response events (see scenario-spec.ts, engine/site-storage.ts). */
+/** Site batteries and demand-response events (see scenario-spec.ts, engine/plant/site-storage.ts). */
 import { BATTERY_PRESETS } from "../../models/storage/battery.js";
 import { list, obj, oneOf, optionalObj, quantity, str } from "./spec.js";
 import { ID } from "./spec-ids.js";

@@ -1,4 +1,4 @@
-import type { Dimension } from "../units.js";
+import type { Dimension } from "../../models/lib/units.js";
 
 /**
  * A tiny schema language for scenario files. One definition drives three things: validation with

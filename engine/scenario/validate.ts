@@ -1,5 +1,5 @@
-import type { Issue } from "../errors.js";
-import { EXAMPLE, SI_UNIT, fromQuantity } from "../units.js";
+import type { Issue } from "../../models/lib/errors.js";
+import { EXAMPLE, SI_UNIT, fromQuantity } from "../../models/lib/units.js";
 import type { ObjectSpec, Spec } from "./spec.js";
 
 /**

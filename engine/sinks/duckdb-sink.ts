@@ -36,7 +36,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
-import { UserError } from "../errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { checkChunk } from "./check-chunk.js";
 import { checkTableSpecs } from "./check-table-specs.js";
 import { DuckDbTableAppender, NULL_SOURCE, RUN_ID_SOURCE, type TablePlan } from "./duckdb-table-appender.js";

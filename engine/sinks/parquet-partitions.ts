@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { UserError } from "../errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { createDuckDbSink } from "./duckdb-sink.js";
 import type { TableSpec } from "./sink.js";
 

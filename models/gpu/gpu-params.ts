@@ -1,4 +1,4 @@
-import type { Issue } from "../../engine/errors.js";
+import type { Issue } from "../lib/errors.js";
 
 /**
  * Static parameters of one GPU's electrical power response (all per GPU, watts and seconds).

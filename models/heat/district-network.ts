@@ -1,4 +1,4 @@
-import type { Issue } from "../../engine/errors.js";
+import type { Issue } from "../lib/errors.js";
 import { WATER } from "../thermal/fluids.js";
 import { demandAt, type DistrictDemand } from "./district-demand.js";
 

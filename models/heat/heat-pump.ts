@@ -1,4 +1,4 @@
-import type { Issue } from "../../engine/errors.js";
+import type { Issue } from "../lib/errors.js";
 
 /**
  * Electric heat pumps that lift data-centre water (27-45 °C) to district-heating supply (70-90 °C),

@@ -1,4 +1,4 @@
-import type { Issue } from "../../engine/errors.js";
+import type { Issue } from "../lib/errors.js";
 import { counterflowEffectiveness } from "../thermal/effectiveness-ntu.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Issue } from "../../engine/errors.js";
+import type { Issue } from "../lib/errors.js";
 
 /**
  * Site battery (BESS) for n units, as a structure of arrays: one Float64Array per field, index i =

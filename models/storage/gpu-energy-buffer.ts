@@ -1,4 +1,4 @@
-import type { Issue } from "../../engine/errors.js";
+import type { Issue } from "../lib/errors.js";
 
 /**
  * GPU / PSU energy buffer (the capacitors of a GB300-class power shelf) for n units, as a

@@ -1,4 +1,4 @@
-import type { Issue } from "../../engine/errors.js";
+import type { Issue } from "../lib/errors.js";
 
 /**
  * UPS battery and ride-through for n units (structure of arrays, index i = unit): the energy store

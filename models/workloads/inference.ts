@@ -1,5 +1,5 @@
-import { invalidInput, type Issue } from "../../engine/errors.js";
-import type { Rng } from "../../engine/rng.js";
+import { invalidInput, type Issue } from "../lib/errors.js";
+import type { Rng } from "../lib/rng.js";
 import { diurnalRate } from "./diurnal.js";
 import type { Workload, WorkloadContext, WorkloadOutput } from "./workload.js";
 

@@ -1,4 +1,4 @@
-import type { Rng } from "../../engine/rng.js";
+import type { Rng } from "../lib/rng.js";
 
 /**
  * A workload drives GPU utilisation. It owns a few GPU cohorts: sets of GPUs that share one

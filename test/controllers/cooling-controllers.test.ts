@@ -4,7 +4,7 @@ import { createCduControl } from "../../controllers/cdu-control.js";
 import { createCrahControl } from "../../controllers/crah-control.js";
 import { createHeatRejectionControl } from "../../controllers/heat-rejection-control.js";
 import type { Controller, ControllerContext } from "../../engine/controller.js";
-import { createRng } from "../../engine/rng.js";
+import { createRng } from "../../models/lib/rng.js";
 import { createSimPort, type SimPort } from "../../engine/sim-port.js";
 
 /** A sim port with the points a cooling plant offers (one unit each), its setpoints recorded in `set`. */

@@ -1,9 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ControllerContext } from "../../engine/controller.js";
-import { UserError } from "../../engine/errors.js";
-import { loadInputs } from "../../engine/load-inputs.js";
-import { createRng } from "../../engine/rng.js";
+import { UserError } from "../../models/lib/errors.js";
+import { loadInputs } from "../../engine/plant/load-inputs.js";
+import { createRng } from "../../models/lib/rng.js";
 import { fromScenario } from "../../engine/scenario/from-scenario.js";
 import { loadData } from "../../engine/scenario/load-scenario.js";
 import { createSimPort } from "../../engine/sim-port.js";

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createFrequencyResponse, requiredResponseW, type FrequencyResponseParams } from "../../controllers/frequency-response.js";
 import type { ControllerContext } from "../../engine/controller.js";
-import { createRng } from "../../engine/rng.js";
+import { createRng } from "../../models/lib/rng.js";
 import { createSimPort } from "../../engine/sim-port.js";
 
 const params: FrequencyResponseParams = {

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ControllerContext } from "../../engine/controller.js";
-import { createRng } from "../../engine/rng.js";
+import { createRng } from "../../models/lib/rng.js";
 import { createSimPort } from "../../engine/sim-port.js";
 import { createGpuSmoothing, type GpuSmoothingParams } from "../../controllers/gpu-smoothing.js";
 

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ControllerContext } from "../../engine/controller.js";
-import { createRng } from "../../engine/rng.js";
+import { createRng } from "../../models/lib/rng.js";
 import { createSimPort } from "../../engine/sim-port.js";
 import { createHeatPumpDispatch, type HeatPumpDispatchParams } from "../../controllers/heat-pump-dispatch.js";
 
@@ -11,7 +11,7 @@ const MIN_LOAD_W = 1.5e6;
 const CP = 4180;
 
 /**
- * A plant stand-in: the points engine/site-heat.ts declares for three 5 MW units, with the
+ * A plant stand-in: the points engine/plant/site-heat.ts declares for three 5 MW units, with the
  * measurements set by the test and the applied setpoints recorded.
  */
 function rig() {

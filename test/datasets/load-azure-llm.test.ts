@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../engine/errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { fromAzureLlmCsv, loadAzureLlm } from "../../datasets/load-azure-llm.js";
 
 // Compiled to dist/test/datasets/: three levels up is the repo root.

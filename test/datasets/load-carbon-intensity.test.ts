@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { stats } from "../helpers.js";
-import { UserError } from "../../engine/errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { fromNesoCarbonCsv, loadCarbonIntensity } from "../../datasets/load-carbon-intensity.js";
 import { createSignal, signalAt } from "../../models/signals/signal.js";
 

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../engine/errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { fromHeatMeterCsv, loadHeatDemand } from "../../datasets/load-heat-demand.js";
 import { WATER } from "../../models/thermal/fluids.js";
 

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../engine/errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import {
   fromWeatherCsv, loadWeather, secondsFromStart, SUMMER_DAY_UTC, weatherAt, WINTER_DAY_UTC,
 } from "../../datasets/load-weather.js";

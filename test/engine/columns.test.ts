@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { f32Column, f64Column, f64ColumnOf, i32Column, recycleColumns } from "../../engine/columns.js";
 import { checkShared } from "../../engine/pool/protocol.js";
-import { loadInputs } from "../../engine/load-inputs.js";
+import { loadInputs } from "../../engine/plant/load-inputs.js";
 import { createSimulation } from "../../engine/simulation.js";
 import { loadScenario } from "../../engine/scenario/load-scenario.js";
 import { ROOT } from "../helpers.js";

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../engine/errors.js";
+import { UserError } from "../../models/lib/errors.js";
 import { createSimPort } from "../../engine/sim-port.js";
 
 test("write() clamps to the declared bounds and counts clamped writes", () => {

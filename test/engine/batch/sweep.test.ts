@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { describe, fromFieldPath, setAtPath } from "../../../engine/batch/field-path.js";
 import { loadSweep } from "../../../engine/batch/load-sweep.js";
 import { expandSweep, fromSweep, replicateSeed, shardOf } from "../../../engine/batch/sweep.js";
-import { UserError } from "../../../engine/errors.js";
+import { UserError } from "../../../models/lib/errors.js";
 import { loadData } from "../../../engine/scenario/load-scenario.js";
 import { ROOT } from "../../helpers.js";
 

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createSignalKpis } from "../../../engine/kpis/signal-kpis.js";
 import type { KpiRow } from "../../../engine/kpis/kpi-row.js";
-import { UserError } from "../../../engine/errors.js";
+import { UserError } from "../../../models/lib/errors.js";
 
 const dtS = 0.04;
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../../engine/errors.js";
+import { UserError } from "../../../models/lib/errors.js";
 import { fromScenario } from "../../../engine/scenario/from-scenario.js";
 import { loadScenario } from "../../../engine/scenario/load-scenario.js";
 import { scenarioJsonSchema } from "../../../engine/cli/schema-command.js";

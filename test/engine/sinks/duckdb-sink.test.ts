@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { DOUBLE, DuckDBDataChunk, DuckDBInstance, VARCHAR } from "@duckdb/node-api";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../../engine/errors.js";
+import { UserError } from "../../../models/lib/errors.js";
 import { createDuckDbSink, rowGroupSizeFor } from "../../../engine/sinks/duckdb-sink.js";
 import { runRowFromRecord } from "../../../engine/sinks/runs-table.js";
 import type { TableSpec } from "../../../engine/sinks/sink.js";

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createRng } from "../../../engine/rng.js";
+import { createRng } from "../../../models/lib/rng.js";
 import {
   accumulateBatteryDegradation,
   anodePotentialV,

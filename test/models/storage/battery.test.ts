@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createRng, type Rng } from "../../../engine/rng.js";
+import { createRng, type Rng } from "../../../models/lib/rng.js";
 import {
   BATTERY_PRESETS,
   batteryFigures,

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createRng } from "../../../engine/rng.js";
+import { createRng } from "../../../models/lib/rng.js";
 import { createRackBbus, nvl72Bbu, rackBbuParams } from "../../../models/storage/rack-bbu.js";
 import {
   createUpsBatteries,

@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../../engine/errors.js";
-import { createRng } from "../../../engine/rng.js";
+import { UserError } from "../../../models/lib/errors.js";
+import { createRng } from "../../../models/lib/rng.js";
 import { loadAzureLlm, type AzureLlmTrace } from "../../../datasets/load-azure-llm.js";
 import {
   createInferenceWorkload,

@@ -5,15 +5,15 @@ import {
   startBatteryDegradation,
   updateBatteryDegradation,
   type BatteryDegradation,
-} from "../models/storage/battery-degradation.js";
-import { batteryFigures, createBatteries, LIMITED_SOC, setBatteryParams, stepBatteries, type Batteries } from "../models/storage/battery.js";
-import type { KpiRow } from "./kpis/kpi-row.js";
-import { batteryParamsOf } from "./scenario/battery-params.js";
-import type { Scenario } from "./scenario/scenario-types.js";
-import type { SimPort } from "./sim-port.js";
-import type { Chunk } from "./sinks/sink.js";
-import { STORAGE_SERIES } from "./tables.js";
-import { f64Column, i32Column } from "./columns.js";
+} from "../../models/storage/battery-degradation.js";
+import { batteryFigures, createBatteries, LIMITED_SOC, setBatteryParams, stepBatteries, type Batteries } from "../../models/storage/battery.js";
+import type { KpiRow } from "../kpis/kpi-row.js";
+import { batteryParamsOf } from "../scenario/battery-params.js";
+import type { Scenario } from "../scenario/scenario-types.js";
+import type { SimPort } from "../sim-port.js";
+import type { Chunk } from "../sinks/sink.js";
+import { STORAGE_SERIES } from "../tables.js";
+import { f64Column, i32Column } from "../columns.js";
 
 /**
  * The site's batteries at the PCC (models/storage/battery.ts), stepped once per tick after the

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { fromQuantity, type Dimension } from "../../engine/units.js";
+import { fromQuantity, type Dimension } from "../../../models/lib/units.js";
 
 const cases: [string | number, Dimension, number | undefined][] = [
   ["40ms", "duration", 0.04],

@@ -1,13 +1,13 @@
-import { createGpuCohorts, setCohortParams, type GpuCohorts } from "../models/gpu/gpu-cohorts.js";
-import { GPU_PRESETS, type GpuParams } from "../models/gpu/gpu-params.js";
-import { createElectricalChain, type ElectricalChain, type RackElectrical } from "../models/electrical/electrical-chain.js";
-import { createLossCurve } from "../models/electrical/loss-curve.js";
-import { RACK_PRESETS, type RackPreset } from "../models/hall/rack-presets.js";
-import type { Workload } from "../models/workloads/workload.js";
-import { UserError } from "./errors.js";
-import { fromRackSelection, rackName, rowLetter } from "./scenario/rack-selection.js";
-import type { Scenario, WorkloadSpec } from "./scenario/scenario-types.js";
-import type { SimPort } from "./sim-port.js";
+import { createGpuCohorts, setCohortParams, type GpuCohorts } from "../../models/gpu/gpu-cohorts.js";
+import { GPU_PRESETS, type GpuParams } from "../../models/gpu/gpu-params.js";
+import { createElectricalChain, type ElectricalChain, type RackElectrical } from "../../models/electrical/electrical-chain.js";
+import { createLossCurve } from "../../models/electrical/loss-curve.js";
+import { RACK_PRESETS, type RackPreset } from "../../models/hall/rack-presets.js";
+import type { Workload } from "../../models/workloads/workload.js";
+import { UserError } from "../../models/lib/errors.js";
+import { fromRackSelection, rackName, rowLetter } from "../scenario/rack-selection.js";
+import type { Scenario, WorkloadSpec } from "../scenario/scenario-types.js";
+import type { SimPort } from "../sim-port.js";
 import { createWorkload, type WorkloadInputs } from "./workload-factory.js";
 
 /**

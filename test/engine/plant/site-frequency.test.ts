@@ -2,15 +2,15 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../engine/errors.js";
-import { loadInputs } from "../../engine/load-inputs.js";
-import { fromScenario } from "../../engine/scenario/from-scenario.js";
-import { createSimulation } from "../../engine/simulation.js";
-import type { Chunk } from "../../engine/sinks/sink.js";
-import { swingParamsOf } from "../../engine/site-frequency.js";
-import { GRID_SERIES, SITE_SERIES, STORAGE_SERIES } from "../../engine/tables.js";
-import { responseFraction } from "../../models/grid/frequency-response.js";
-import { hashChunks, tempDir } from "../helpers.js";
+import { UserError } from "../../../models/lib/errors.js";
+import { loadInputs } from "../../../engine/plant/load-inputs.js";
+import { fromScenario } from "../../../engine/scenario/from-scenario.js";
+import { createSimulation } from "../../../engine/simulation.js";
+import type { Chunk } from "../../../engine/sinks/sink.js";
+import { swingParamsOf } from "../../../engine/plant/site-frequency.js";
+import { GRID_SERIES, SITE_SERIES, STORAGE_SERIES } from "../../../engine/tables.js";
+import { responseFraction } from "../../../models/grid/frequency-response.js";
+import { hashChunks, tempDir } from "../../helpers.js";
 
 /** A steady hall (constant PCC power after the first ticks) with a frequency section. */
 function steadyHall(frequency: Record<string, unknown>, extra: Record<string, unknown> = {}) {

@@ -1,7 +1,7 @@
-import type { Chunk } from "../sinks/sink.js";
-import { COOLING_UNIT_SERIES, RACK_THERMAL_SERIES, THERMAL_SERIES } from "../tables.js";
+import type { Chunk } from "../../sinks/sink.js";
+import { COOLING_UNIT_SERIES, RACK_THERMAL_SERIES, THERMAL_SERIES } from "../../tables.js";
 import type { ThermalPlant } from "./thermal-plant.js";
-import { f32Column, f64Column, i32Column } from "../columns.js";
+import { f32Column, f64Column, i32Column } from "../../columns.js";
 
 /**
  * Records the thermal stage's tables, one step at a time: a `thermal_series` row from the step's

@@ -1,14 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../engine/errors.js";
-import { loadInputs } from "../../engine/load-inputs.js";
-import { fromScenario } from "../../engine/scenario/from-scenario.js";
-import { loadData } from "../../engine/scenario/load-scenario.js";
-import { createSimulation, type Simulation } from "../../engine/simulation.js";
-import type { Chunk } from "../../engine/sinks/sink.js";
-import { STORAGE_SERIES } from "../../engine/tables.js";
-import { calendarRate, lfpGr250AhPrismatic } from "../../models/storage/battery-degradation.js";
-import { hashChunks, ROOT } from "../helpers.js";
+import { UserError } from "../../../models/lib/errors.js";
+import { loadInputs } from "../../../engine/plant/load-inputs.js";
+import { fromScenario } from "../../../engine/scenario/from-scenario.js";
+import { loadData } from "../../../engine/scenario/load-scenario.js";
+import { createSimulation, type Simulation } from "../../../engine/simulation.js";
+import type { Chunk } from "../../../engine/sinks/sink.js";
+import { STORAGE_SERIES } from "../../../engine/tables.js";
+import { calendarRate, lfpGr250AhPrismatic } from "../../../models/storage/battery-degradation.js";
+import { hashChunks, ROOT } from "../../helpers.js";
 
 const SMALL = { id: "bess", energy: "100kWh", chargeMax: "2MW", dischargeMax: "2MW" };
 

@@ -1,6 +1,6 @@
-import type { GpuCohorts } from "../../models/gpu/gpu-cohorts.js";
+import type { GpuCohorts } from "../../../models/gpu/gpu-cohorts.js";
 import type { GpuGroup, RackInfo } from "../build-plant.js";
-import type { KpiRow } from "../kpis/kpi-row.js";
+import type { KpiRow } from "../../kpis/kpi-row.js";
 
 /**
  * GPU thermal slowdown: what a GPU's own firmware does when it reaches its slowdown temperature

@@ -1,16 +1,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { inputsKey, loadInputs } from "../../engine/load-inputs.js";
-import { runTask } from "../../engine/pool/run-task.js";
-import { fromScenario } from "../../engine/scenario/from-scenario.js";
-import type { Scenario } from "../../engine/scenario/scenario-types.js";
-import { createSimulation, type Simulation } from "../../engine/simulation.js";
-import { calendarOffsetS } from "../../engine/site-heat.js";
-import type { Chunk } from "../../engine/sinks/sink.js";
-import { DECISIONS, HEAT_SERIES, THERMAL_SERIES } from "../../engine/tables.js";
-import type { WorkloadInputs } from "../../engine/workload-factory.js";
-import { carnotCop } from "../../models/heat/heat-pump.js";
-import { col, hashChunks, runAll } from "../helpers.js";
+import { inputsKey, loadInputs } from "../../../engine/plant/load-inputs.js";
+import { runTask } from "../../../engine/pool/run-task.js";
+import { fromScenario } from "../../../engine/scenario/from-scenario.js";
+import type { Scenario } from "../../../engine/scenario/scenario-types.js";
+import { createSimulation, type Simulation } from "../../../engine/simulation.js";
+import { calendarOffsetS } from "../../../engine/plant/site-heat.js";
+import type { Chunk } from "../../../engine/sinks/sink.js";
+import { DECISIONS, HEAT_SERIES, THERMAL_SERIES } from "../../../engine/tables.js";
+import type { WorkloadInputs } from "../../../engine/plant/workload-factory.js";
+import { carnotCop } from "../../../models/heat/heat-pump.js";
+import { col, hashChunks, runAll } from "../../helpers.js";
 
 function kpi(sim: Simulation, name: string): number {
   const row = sim.kpis().find((x) => x.name === name);

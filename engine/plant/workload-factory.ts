@@ -1,16 +1,16 @@
-import type { WeatherTrace } from "../datasets/load-weather.js";
-import type { GpuParams } from "../models/gpu/gpu-params.js";
-import { createDutyCycle, createSteadyLoad } from "../models/workloads/duty-cycle.js";
-import { createInferenceWorkload } from "../models/workloads/inference.js";
-import { createTrainingJob } from "../models/workloads/training.js";
-import type { Workload } from "../models/workloads/workload.js";
-import type { AzureLlmTrace } from "../datasets/load-azure-llm.js";
-import type { HouseHeatDemand } from "../datasets/load-heat-demand.js";
-import type { UniformSeries } from "../models/signals/signal.js";
-import { UserError } from "./errors.js";
-import type { WorkloadSpec } from "./scenario/scenario-types.js";
+import type { WeatherTrace } from "../../datasets/load-weather.js";
+import type { GpuParams } from "../../models/gpu/gpu-params.js";
+import { createDutyCycle, createSteadyLoad } from "../../models/workloads/duty-cycle.js";
+import { createInferenceWorkload } from "../../models/workloads/inference.js";
+import { createTrainingJob } from "../../models/workloads/training.js";
+import type { Workload } from "../../models/workloads/workload.js";
+import type { AzureLlmTrace } from "../../datasets/load-azure-llm.js";
+import type { HouseHeatDemand } from "../../datasets/load-heat-demand.js";
+import type { UniformSeries } from "../../models/signals/signal.js";
+import { UserError } from "../../models/lib/errors.js";
+import type { WorkloadSpec } from "../scenario/scenario-types.js";
 
-/** Data a run may need, loaded at the edge (engine/load-inputs.ts) before the run starts. */
+/** Data a run may need, loaded at the edge (engine/plant/load-inputs.ts) before the run starts. */
 export interface WorkloadInputs {
   azureConv?: AzureLlmTrace;
   azureCode?: AzureLlmTrace;

@@ -1,11 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { fromScenario } from "../../engine/scenario/from-scenario.js";
-import { createSimulation, type Simulation } from "../../engine/simulation.js";
-import type { Chunk } from "../../engine/sinks/sink.js";
-import { COOLING_UNIT_SERIES, RACK_THERMAL_SERIES, SITE_SERIES, THERMAL_SERIES } from "../../engine/tables.js";
-import { UserError } from "../../engine/errors.js";
-import { col, hashChunks, runAll } from "../helpers.js";
+import { fromScenario } from "../../../engine/scenario/from-scenario.js";
+import { createSimulation, type Simulation } from "../../../engine/simulation.js";
+import type { Chunk } from "../../../engine/sinks/sink.js";
+import { COOLING_UNIT_SERIES, RACK_THERMAL_SERIES, SITE_SERIES, THERMAL_SERIES } from "../../../engine/tables.js";
+import { UserError } from "../../../models/lib/errors.js";
+import { col, hashChunks, runAll } from "../../helpers.js";
 
 const kpi = (sim: Simulation, name: string) => {
   const row = sim.kpis().find((x) => x.name === name);

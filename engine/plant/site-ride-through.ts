@@ -1,7 +1,7 @@
-import type { ElectricalChain } from "../models/electrical/electrical-chain.js";
-import { lossW } from "../models/electrical/loss-curve.js";
-import { buswayLossW, transformerLossW } from "../models/electrical/transformer.js";
-import { rackBbuParams } from "../models/storage/rack-bbu.js";
+import type { ElectricalChain } from "../../models/electrical/electrical-chain.js";
+import { lossW } from "../../models/electrical/loss-curve.js";
+import { buswayLossW, transformerLossW } from "../../models/electrical/transformer.js";
+import { rackBbuParams } from "../../models/storage/rack-bbu.js";
 import {
   createUpsBatteries,
   setUpsBatteryParams,
@@ -13,9 +13,9 @@ import {
   UPS_TRANSFER,
   type UpsBatteries,
   type UpsBatteryParams,
-} from "../models/storage/ups.js";
-import type { KpiRow } from "./kpis/kpi-row.js";
-import type { RideThroughSpec } from "./scenario/scenario-types.js";
+} from "../../models/storage/ups.js";
+import type { KpiRow } from "../kpis/kpi-row.js";
+import type { RideThroughSpec } from "../scenario/scenario-types.js";
 
 /**
  * Voltage-sag ride-through of the hall: while a sag at the PCC is deeper than `sagTolerance`, the

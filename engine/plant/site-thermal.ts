@@ -1,25 +1,25 @@
-import { loadWeather, secondsFromStart, weatherAt, type WeatherTrace } from "../datasets/load-weather.js";
-import { airHallStoredHeatJ, stepAirHall } from "../models/thermal/air-hall.js";
-import { accumulateEnvelope, ASHRAE_ALLOWABLE, ASHRAE_RECOMMENDED, createEnvelopeCounters } from "../models/thermal/ashrae.js";
-import { cduStoredHeatJ, stepCduLoops } from "../models/thermal/cdu.js";
-import { facilityStoredHeatJ, stepFacilityLoops } from "../models/thermal/facility-loop.js";
-import type { ElectricalChain } from "../models/electrical/electrical-chain.js";
+import { loadWeather, secondsFromStart, weatherAt, type WeatherTrace } from "../../datasets/load-weather.js";
+import { airHallStoredHeatJ, stepAirHall } from "../../models/thermal/air-hall.js";
+import { accumulateEnvelope, ASHRAE_ALLOWABLE, ASHRAE_RECOMMENDED, createEnvelopeCounters } from "../../models/thermal/ashrae.js";
+import { cduStoredHeatJ, stepCduLoops } from "../../models/thermal/cdu.js";
+import { facilityStoredHeatJ, stepFacilityLoops } from "../../models/thermal/facility-loop.js";
+import type { ElectricalChain } from "../../models/electrical/electrical-chain.js";
 import type { Plant } from "./build-plant.js";
-import { UserError } from "./errors.js";
-import type { KpiRow } from "./kpis/kpi-row.js";
-import type { Scenario } from "./scenario/scenario-types.js";
-import type { SimPort } from "./sim-port.js";
-import type { Chunk } from "./sinks/sink.js";
-import { COOLING_UNITS } from "./tables.js";
+import { UserError } from "../../models/lib/errors.js";
+import type { KpiRow } from "../kpis/kpi-row.js";
+import type { Scenario } from "../scenario/scenario-types.js";
+import type { SimPort } from "../sim-port.js";
+import type { Chunk } from "../sinks/sink.js";
+import { COOLING_UNITS } from "../tables.js";
 import { createGpuSlowdown } from "./thermal/gpu-slowdown.js";
 import { createLimitMonitor, type LimitMonitor } from "./thermal/limit-monitor.js";
 import { createThermalRecorder, newThermalSiteRow } from "./thermal/thermal-recorder.js";
 import { buildThermalPlant, type ThermalPlant } from "./thermal/thermal-plant.js";
 import type { WorkloadInputs } from "./workload-factory.js";
-import { i32ColumnOf } from "./columns.js";
+import { i32ColumnOf } from "../columns.js";
 
 /**
- * The thermal stage: the hall's cooling plant (engine/thermal/thermal-plant.ts over models/thermal/)
+ * The thermal stage: the hall's cooling plant (engine/plant/thermal/thermal-plant.ts over models/thermal/)
  * stepped every thermal period (`cooling.period`, default 1 s = 25 ticks of 40 ms).
  *
  * Per tick (cheap): `tick(k)` adds each rack class's IT power (AC, PSU input) and GPU power to
@@ -131,7 +131,7 @@ export function createSiteThermal(
   let weather: WeatherTrace | undefined;
   let weatherT0S = 0;
   if (spec.weather === "bedford-2022") {
-    // The caller loads it (engine/load-inputs.ts); direct callers (tests) get the committed trace.
+    // The caller loads it (engine/plant/load-inputs.ts); direct callers (tests) get the committed trace.
     weather = inputs.weather ?? loadWeather();
     weatherT0S = secondsFromStart(weather, scenario.startTime!);
     const last = weather.tS[weather.tS.length - 1]!;

@@ -1,15 +1,15 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { loadCarbonIntensity } from "../../datasets/load-carbon-intensity.js";
-import { loadAgilePrices } from "../../datasets/load-prices.js";
-import { UserError } from "../../engine/errors.js";
-import { loadInputs } from "../../engine/load-inputs.js";
-import { fromScenario } from "../../engine/scenario/from-scenario.js";
-import { loadData } from "../../engine/scenario/load-scenario.js";
-import { createSimulation } from "../../engine/simulation.js";
-import type { Chunk } from "../../engine/sinks/sink.js";
-import { createSignal, signalAt } from "../../models/signals/signal.js";
-import { ROOT } from "../helpers.js";
+import { loadCarbonIntensity } from "../../../datasets/load-carbon-intensity.js";
+import { loadAgilePrices } from "../../../datasets/load-prices.js";
+import { UserError } from "../../../models/lib/errors.js";
+import { loadInputs } from "../../../engine/plant/load-inputs.js";
+import { fromScenario } from "../../../engine/scenario/from-scenario.js";
+import { loadData } from "../../../engine/scenario/load-scenario.js";
+import { createSimulation } from "../../../engine/simulation.js";
+import type { Chunk } from "../../../engine/sinks/sink.js";
+import { createSignal, signalAt } from "../../../models/signals/signal.js";
+import { ROOT } from "../../helpers.js";
 
 async function run(overrides: Record<string, unknown>) {
   const raw = loadData(`${ROOT}scenarios/hall-training-1h.yaml`) as Record<string, unknown>;

@@ -1,7 +1,7 @@
-import { createDemandResponseSchedule, demandResponseIndexAt } from "../models/signals/demand-response.js";
-import type { KpiRow } from "./kpis/kpi-row.js";
-import type { Scenario } from "./scenario/scenario-types.js";
-import type { SimPort } from "./sim-port.js";
+import { createDemandResponseSchedule, demandResponseIndexAt } from "../../models/signals/demand-response.js";
+import type { KpiRow } from "../kpis/kpi-row.js";
+import type { Scenario } from "../scenario/scenario-types.js";
+import type { SimPort } from "../sim-port.js";
 
 /**
  * Demand-response events of the scenario (`demandResponse`) and the meter that judges what the site

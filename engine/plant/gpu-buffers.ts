@@ -1,6 +1,6 @@
-import { createGpuEnergyBuffers, stepGpuEnergyBuffers, type GpuEnergyBuffers } from "../models/storage/gpu-energy-buffer.js";
-import type { KpiRow } from "./kpis/kpi-row.js";
-import type { Scenario } from "./scenario/scenario-types.js";
+import { createGpuEnergyBuffers, stepGpuEnergyBuffers, type GpuEnergyBuffers } from "../../models/storage/gpu-energy-buffer.js";
+import type { KpiRow } from "../kpis/kpi-row.js";
+import type { Scenario } from "../scenario/scenario-types.js";
 
 /**
  * The GPU / PSU energy buffers (models/storage/gpu-energy-buffer.ts; `electrical.psuBuffer`):

@@ -1,16 +1,16 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadAzureLlm } from "../datasets/load-azure-llm.js";
-import { loadHeatDemand } from "../datasets/load-heat-demand.js";
-import { loadCarbonIntensity } from "../datasets/load-carbon-intensity.js";
-import { loadFrequencyTrace } from "../datasets/load-frequency-trace.js";
-import { loadWeather } from "../datasets/load-weather.js";
-import { loadAgilePrices, loadEntsoeDayAhead } from "../datasets/load-prices.js";
-import type { Scenario } from "./scenario/scenario-types.js";
+import { loadAzureLlm } from "../../datasets/load-azure-llm.js";
+import { loadHeatDemand } from "../../datasets/load-heat-demand.js";
+import { loadCarbonIntensity } from "../../datasets/load-carbon-intensity.js";
+import { loadFrequencyTrace } from "../../datasets/load-frequency-trace.js";
+import { loadWeather } from "../../datasets/load-weather.js";
+import { loadAgilePrices, loadEntsoeDayAhead } from "../../datasets/load-prices.js";
+import type { Scenario } from "../scenario/scenario-types.js";
 import type { WorkloadInputs } from "./workload-factory.js";
 
 /** The repository root (datasets are found relative to it, whatever the working directory). */
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Loads the datasets a scenario refers to (workload traces, price and carbon signals, a frequency trace, weather, heat demand); nothing else. */
 /**

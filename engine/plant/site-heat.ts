@@ -1,5 +1,5 @@
-import type { HouseHeatDemand } from "../datasets/load-heat-demand.js";
-import { districtDemand, type DistrictDemand } from "../models/heat/district-demand.js";
+import type { HouseHeatDemand } from "../../datasets/load-heat-demand.js";
+import { districtDemand, type DistrictDemand } from "../../models/heat/district-demand.js";
 import {
   createDistrictNetworks,
   planDistrictNetworks,
@@ -7,21 +7,21 @@ import {
   setNetworkDemandFrom,
   sizeDistrictNetwork,
   stepDistrictNetworks,
-} from "../models/heat/district-network.js";
-import { facilityKpis, heatReuseAtBoundary } from "../models/heat/facility-kpis.js";
-import { createHeatPumps, setHeatPumpParams, stepHeatPumps, type HeatPumpParams } from "../models/heat/heat-pump.js";
-import { createReuseExchangers, reuseExchangerConductanceWpK, setReuseExchangerParams, stepReuseExchangers } from "../models/heat/reuse-exchanger.js";
-import { uaFromApproach } from "../models/thermal/effectiveness-ntu.js";
-import { WATER } from "../models/thermal/fluids.js";
-import { UserError } from "./errors.js";
-import type { KpiRow } from "./kpis/kpi-row.js";
-import type { Scenario } from "./scenario/scenario-types.js";
-import type { SimPort } from "./sim-port.js";
+} from "../../models/heat/district-network.js";
+import { facilityKpis, heatReuseAtBoundary } from "../../models/heat/facility-kpis.js";
+import { createHeatPumps, setHeatPumpParams, stepHeatPumps, type HeatPumpParams } from "../../models/heat/heat-pump.js";
+import { createReuseExchangers, reuseExchangerConductanceWpK, setReuseExchangerParams, stepReuseExchangers } from "../../models/heat/reuse-exchanger.js";
+import { uaFromApproach } from "../../models/thermal/effectiveness-ntu.js";
+import { WATER } from "../../models/thermal/fluids.js";
+import { UserError } from "../../models/lib/errors.js";
+import type { KpiRow } from "../kpis/kpi-row.js";
+import type { Scenario } from "../scenario/scenario-types.js";
+import type { SimPort } from "../sim-port.js";
 import type { HeatReuseHook } from "./site-thermal.js";
-import type { Chunk } from "./sinks/sink.js";
-import { HEAT_SERIES } from "./tables.js";
+import type { Chunk } from "../sinks/sink.js";
+import { HEAT_SERIES } from "../tables.js";
 import type { WorkloadInputs } from "./workload-factory.js";
-import { f64Column, i32Column } from "./columns.js";
+import { f64Column, i32Column } from "../columns.js";
 
 /**
  * The heat-reuse stage (scenario `heatReuse`): a reuse heat exchanger on the facility water, electric
@@ -36,7 +36,7 @@ import { f64Column, i32Column } from "./columns.js";
  * Facility-water interface (the seam to the cooling plant): `step(k, waterInC, waterCWpK)` takes the
  * temperature and capacity rate ṁ·cp of the facility water arriving at the exchanger, and returns the
  * heat taken from it (W, mean over the step), which the cooling plant must then not reject. With a
- * cooling section the thermal stage calls it through `reuseHook` (engine/site-thermal.ts
+ * cooling section the thermal stage calls it through `reuseHook` (engine/plant/site-thermal.ts
  * setHeatReuse) with the warm loop's water leaving the CDUs, before the dry coolers / towers. Without a
  * cooling plant, `stepStandIn` feeds it from `heatReuse.facilityWater`: water at a fixed temperature
  * whose flow carries the liquid share of the IT heat over `range` kelvin (mean IT power of the
@@ -85,7 +85,7 @@ export interface SiteHeat {
   release(chunk: Chunk): void;
   /** Closes open events; call once after the last tick. */
   finish(): void;
-  /** The reuse exchanger on the cooling plant's warm loop (engine/site-thermal.ts setHeatReuse). */
+  /** The reuse exchanger on the cooling plant's warm loop (engine/plant/site-thermal.ts setHeatReuse). */
   readonly reuseHook: HeatReuseHook;
   /**
    * Heat-reuse KPIs, with ERE / ERF (and PUE unless `coolingWh` is given: the thermal stage reports
@@ -140,7 +140,7 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
   const h = scenario.heatReuse;
   if (h === undefined) return INACTIVE;
   const house: HouseHeatDemand | undefined = inputs.heatDemand;
-  if (house === undefined) throw new UserError("heatReuse: the heat demand data was not loaded (engine/load-inputs.ts)");
+  if (house === undefined) throw new UserError("heatReuse: the heat demand data was not loaded (engine/plant/load-inputs.ts)");
   const dtS = scenario.dtS;
   const periodTicks = Math.max(1, Math.round(h.period / dtS));
   const periodS = periodTicks * dtS;

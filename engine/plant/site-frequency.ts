@@ -1,5 +1,5 @@
-import type { ElectricalChain } from "../models/electrical/electrical-chain.js";
-import { applyGridEvents, createGridEventSchedule, type GridEvent, type GridEventSchedule } from "../models/grid/grid-events.js";
+import type { ElectricalChain } from "../../models/electrical/electrical-chain.js";
+import { applyGridEvents, createGridEventSchedule, type GridEvent, type GridEventSchedule } from "../../models/grid/grid-events.js";
 import {
   createSwingGrids,
   GB_GRID_200GVAS,
@@ -8,16 +8,16 @@ import {
   stepSwingGrids,
   type SwingGridParams,
   type SwingGrids,
-} from "../models/grid/swing-equation.js";
-import { createSignal, signalAt, type Signal, type UniformSeries } from "../models/signals/signal.js";
-import { UserError } from "./errors.js";
-import type { KpiRow } from "./kpis/kpi-row.js";
-import type { FrequencySpec, Scenario } from "./scenario/scenario-types.js";
-import type { SimPort } from "./sim-port.js";
-import type { Chunk } from "./sinks/sink.js";
+} from "../../models/grid/swing-equation.js";
+import { createSignal, signalAt, type Signal, type UniformSeries } from "../../models/signals/signal.js";
+import { UserError } from "../../models/lib/errors.js";
+import type { KpiRow } from "../kpis/kpi-row.js";
+import type { FrequencySpec, Scenario } from "../scenario/scenario-types.js";
+import type { SimPort } from "../sim-port.js";
+import type { Chunk } from "../sinks/sink.js";
 import { createRideThrough, type RideThrough } from "./site-ride-through.js";
-import { GRID_SERIES } from "./tables.js";
-import { f64Column } from "./columns.js";
+import { GRID_SERIES } from "../tables.js";
+import { f64Column } from "../columns.js";
 
 /**
  * Frequency and voltage at the PCC (scenario section `frequency`), an optional site stage in the

@@ -1,16 +1,16 @@
-import { createAirHall, rowEndRecircFrac, ROW_AIR_CAP_JPK, type AirHall, type AirRackSpec, type CrahSpec } from "../../models/thermal/air-hall.js";
-import { TRIM_CHILLER_1MW } from "../../models/thermal/chiller.js";
-import { NVL72_COLD_PLATE } from "../../models/thermal/cold-plate.js";
-import { COOLING_TOWER_1MW } from "../../models/thermal/cooling-tower.js";
-import { createCduLoops, IN_ROW_CDU, type CduLoops, type CduParams, type LiquidRackSpec } from "../../models/thermal/cdu.js";
-import { CRAH_100KW } from "../../models/thermal/crah.js";
-import { DRY_COOLER_1MW } from "../../models/thermal/dry-cooler.js";
-import { createFacilityLoops, warmWaterLoopParams, type FacilityLoopParams, type FacilityLoops } from "../../models/thermal/facility-loop.js";
-import { WATER } from "../../models/thermal/fluids.js";
-import { RACK_PRESETS } from "../../models/hall/rack-presets.js";
+import { createAirHall, rowEndRecircFrac, ROW_AIR_CAP_JPK, type AirHall, type AirRackSpec, type CrahSpec } from "../../../models/thermal/air-hall.js";
+import { TRIM_CHILLER_1MW } from "../../../models/thermal/chiller.js";
+import { NVL72_COLD_PLATE } from "../../../models/thermal/cold-plate.js";
+import { COOLING_TOWER_1MW } from "../../../models/thermal/cooling-tower.js";
+import { createCduLoops, IN_ROW_CDU, type CduLoops, type CduParams, type LiquidRackSpec } from "../../../models/thermal/cdu.js";
+import { CRAH_100KW } from "../../../models/thermal/crah.js";
+import { DRY_COOLER_1MW } from "../../../models/thermal/dry-cooler.js";
+import { createFacilityLoops, warmWaterLoopParams, type FacilityLoopParams, type FacilityLoops } from "../../../models/thermal/facility-loop.js";
+import { WATER } from "../../../models/thermal/fluids.js";
+import { RACK_PRESETS } from "../../../models/hall/rack-presets.js";
 import type { RackInfo } from "../build-plant.js";
-import { rowLetter } from "../scenario/rack-selection.js";
-import type { CoolingSpec } from "../scenario/scenario-types.js";
+import { rowLetter } from "../../scenario/rack-selection.js";
+import type { CoolingSpec } from "../../scenario/scenario-types.js";
 
 /**
  * The hall's cooling plant, laid out from the scenario's `cooling` section and the racks (pure: no

@@ -1,8 +1,8 @@
-import { createPccMonitor, finishPccMonitor, PCC_LIMIT_KINDS, PCC_LIMIT_UNITS, stepPccMonitor, violationS, type PccMonitor } from "../models/grid/pcc-limits.js";
-import { createSignal, signalAt, type Signal, type UniformSeries } from "../models/signals/signal.js";
-import { UserError } from "./errors.js";
-import type { KpiRow } from "./kpis/kpi-row.js";
-import type { Scenario } from "./scenario/scenario-types.js";
+import { createPccMonitor, finishPccMonitor, PCC_LIMIT_KINDS, PCC_LIMIT_UNITS, stepPccMonitor, violationS, type PccMonitor } from "../../models/grid/pcc-limits.js";
+import { createSignal, signalAt, type Signal, type UniformSeries } from "../../models/signals/signal.js";
+import { UserError } from "../../models/lib/errors.js";
+import type { KpiRow } from "../kpis/kpi-row.js";
+import type { Scenario } from "../scenario/scenario-types.js";
 import type { WorkloadInputs } from "./workload-factory.js";
 
 /**
