@@ -8,6 +8,8 @@ import type { KpiRow } from "./kpis/kpi-row.js";
 import { createRng } from "../models/lib/rng.js";
 import type { Scenario } from "./scenario/scenario-types.js";
 import { createSimPort, type SimPort } from "./sim-port.js";
+import { createCompositePort } from "./composite-port.js";
+import type { PlantPort } from "./port.js";
 import { createDemandResponseMeter } from "./plant/demand-response-meter.js";
 import { createGpuBufferStage } from "./plant/gpu-buffers.js";
 import { createSiteFrequency } from "./plant/site-frequency.js";
@@ -58,6 +60,18 @@ export interface Simulation {
    */
   advance(): Chunk[];
   /**
+   * Runs at most `ticks` ticks (never past the next chunk boundary) and returns the chunks completed
+   * on the way (often none): the real-time loop of hardware in the loop advances one controller
+   * period at a time with it. Same results as advance().
+   */
+  advanceBy(ticks: number): Chunk[];
+  /**
+   * Ends the run at the current tick (a HIL run stopped by Ctrl-C or its duration): returns the last
+   * chunks, racks, events, decisions and KPIs as the horizon's end would. The thermal and storage
+   * stages still close their open episodes at the scenario's horizon.
+   */
+  stop(): Chunk[];
+  /**
    * Hands back chunks the caller has finished with (a sink copied them): their buffers are reused
    * for later chunks, so a long run allocates no new series buffers and memory stays flat.
    */
@@ -70,6 +84,12 @@ export interface SimulationOptions {
   inputs?: WorkloadInputs;
   /** Ticks per site_series chunk (default 65,536: ~5 MB per chunk). */
   chunkTicks?: number;
+  /**
+   * Hardware in the loop: the devices' side of the plant (hil/device-port.ts). Controllers then see
+   * a composite port (engine/composite-port.ts): points the devices declare go to them, the rest to
+   * the twin; external batteries take their AC power from it. Absent: the sim port alone.
+   */
+  devicePort?: PlantPort;
   /** Test hook: called with (role, k) each time a role steps. Slows the loop; off by default. */
   trace?: (role: string, k: number) => void;
 }
@@ -114,7 +134,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   };
   const siteGrid = createSiteGrid(scenario, options.inputs ?? {}, (tS, kind, value, detail) => pushEventAt(tS, "grid", kind, value, detail));
   const gridActive = siteGrid.active;
-  const siteStorage = createSiteStorage(scenario, runId, port, chunkTicks, pushEvent);
+  const siteStorage = createSiteStorage(scenario, runId, port, chunkTicks, pushEvent, options.devicePort);
   const storageActive = siteStorage.active;
   const gpuBuffers = createGpuBufferStage(scenario, cohortGpus);
   const buffersActive = gpuBuffers.active;
@@ -188,12 +208,16 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
 
   let k = 0;
   let done = totalTicks === 0;
+  // The last tick + 1: the horizon, or earlier when a HIL run is stopped (stop()).
+  let endK = totalTicks;
   let finalKpis: KpiRow[] = [];
 
+  // What controllers see: the sim port, or the twin and the devices behind one composite port.
+  const controllerPort: PlantPort = options.devicePort === undefined ? port : createCompositePort(port, options.devicePort);
   port.beginTick(0);
   controllers.forEach((c, i) => {
     port.setLatencyTicks(latencyTicks[i]!);
-    c.start(port, controllerCtx[i]!);
+    c.start(controllerPort, controllerCtx[i]!);
   });
 
   const flushRackWindow = (startK: number, ticks: number, out: Chunk[]) => {
@@ -234,7 +258,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         ctx.k = k;
         ctx.tS = tS;
         port.setLatencyTicks(latencyTicks[i]!);
-        controllers[i]!.step(port, ctx);
+        controllers[i]!.step(controllerPort, ctx);
         if (trace !== undefined) trace(controllerRole[i]!, k);
       }
       port.applyDue(k);
@@ -315,21 +339,21 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   };
 
   const finish = (out: Chunk[]) => {
-    nowS = totalTicks * dtS;
-    port.beginTick(totalTicks);
+    nowS = endK * dtS;
+    port.beginTick(endK);
     controllers.forEach((c, i) => {
       const ctx = controllerCtx[i]!;
-      ctx.k = totalTicks;
-      ctx.tS = totalTicks * dtS;
-      c.finish(port, ctx);
+      ctx.k = endK;
+      ctx.tS = endK * dtS;
+      c.finish(controllerPort, ctx);
     });
     siteGrid.finish();
     siteStorage.finish();
     drMeter.finish();
     siteFrequency.finish();
     siteHeat.finish();
-    if (thermalActive) thermal.finish(totalTicks * dtS, out);
-    if (totalTicks > windowStartK) flushRackWindow(windowStartK, totalTicks - windowStartK, out);
+    if (thermalActive) thermal.finish(endK * dtS, out);
+    if (endK > windowStartK) flushRackWindow(windowStartK, endK - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;
     out.push({
@@ -377,6 +401,54 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     return rows;
   };
 
+  const advanceUntil = (kLimit: number): Chunk[] => {
+    const out: Chunk[] = [];
+    if (done) return out;
+    const chunkEndK = Math.min(endK, chunkStartK + chunkTicks);
+    const kEnd = Math.min(chunkEndK, kLimit);
+    // Rack windows close inside the chunk: run window by window.
+    while (k < kEnd) {
+      const windowEndK = Math.min(kEnd, windowStartK + aggTicks);
+      runTicks(windowEndK);
+      if (k === windowStartK + aggTicks) {
+        flushRackWindow(windowStartK, aggTicks, out);
+        windowStartK = k;
+      }
+    }
+    if (k < chunkEndK) return out;
+    const length = kEnd - chunkStartK;
+    siteKpis.pcc.add(site.pcc, length);
+    siteKpis.it.add(site.it, length);
+    for (let i = 0; i < length; i++) {
+      energyJ.gpu += site.gpu[i]! * dtS;
+      energyJ.demand += site.demand[i]! * dtS;
+      energyJ.burn += site.burn[i]! * dtS;
+      energyJ.psu += site.psu[i]! * dtS;
+      energyJ.busway += site.busway[i]! * dtS;
+      energyJ.ups += site.ups[i]! * dtS;
+      energyJ.transformer += site.transformer[i]! * dtS;
+    }
+    if (scenario.outputs.siteSeries) {
+      out.push({
+        table: SITE_SERIES.name,
+        runId,
+        length,
+        columns: [site.t, site.pcc, site.it, site.gpu, site.demand, site.burn, site.psu, site.busway, site.ups, site.transformer],
+      });
+      site = takeSite();
+    }
+    if (storageActive) siteStorage.emit(out, length);
+    if (frequencyActive) siteFrequency.emit(out, length);
+    siteHeat.emit(out, runId);
+    if (thermalActive) thermal.emit(out);
+    chunkStartK = kEnd;
+    if (k >= endK) {
+      finish(out);
+      done = true;
+    }
+    return out;
+  };
+
   const sim: Simulation = {
     runId,
     totalTicks,
@@ -389,50 +461,16 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     get done() {
       return done;
     },
-    advance(): Chunk[] {
-      const out: Chunk[] = [];
-      if (done) return out;
-      const kEnd = Math.min(totalTicks, chunkStartK + chunkTicks);
-      // Rack windows close inside the chunk: run window by window.
-      while (k < kEnd) {
-        const windowEndK = Math.min(kEnd, windowStartK + aggTicks);
-        runTicks(windowEndK);
-        if (k === windowStartK + aggTicks) {
-          flushRackWindow(windowStartK, aggTicks, out);
-          windowStartK = k;
-        }
-      }
-      const length = kEnd - chunkStartK;
-      siteKpis.pcc.add(site.pcc, length);
-      siteKpis.it.add(site.it, length);
-      for (let i = 0; i < length; i++) {
-        energyJ.gpu += site.gpu[i]! * dtS;
-        energyJ.demand += site.demand[i]! * dtS;
-        energyJ.burn += site.burn[i]! * dtS;
-        energyJ.psu += site.psu[i]! * dtS;
-        energyJ.busway += site.busway[i]! * dtS;
-        energyJ.ups += site.ups[i]! * dtS;
-        energyJ.transformer += site.transformer[i]! * dtS;
-      }
-      if (scenario.outputs.siteSeries) {
-        out.push({
-          table: SITE_SERIES.name,
-          runId,
-          length,
-          columns: [site.t, site.pcc, site.it, site.gpu, site.demand, site.burn, site.psu, site.busway, site.ups, site.transformer],
-        });
-        site = takeSite();
-      }
-      if (storageActive) siteStorage.emit(out, length);
-      if (frequencyActive) siteFrequency.emit(out, length);
-      siteHeat.emit(out, runId);
-      if (thermalActive) thermal.emit(out);
-      chunkStartK = kEnd;
-      if (k >= totalTicks) {
-        finish(out);
+    advance: () => advanceUntil(totalTicks),
+    advanceBy: (ticks: number) => advanceUntil(k + ticks),
+    stop() {
+      if (done) return [];
+      endK = k;
+      if (k === 0) {
         done = true;
+        return [];
       }
-      return out;
+      return advanceUntil(k);
     },
     release(chunks) {
       for (const chunk of chunks) {

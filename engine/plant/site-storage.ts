@@ -10,6 +10,8 @@ import { batteryFigures, createBatteries, LIMITED_SOC, setBatteryParams, stepBat
 import type { KpiRow } from "../kpis/kpi-row.js";
 import { batteryParamsOf } from "../scenario/battery-params.js";
 import type { Scenario } from "../scenario/scenario-types.js";
+import { UserError } from "../../models/lib/errors.js";
+import type { PlantPort } from "../port.js";
 import type { SimPort } from "../sim-port.js";
 import type { Chunk } from "../sinks/sink.js";
 import { STORAGE_SERIES } from "../tables.js";
@@ -70,9 +72,27 @@ export function createSiteStorage(
   port: SimPort,
   chunkTicks: number,
   event: (source: string, kind: string, value: number, detail: string) => void,
+  device?: PlantPort,
 ): SiteStorage {
   const specs = scenario.storage?.batteries ?? [];
   const n = specs.length;
+  // External batteries (HIL): real devices behind `device`. Their model stays idle (its setpoint is
+  // never actuated); the measured AC power enters the PCC sum instead, and storage_series records
+  // what the device reports.
+  const external = specs.map((s) => s.external === true);
+  const ext = specs.map((s, i) => {
+    if (!external[i]) return undefined;
+    const where = `storage.batteries[${i}].external`;
+    if (device === undefined) {
+      throw new UserError(`${where}: battery ${JSON.stringify(s.id)} is a real device, so it runs only under \`dctwin hil\` with a device profile that declares battery.${s.id}.powerW, socFrac and powerSetW`);
+    }
+    return {
+      power: device.measurement(`battery.${s.id}.powerW`),
+      soc: device.measurement(`battery.${s.id}.socFrac`),
+      set: device.setpoint(`battery.${s.id}.powerSetW`),
+    };
+  });
+  const extEnergyWh = new Float64Array(n);
   const dtS = scenario.dtS;
   const dtH = dtS / 3600;
   const params = specs.map(batteryParamsOf);
@@ -89,7 +109,9 @@ export function createSiteStorage(
     const p = params[i]!;
     port.addSetpoint(
       { name: `battery.${s.id}.powerSetW`, unit: "W", description: "inverter power command (+ charge, − discharge)", min: -p.dischargeMaxW, max: p.chargeMaxW, initial: 0 },
-      (value) => (batteries.setpointW[i] = value),
+      (value) => {
+        if (!external[i]) batteries.setpointW[i] = value;
+      },
     );
     const m = (name: string, unit: string, description: string, initial: number) => port.addMeasurement({ name: `battery.${s.id}.${name}`, unit, description, initial });
     return {
@@ -105,6 +127,11 @@ export function createSiteStorage(
   // Run statistics.
   const socMinSeen = Float64Array.from(params, (p) => p.socInit);
   const socMaxSeen = Float64Array.from(params, (p) => p.socInit);
+  for (let i = 0; i < n; i++) {
+    if (!external[i]) continue;
+    socMinSeen[i] = Infinity;
+    socMaxSeen[i] = -Infinity;
+  }
   const socLimitSinceS = new Float64Array(n).fill(NaN);
   const socLimitTimeS = new Float64Array(n);
   const socLimitEvents = new Float64Array(n);
@@ -154,6 +181,26 @@ export function createSiteStorage(
       let pccW = loadW;
       const tS = k * dtS;
       for (let i = 0; i < n; i++) {
+        const x = ext[i];
+        if (x !== undefined) {
+          // A device value that was never read is NaN: it adds nothing until the first reading.
+          const measuredW = device!.read(x.power);
+          const acW = measuredW === measuredW ? measuredW : 0;
+          pccW += acW;
+          extEnergyWh[i] += acW * dtH;
+          const soc = device!.read(x.soc);
+          if (soc < socMinSeen[i]!) socMinSeen[i] = soc;
+          if (soc > socMaxSeen[i]!) socMaxSeen[i] = soc;
+          if (cols !== undefined) {
+            const r = row * n + i;
+            cols.t[r] = tS;
+            cols.battery[r] = i;
+            cols.power[r] = acW;
+            cols.setpoint[r] = device!.commanded(x.set);
+            cols.soc[r] = soc;
+          }
+          continue;
+        }
         const acW = batteries.acPowerW[i]!;
         pccW += acW;
         const soc = batteries.socFrac[i]!;
@@ -201,15 +248,24 @@ export function createSiteStorage(
     },
     netEnergyWh() {
       let wh = 0;
-      for (let i = 0; i < n; i++) wh += batteries.chargedWh[i]! - batteries.dischargedWh[i]! + batteries.auxWh[i]!;
+      for (let i = 0; i < n; i++) wh += external[i] ? extEnergyWh[i]! : batteries.chargedWh[i]! - batteries.dischargedWh[i]! + batteries.auxWh[i]!;
       return wh;
     },
     kpis() {
       const out: KpiRow[] = [];
       for (let i = 0; i < n; i++) {
-        const f = batteryFigures(batteries, i);
         const name = (metric: string) => `battery_${ids[i]!.replaceAll("-", "_")}_${metric}`;
         const row = (metric: string, value: number, unit: string) => out.push({ name: name(metric), value, unit });
+        if (external[i]) {
+          // A real device: only what it reported (its model never ran).
+          row("external", 1, "count");
+          row("net_energy", extEnergyWh[i]!, "Wh");
+          row("soc_min", socMinSeen[i]!, "fraction");
+          row("soc_max", socMaxSeen[i]!, "fraction");
+          row("soc_final", device!.read(ext[i]!.soc), "fraction");
+          continue;
+        }
+        const f = batteryFigures(batteries, i);
         row("charged_energy", batteries.chargedWh[i]!, "Wh");
         row("discharged_energy", batteries.dischargedWh[i]!, "Wh");
         row("aux_energy", batteries.auxWh[i]!, "Wh");

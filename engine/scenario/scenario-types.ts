@@ -107,6 +107,8 @@ export interface BatterySpec {
   aux?: number;
   selfDischarge?: number;
   cellTemperature: number;
+  /** A real device in HIL mode (not simulated). */
+  external: boolean;
 }
 
 export interface CoolingFailureSpec {

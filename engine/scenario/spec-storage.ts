@@ -1,6 +1,6 @@
 /** Site batteries and demand-response events (see scenario-spec.ts, engine/plant/site-storage.ts). */
 import { BATTERY_PRESETS } from "../../models/storage/battery.js";
-import { list, obj, oneOf, optionalObj, quantity, str } from "./spec.js";
+import { bool, list, obj, oneOf, optionalObj, quantity, str } from "./spec.js";
 import { ID } from "./spec-ids.js";
 
 const battery = obj(
@@ -20,6 +20,7 @@ const battery = obj(
     aux: quantity("power", "auxiliary load (HVAC, controls), drawn at all times (preset: 30kW)", { min: 0 }),
     selfDischarge: quantity("fraction", "cell self-discharge per day (preset: 0)", { min: 0, max: 0.5 }),
     cellTemperature: quantity("temperature", "cell temperature for the degradation model (BLAST-Lite, fitted 10-45 °C)", { min: -20, max: 60, default: "25C" }),
+    external: bool("a real device, not simulated (hardware in the loop): its measured AC power enters the PCC sum and its setpoint goes to the device; runs only under `dctwin hil` with a device profile that declares battery.<id>.powerW, socFrac and powerSetW", false),
   },
   "a site battery (BESS) at the PCC; fields left out take the preset's value",
   ["id"],

@@ -1,0 +1,242 @@
+import ModbusSerial from "modbus-serial";
+import type { ModbusRTU } from "modbus-serial/ModbusRTU.js";
+import type { RegisterTable } from "../profile/profile-types.js";
+import type { Endpoint } from "./endpoint.js";
+
+/**
+ * One Modbus bus (a TCP connection or a serial line) as the device port uses it: one request at a
+ * time (RTU is half duplex, and modbus-serial's buffered RTU port keeps a single outstanding
+ * request), a timeout on every request (the library's default waits forever), and reconnection
+ * with backoff by building a new client, since a closed modbus-serial client never recovers
+ * (hil-notes §2.3, "Port Not Open" forever). A dead link fails requests at once instead of making
+ * the control loop wait for it.
+ *
+ * Outcomes are numbers, not exceptions: LINK_OK, a Modbus exception code (1-11), or one of the
+ * negative LINK_* codes below.
+ */
+export const LINK_OK = 0;
+/** No answer within the request timeout. */
+export const LINK_TIMEOUT = -1;
+/** Not connected (down, or reconnecting after backoff). */
+export const LINK_DOWN = -2;
+/** Anything else: a malformed reply, a socket error. */
+export const LINK_FAILED = -3;
+
+/** What a link reports to its owner: lost, restored, an exception reply. */
+export interface LinkObserver {
+  linkEvent(kind: "link_lost" | "link_restored" | "link_connect_failed", detail: string): void;
+}
+
+export interface ModbusLinkOptions {
+  /** Per-request timeout, ms. */
+  timeoutMs: number;
+  /** First reconnect delay, ms; doubles up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Consecutive timeouts after which the connection is dropped and rebuilt (TCP through a dead peer). */
+  timeoutsBeforeReconnect?: number;
+  /** Monotonic clock in ms (injected so tests can drive it). */
+  nowMs: () => number;
+}
+
+export interface ModbusLink {
+  readonly endpoint: Endpoint;
+  /** True while connected. */
+  readonly up: boolean;
+  /** Starts connecting (returns once the first attempt has succeeded or failed). */
+  open(): Promise<void>;
+  /**
+   * Reads `count` registers (holding, input) or bits (coil, discrete; as 0 / 1) of one unit into
+   * `out` from `outOffset`. Resolves with LINK_OK, an exception code or a negative LINK_* code.
+   */
+  read(unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number): Promise<number>;
+  /** Writes `count` holding registers from `values` (FC6 for one register, FC16 for more). */
+  writeRegisters(unitId: number, address: number, values: Uint16Array, count: number): Promise<number>;
+  /** Writes one coil (FC5). */
+  writeCoil(unitId: number, address: number, on: boolean): Promise<number>;
+  /** Reason of the last failed request, for the record. */
+  lastError(): string;
+  close(): Promise<void>;
+}
+
+type Client = ModbusRTU;
+// modbus-serial is CommonJS: its default export is the client class (typed separately).
+const ClientClass = ModbusSerial as unknown as typeof ModbusRTU;
+type Callback = (err: (Error & { modbusCode?: number; errno?: string }) | null, data?: { data?: ArrayLike<number | boolean> }) => void;
+
+/** Creates the link; nothing is connected until open(). */
+export function createModbusLink(endpoint: Endpoint, observer: LinkObserver, options: ModbusLinkOptions): ModbusLink {
+  const backoffStartMs = options.backoffMs ?? 200;
+  const maxBackoffMs = options.maxBackoffMs ?? 5000;
+  const timeoutsBeforeReconnect = options.timeoutsBeforeReconnect ?? 3;
+  let client: Client | undefined;
+  let up = false;
+  let everUp = false;
+  let connecting: Promise<void> | undefined;
+  let nextAttemptMs = 0;
+  let backoffMs = backoffStartMs;
+  let consecutiveTimeouts = 0;
+  let lastError = "";
+  let closed = false;
+  // The queue: each request waits for the previous one.
+  let tail: Promise<unknown> = Promise.resolve();
+
+  const drop = (why: string) => {
+    if (client !== undefined) {
+      const old = client;
+      client = undefined;
+      (old as unknown as NodeJS.EventEmitter).removeAllListeners("close");
+      try {
+        old.close(() => undefined);
+      } catch {
+        // already closed
+      }
+    }
+    if (up) {
+      up = false;
+      observer.linkEvent("link_lost", why);
+    }
+    nextAttemptMs = options.nowMs() + backoffMs;
+    backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
+  };
+
+  const connect = async (): Promise<void> => {
+    const c = new ClientClass();
+    c.setTimeout(options.timeoutMs);
+    try {
+      if (endpoint.kind === "tcp") {
+        await c.connectTCP(endpoint.host, { port: endpoint.port, timeout: options.timeoutMs } as never);
+      } else {
+        await c.connectRTUBuffered(endpoint.path, {
+          baudRate: endpoint.baudRate,
+          dataBits: endpoint.dataBits,
+          parity: endpoint.parity,
+          stopBits: endpoint.stopBits,
+        });
+      }
+    } catch (err) {
+      lastError = `connect: ${(err as Error).message}`;
+      try {
+        c.close(() => undefined);
+      } catch {
+        // never opened
+      }
+      nextAttemptMs = options.nowMs() + backoffMs;
+      if (!everUp || backoffMs === backoffStartMs) observer.linkEvent("link_connect_failed", lastError);
+      backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
+      return;
+    }
+    if (closed) {
+      c.close(() => undefined);
+      return;
+    }
+    client = c;
+    (c as unknown as NodeJS.EventEmitter).on("close", () => {
+      if (client === c) drop("connection closed by the peer");
+    });
+    up = true;
+    consecutiveTimeouts = 0;
+    backoffMs = backoffStartMs;
+    observer.linkEvent("link_restored", everUp ? "reconnected" : "connected");
+    everUp = true;
+  };
+
+  const ensure = () => {
+    if (up || closed || connecting !== undefined || options.nowMs() < nextAttemptMs) return;
+    connecting = connect().finally(() => {
+      connecting = undefined;
+    });
+  };
+
+  const outcome = (err: Parameters<Callback>[0]): number => {
+    if (err === null) {
+      consecutiveTimeouts = 0;
+      return LINK_OK;
+    }
+    lastError = err.message;
+    if (typeof err.modbusCode === "number") {
+      consecutiveTimeouts = 0;
+      return err.modbusCode;
+    }
+    if (err.errno === "ETIMEDOUT" || /timed out/i.test(err.message)) {
+      consecutiveTimeouts++;
+      if (consecutiveTimeouts >= timeoutsBeforeReconnect) drop(`${consecutiveTimeouts} requests timed out in a row`);
+      return LINK_TIMEOUT;
+    }
+    if (/not open/i.test(err.message)) {
+      drop(err.message);
+      return LINK_DOWN;
+    }
+    return LINK_FAILED;
+  };
+
+  const enqueue = (run: (c: Client, done: (code: number) => void) => void): Promise<number> => {
+    const next = tail.then(
+      () =>
+        new Promise<number>((resolve) => {
+          ensure();
+          const c = client;
+          if (!up || c === undefined) {
+            lastError = lastError || "not connected";
+            resolve(LINK_DOWN);
+            return;
+          }
+          run(c, resolve);
+        }),
+    );
+    tail = next;
+    return next;
+  };
+
+  return {
+    endpoint,
+    get up() {
+      return up;
+    },
+    async open() {
+      ensure();
+      if (connecting !== undefined) await connecting;
+    },
+    read(unitId, table, address, count, out, outOffset) {
+      return enqueue((c, done) => {
+        const cb: Callback = (err, data) => {
+          const code = outcome(err);
+          if (code === LINK_OK) {
+            const values = data?.data;
+            if (values === undefined || values.length < count) {
+              lastError = `short reply: ${values?.length ?? 0} of ${count} values`;
+              done(LINK_FAILED);
+              return;
+            }
+            for (let i = 0; i < count; i++) out[outOffset + i] = Number(values[i]);
+          }
+          done(code);
+        };
+        if (table === "holding") c.writeFC3(unitId, address, count, cb as never);
+        else if (table === "input") c.writeFC4(unitId, address, count, cb as never);
+        else if (table === "coil") c.writeFC1(unitId, address, count, cb as never);
+        else c.writeFC2(unitId, address, count, cb as never);
+      });
+    },
+    writeRegisters(unitId, address, values, count) {
+      return enqueue((c, done) => {
+        const cb: Callback = (err) => done(outcome(err));
+        if (count === 1) c.writeFC6(unitId, address, values[0]!, cb as never);
+        else c.writeFC16(unitId, address, Array.from(values.subarray(0, count)), cb as never);
+      });
+    },
+    writeCoil(unitId, address, on) {
+      return enqueue((c, done) => c.writeFC5(unitId, address, on, ((err: Parameters<Callback>[0]) => done(outcome(err))) as never));
+    },
+    lastError: () => lastError,
+    async close() {
+      closed = true;
+      if (connecting !== undefined) await connecting;
+      await tail.catch(() => undefined);
+      const c = client;
+      client = undefined;
+      up = false;
+      if (c !== undefined) await new Promise<void>((resolve) => c.close(() => resolve()));
+    },
+  };
+}
