@@ -47,7 +47,10 @@ Validation (what a client sees)
 * Write of an out-of-range value -> 03 (illegal data value), nothing written: 704 WSet/WSetRvrt outside
   [-charge limit, +discharge limit] W; WSetPct/WSetPctRvrt outside +-100 %; WMaxLimPct(Rvrt) outside 0..100 %;
   an RW enum not among its JSON symbols; 1 DA outside 1..247; 802 SoC reserves outside 0..100 %; AlmRst not 0/1.
-  A write of one register of a 32-bit point is checked on the resulting 32-bit value.
+  A write of one register of a 32-bit point is checked on the resulting 32-bit value; a point written with the
+  value it already holds is not checked (so a read-modify-write of a whole model carrying "not implemented"
+  values back is accepted).
+* A request for another unit id gets no answer (pymodbus's framers drop it, over TCP too).
   (pymodbus 3.0.0 has no hook for this: the datastore's validate() only sees address+count and can only yield 02,
   and an exception raised in setValues() becomes 04. So FC6/16/22/23 are re-registered with the server decoder
   (custom_functions) as subclasses whose execute() asks the context first.)
@@ -62,7 +65,8 @@ Dynamics (fixed step, default 50 ms, monotonic clock)
 * Reversion (704): while WSetEna = 1 and WSetRvrtTms > 0, every write to WSet (or WSetPct or WSetEna) restarts a
   timer; WSetRvrtRem counts down (whole seconds, rounded up). At 0: WSet := WSetRvrt, WSetPct := WSetPctRvrt,
   WSetEna := WSetEnaRvrt (defaults 0 W, 0 %, ENABLED), and a line {"event": "reversion", ...} goes to stderr.
-  With --watch-ctrlhb, the same happens when 802 CtrlHb has not changed for WSetRvrtTms seconds.
+  With --watch-ctrlhb, the same happens when 802 CtrlHb has not changed for WSetRvrtTms seconds; while it stays
+  unchanged, every new WSet is reverted again at the next step (one stderr line each).
   WSetRvrtTms = 0 disables reversion. Defaults: WSetRvrtTms from --rvrt-s (default 0).
 * 802 Hb is incremented every second (wraps at 65535). CtrlHb is stored as written. Other RW points (PF, Var,
   WMaxLimPct, ramps, SetOp, ...) are validated and stored but have no effect on the dynamics.
@@ -174,7 +178,7 @@ def layout(models=MODEL_ORDER, base=BASE):
                 key = "%s%s" % (prefix, p["name"])
                 sf = p.get("sf")
                 if isinstance(sf, str):
-                    sf = "%s%s" % (gkey, sf)  # scale factor named in the same group (or its parents, see _sf)
+                    sf = "%s%s" % (gkey, sf)  # a sunssf point of the model's top-level group (704's PFWInj.PF -> 704.PF_SF)
                 points[key] = Point(key, mid, p["name"], p["type"], int(p["size"]), addr, sf,
                                     p.get("access", "R"), {s["value"]: s["name"] for s in p.get("symbols", [])})
                 addr += int(p["size"])
@@ -193,6 +197,9 @@ def layout(models=MODEL_ORDER, base=BASE):
         if declared is not None and declared != length:
             raise SystemExit("model %d: computed L %d != JSON L value %s" % (mid, length, declared))
         chain.append((mid, start, length))
+    for p in points.values():
+        if isinstance(p.sf, str) and p.sf not in points:
+            raise SystemExit("%s: scale factor %s not found" % (p.key, p.sf))
     return points, chain, addr, skipped
 
 
@@ -445,8 +452,7 @@ class Battery:
         p = self.points[key]
         v = self.raw(key, image)
         if p.sf is not None:
-            sf = p.sf if isinstance(p.sf, int) else self.raw(p.sf if p.sf in self.points else
-                                                               "%d.%s" % (p.model, p.sf.split(".")[-1]))
+            sf = p.sf if isinstance(p.sf, int) else self.raw(p.sf, image)
             v = v * (10 ** sf)
         return v
 
@@ -470,7 +476,9 @@ class Battery:
         image = list(self.block.values)
         image[address - BASE: address - BASE + count] = values
         for p in touched:
-            if not self.value_ok(p, image):
+            # a point written with the value it already holds (e.g. a read-modify-write of a whole model that
+            # carries "not implemented" values back) is not checked
+            if self.raw(p.key, image) != self.raw(p.key) and not self.value_ok(p, image):
                 return merror.IllegalValue
         return None
 
@@ -504,7 +512,7 @@ class Battery:
         log("write", address=address, count=count, points=sorted(keys))
 
     # --- dynamics ---
-    def limits_target(self):
+    def target_w(self):
         ena = self.raw("704.WSetEna") == 1
         if not ena:
             return 0.0
@@ -553,7 +561,7 @@ class Battery:
             self.last_ctrlhb = ctrlhb
             self.last_ctrlhb_change = now
         self.reversion(now)
-        target = self.limits_target()
+        target = self.target_w()
         tau = self.args.tau_ms / 1000.0
         k = 1.0 - math.exp(-dt / tau) if tau > 0 else 1.0
         self.w += (target - self.w) * k
@@ -600,7 +608,7 @@ class Battery:
         s("802.ChaSt", cha)
         s("701.W", w, sf=self.w_sf)
         s("701.VA", abs(w), sf=self.w_sf)
-        s("701.PF", 1.0 if abs(w) > 1 else 1.0, sf=-3)
+        s("701.PF", 1.0, sf=-3)  # no reactive power in this model
         s("701.A", abs(w) / (math.sqrt(3) * self.args.v_ll), sf=self.a_ac_sf)
         s("701.InvSt", 3 if abs(w) > 1 else 7)  # RUNNING / STANDBY
         s("701.TotWhInj", self.tot_inj_wh)
