@@ -22,10 +22,8 @@ export const LINK_DOWN = -2;
 /** Anything else: a malformed reply, a socket error. */
 export const LINK_FAILED = -3;
 
-/** What a link reports to its owner: lost, restored, an exception reply. */
-export interface LinkObserver {
-  linkEvent(kind: "link_lost" | "link_restored" | "link_connect_failed", detail: string): void;
-}
+/** What a link reports to its owner: lost, restored, a failed connection attempt. */
+export type LinkObserver = (kind: "link_lost" | "link_restored" | "link_connect_failed", detail: string) => void;
 
 export interface ModbusLinkOptions {
   /** Per-request timeout, ms. */
@@ -41,6 +39,8 @@ export interface ModbusLinkOptions {
 
 export interface ModbusLink {
   readonly endpoint: Endpoint;
+  /** Told of link events (set by the owner; default: ignored). */
+  observer: LinkObserver;
   /** True while connected. */
   readonly up: boolean;
   /** Starts connecting (returns once the first attempt has succeeded or failed). */
@@ -65,7 +65,7 @@ const ClientClass = ModbusSerial as unknown as typeof ModbusRTU;
 type Callback = (err: (Error & { modbusCode?: number; errno?: string }) | null, data?: { data?: ArrayLike<number | boolean> }) => void;
 
 /** Creates the link; nothing is connected until open(). */
-export function createModbusLink(endpoint: Endpoint, observer: LinkObserver, options: ModbusLinkOptions): ModbusLink {
+export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions): ModbusLink {
   const backoffStartMs = options.backoffMs ?? 200;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const timeoutsBeforeReconnect = options.timeoutsBeforeReconnect ?? 3;
@@ -94,7 +94,7 @@ export function createModbusLink(endpoint: Endpoint, observer: LinkObserver, opt
     }
     if (up) {
       up = false;
-      observer.linkEvent("link_lost", why);
+      link.observer("link_lost", why);
     }
     nextAttemptMs = options.nowMs() + backoffMs;
     backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
@@ -122,7 +122,7 @@ export function createModbusLink(endpoint: Endpoint, observer: LinkObserver, opt
         // never opened
       }
       nextAttemptMs = options.nowMs() + backoffMs;
-      if (!everUp || backoffMs === backoffStartMs) observer.linkEvent("link_connect_failed", lastError);
+      if (!everUp || backoffMs === backoffStartMs) link.observer("link_connect_failed", lastError);
       backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
       return;
     }
@@ -137,7 +137,7 @@ export function createModbusLink(endpoint: Endpoint, observer: LinkObserver, opt
     up = true;
     consecutiveTimeouts = 0;
     backoffMs = backoffStartMs;
-    observer.linkEvent("link_restored", everUp ? "reconnected" : "connected");
+    link.observer("link_restored", everUp ? "reconnected" : "connected");
     everUp = true;
   };
 
@@ -188,8 +188,9 @@ export function createModbusLink(endpoint: Endpoint, observer: LinkObserver, opt
     return next;
   };
 
-  return {
+  const link: ModbusLink = {
     endpoint,
+    observer: () => undefined,
     get up() {
       return up;
     },
@@ -239,4 +240,5 @@ export function createModbusLink(endpoint: Endpoint, observer: LinkObserver, opt
       if (c !== undefined) await new Promise<void>((resolve) => c.close(() => resolve()));
     },
   };
+  return link;
 }

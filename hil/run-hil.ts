@@ -1,0 +1,173 @@
+import { f64ColumnOf } from "../engine/columns.js";
+import type { KpiRow } from "../engine/kpis/kpi-row.js";
+import type { WorkloadInputs } from "../engine/plant/workload-factory.js";
+import type { Scenario } from "../engine/scenario/scenario-types.js";
+import { createSimulation } from "../engine/simulation.js";
+import type { Chunk, Sink } from "../engine/sinks/sink.js";
+import { EVENTS } from "../engine/tables.js";
+import { UserError } from "../models/lib/errors.js";
+import { createDevicePort, devicePortPointNames, type DeviceBinding } from "./device-port.js";
+import { createHilRecorder } from "./hil-recorder.js";
+import { nextCycle, type OverrunPolicy, type WallClock } from "./pace.js";
+
+export interface HilRunOptions {
+  scenario: Scenario;
+  runId: string;
+  /** The scenario file, for the runs table. */
+  scenarioName: string;
+  devices: readonly DeviceBinding[];
+  /** Send writes to the devices (otherwise a dry run: decisions and would-be writes recorded, nothing sent). */
+  armed: boolean;
+  overrun: OverrunPolicy;
+  sink: Sink;
+  inputs: WorkloadInputs;
+  clock: WallClock;
+  /** Aborted on Ctrl-C: the loop ends after its current cycle. */
+  stop: AbortSignal;
+  engineVersion: string;
+  nodeVersion: string;
+  isoNow: () => string;
+}
+
+export interface HilSummary {
+  cycles: number;
+  periodS: number;
+  missed: number;
+  skipped: number;
+  latenessMs: { p50: number; p99: number; max: number; early: number };
+  simulatedS: number;
+  wallS: number;
+  stopped: boolean;
+  kpis: KpiRow[];
+}
+
+/** Twin ticks per results chunk in HIL mode: 1,500 ticks is 60 s at 40 ms, a small write. */
+const HIL_CHUNK_TICKS = 1500;
+
+/**
+ * Runs a scenario's controllers in real time against devices (and the twin for everything the
+ * devices do not provide): the cycle is the fastest controller's period; each cycle reads the
+ * devices, advances the twin one period (its controllers see the devices through the composite
+ * port), writes the setpoints, and records its timing. Results go to the same tables as a
+ * simulation plus hil_cycles and hil_io, committed as one run at the end (also after Ctrl-C,
+ * with every cycle so far). At the end the setpoints go to their fallbacks.
+ */
+export async function runHil(o: HilRunOptions): Promise<HilSummary> {
+  const { scenario, clock } = o;
+  if (scenario.controllers.length === 0) throw new UserError(`${o.scenarioName}: controllers: a HIL run needs at least one controller, the scenario has none`);
+  const dtS = scenario.dtS;
+  const periodTicks = Math.min(...scenario.controllers.map((c) => Math.round(c.period / dtS)));
+  const periodS = periodTicks * dtS;
+  const periodMs = periodS * 1000;
+  const maxCycles = Math.ceil(scenario.ticks / periodTicks) + 1;
+  const lateness = new Float64Array(maxCycles);
+
+  const events: { t: number[]; source: string[]; kind: string[]; value: number[]; detail: string[] } = { t: [], source: [], kind: [], value: [], detail: [] };
+  let cycleTS = 0;
+  const event = (source: string, kind: string, value: number, detail: string) => {
+    events.t.push(cycleTS);
+    events.source.push(source);
+    events.kind.push(kind);
+    events.value.push(value);
+    events.detail.push(detail);
+  };
+  const recorder = createHilRecorder(o.runId, o.devices.map((d) => d.name), devicePortPointNames(o.devices));
+  const port = createDevicePort(o.devices, { armed: o.armed, nowMs: clock.nowMs, recorder, event });
+  for (const d of o.devices) {
+    // Link events go to the events table with the device's name.
+    d.link.observer = (kind, detail) => event(d.name, kind, 0, detail);
+  }
+  await Promise.all(o.devices.map((d) => d.link.open()));
+  const sim = createSimulation(scenario, o.runId, { inputs: o.inputs, devicePort: port, chunkTicks: HIL_CHUNK_TICKS });
+  const wallStartMs = clock.nowMs();
+  await o.sink.beginRun(o.runId);
+  const write = async (chunks: readonly Chunk[]) => {
+    for (const c of chunks) await o.sink.write(c);
+  };
+  try {
+    port.beginCycle(0, 0);
+    await port.arm();
+    const t0 = clock.nowMs() + periodMs;
+    let n = 0;
+    let cycles = 0;
+    let missed = 0;
+    let skippedTotal = 0;
+    let skipped = 0;
+    const pendingChunks: Chunk[] = [];
+    while (!sim.done && !o.stop.aborted) {
+      const planned = t0 + n * periodMs;
+      await clock.sleepUntil(planned);
+      const start = clock.nowMs();
+      cycleTS = n * periodS;
+      port.beginCycle(n, cycleTS);
+      await port.poll();
+      const read = clock.nowMs();
+      // Advance the twin to the end of this cycle (past any skipped cycles: it keeps wall time).
+      const targetK = Math.min(sim.totalTicks, (n + 1) * periodTicks);
+      while (!sim.done && sim.k < targetK) pendingChunks.push(...sim.advanceBy(targetK - sim.k));
+      const computed = clock.nowMs();
+      await port.flush();
+      const end = clock.nowMs();
+      const late = start - planned;
+      lateness[cycles] = late;
+      const miss = end > planned + periodMs;
+      if (miss) missed++;
+      recorder.cycle(cycleTS, n, planned - wallStartMs, start - wallStartMs, read - start, computed - read, end - computed, miss, skipped, port.inFallback);
+      cycles++;
+      // Results are written after the cycle's own timing (a slow write shows as the next cycle's lateness).
+      if (pendingChunks.length > 0) {
+        await write(pendingChunks);
+        sim.release(pendingChunks);
+        pendingChunks.length = 0;
+      }
+      const drained = recorder.drain(false);
+      if (drained.length > 0) await write(drained);
+      const next = nextCycle(n, t0, periodMs, clock.nowMs(), o.overrun);
+      skipped = next - n - 1;
+      skippedTotal += skipped;
+      n = next;
+    }
+    const stopped = !sim.done;
+    const last = stopped ? sim.stop() : [];
+    await port.safeStop(stopped ? "stopped before the horizon (Ctrl-C)" : "end of the run");
+    await write(last);
+    await write(recorder.drain(true));
+    await write([{ table: EVENTS.name, runId: o.runId, length: events.t.length, columns: [f64ColumnOf(events.t), events.source, events.kind, f64ColumnOf(events.value), events.detail] }]);
+    const wallS = (clock.nowMs() - wallStartMs) / 1000;
+    await o.sink.endRun({
+      runId: o.runId,
+      scenario: o.scenarioName,
+      paramsJson: JSON.stringify({ hil: { devices: o.devices.map((d) => d.name), armed: o.armed, overrun: o.overrun, periodS } }),
+      seed: scenario.seed,
+      dtS,
+      horizonS: sim.k * dtS,
+      ticks: sim.k,
+      engineVersion: o.engineVersion,
+      nodeVersion: o.nodeVersion,
+      startedAt: o.isoNow(),
+      wallS,
+      status: "ok",
+      error: "",
+    });
+    const sorted = lateness.slice(0, cycles).sort();
+    const q = (p: number) => (cycles === 0 ? Number.NaN : sorted[Math.min(cycles - 1, Math.ceil(p * cycles) - 1)]!);
+    let early = 0;
+    for (let i = 0; i < cycles; i++) if (sorted[i]! < 0) early++;
+    return {
+      cycles,
+      periodS,
+      missed,
+      skipped: skippedTotal,
+      latenessMs: { p50: q(0.5), p99: q(0.99), max: cycles === 0 ? Number.NaN : sorted[cycles - 1]!, early },
+      simulatedS: sim.k * dtS,
+      wallS,
+      stopped,
+      kpis: sim.kpis(),
+    };
+  } catch (error) {
+    await o.sink.abortRun(o.runId);
+    throw error;
+  } finally {
+    await Promise.all(o.devices.map((d) => d.link.close()));
+  }
+}
