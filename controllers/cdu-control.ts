@@ -7,7 +7,7 @@ import { fresh, unitIds } from "./point-ids.js";
  * the secondary supply at its setpoint; this controller moves that setpoint and the pump speed):
  * - supply temperature: a reverse-acting PID on the CDU's hottest GPU node (`cdu.<id>.gpuTempMaxC`)
  *   against `gpuTargetC`: as warm as the GPUs allow (warmer water means more free cooling, less
- *   chiller work and more reusable heat; physics-figures §4: W32-W45 facility water), colder when a
+ *   chiller work and more reusable heat; docs/physics-sources.md §4: W32-W45 facility water), colder when a
  *   GPU runs hot; within [supplyMinC, supplyMaxC], rising at most `supplyRateKps` and falling at
  *   most `supplyFallRateKps` (cut fast, rise slowly: a job that restarts after an idle spell finds
  *   warm water and its GPUs heat within seconds); while the hottest GPU is more than 15 K below its

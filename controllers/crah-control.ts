@@ -5,7 +5,7 @@ import { fresh, unitIds } from "./point-ids.js";
 /**
  * CRAH control on rack inlet temperatures, per row, through the port:
  * - fan speed: a direct-acting PID on the row's hottest rack inlet (`row.<r>.inletTempMaxC`)
- *   against `inletTargetC` (inside the ASHRAE recommended 18-27 °C, physics-figures §5.3): just
+ *   against `inletTargetC` (inside the ASHRAE recommended 18-27 °C, docs/physics-sources.md §5.3): just
  *   enough air for the racks (fan power ∝ speed³), more when recirculation heats the inlets;
  * - supply-air setpoint: the lower of two reverse-acting PIDs (a select-low override), one raising
  *   the supply while the row's coldest inlet (`row.<r>.inletTempMinC`) is below `inletLowC` (no

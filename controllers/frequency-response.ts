@@ -19,7 +19,7 @@ import {
  * Required response (the change of PCC power; negative at low frequency: import less):
  * - dynamic-containment / -moderation / -regulation: the NESO delivery curves
  *   (models/grid/frequency-response.ts; DC: ±0.015 Hz deadband, 5 % at ±0.2 Hz, 100 % at ±0.5 Hz,
- *   physics-figures §2.3 [P]) times the low or high contracted power;
+ *   docs/physics-sources.md §2.3 [P]) times the low or high contracted power;
  * - droop: ΔP = (|Δf| − deadband)/(R·f₀) × contract, capped at the contract (Kundur ch. 11 [R]).
  * Delivery: the battery first, within its available charge / discharge power (measured); what is
  * left of a low-frequency response goes to GPU caps. A GPU's power scales with its limit (NVML
@@ -36,7 +36,7 @@ import {
  * ± tolerance × contract (the tolerance is a scenario parameter: NESO's performance-monitoring
  * tolerance was not verified here). Availability: the battery's available power covers the
  * contracts and its energy headroom covers them for `enduranceS` (DC: 15 min energy-limited
- * delivery, physics-figures §2.3 [P]); GPU caps are not counted (their headroom swings with the load).
+ * delivery, docs/physics-sources.md §2.3 [P]); GPU caps are not counted (their headroom swings with the load).
  * Decisions (sparingly): response start / end (hysteresis on 5 % / 1 % of the contract, end after
  * 5 s quiet), GPU capping on / off, stale frequency.
  */

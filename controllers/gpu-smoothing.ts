@@ -4,7 +4,7 @@ import { QUALITY_OK, type PlantPort } from "../engine/port.js";
 /**
  * GPU power smoothing, as site software applies it through the GPU management interface (NVML
  * power-smoothing profiles: PERCENT_TMP_FLOOR, RAMP_UP_RATE, RAMP_DOWN_RATE, RAMP_DOWN_HYSTERESIS;
- * physics-figures.md §1.4). For each GPU group it enables smoothing with a floor and ramp limits.
+ * docs/physics-sources.md §1.4). For each GPU group it enables smoothing with a floor and ramp limits.
  *
  * - static: writes the profile once at start.
  * - adaptive: watches the PCC power's peak-to-peak swing over `windowS` and moves the floor by

@@ -17,7 +17,7 @@ import { fresh, unitIds } from "./point-ids.js";
  * - warm-water reset (`warmReset`): the warm loop's chiller setpoint follows the coldest CDU supply
  *   setpoint less `cduApproachK` (the CDU exchangers need the facility water that much colder), within
  *   [warmMinC, warmMaxC] and at most 0.02 K/s: when the CDU controllers let the racks run warm, the
- *   facility water follows, and the dry coolers carry more of the year (physics-figures §4: W32-W45).
+ *   facility water follows, and the dry coolers carry more of the year (docs/physics-sources.md §4: W32-W45).
  * PIDs in velocity form (pid.ts).
  */
 export interface HeatRejectionControlParams {

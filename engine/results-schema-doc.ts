@@ -5,8 +5,8 @@ import { RUN_TABLES } from "./tables.js";
 const SQL_TYPE = { f64: "DOUBLE", f32: "FLOAT", i32: "INTEGER", utf8: "VARCHAR" } as const;
 
 /**
- * The results schema as Markdown, generated from the table specs (the README embeds it between
- * `<!-- results-schema -->` markers, and a test checks the two agree).
+ * The results schema as Markdown, generated from the table specs (docs/results-schema.md embeds it
+ * between `<!-- results-schema -->` markers, and a test checks the two agree).
  */
 export function resultsSchemaMarkdown(tables: readonly TableSpec[] = [runsTable, ...RUN_TABLES]): string {
   return tables

@@ -4,7 +4,8 @@ import { checkChunk, requirePositive } from "./kpi-checks.js";
 import { durationName, kpiName } from "./kpi-name.js";
 import { nextPowerOfTwo } from "../../models/lib/fft.js";
 
-/** Ramp windows reported by default (s): 40 ms (one tick at the default dt), 1 s and 1 min, as in DESIGN.md's KPI list. */
+/** Ramp windows reported by default (s): 40 ms (one tick at the default dt), 1 s and 1 min, the windows the design asks for
+ * (docs/results-schema.md lists the KPIs). */
 export const DEFAULT_RAMP_WINDOWS_S: readonly number[] = [0.04, 1, 60];
 
 /**

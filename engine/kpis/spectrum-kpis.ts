@@ -12,7 +12,7 @@ export type BandHz = readonly [loHz: number, hiHz: number];
 
 /**
  * Bands reported by default (Hz): 0.1-1 (training iteration periods of ~1-10 s), 1-5 and 5-12.5
- * (up to Nyquist at 40 ms), the grid-relevant 0.1-20 Hz range of /work/shared/reference/physics-figures.md §1.1
+ * (up to Nyquist at 40 ms), the grid-relevant 0.1-20 Hz range of docs/physics-sources.md §1.1
  * cut at the 12.5 Hz Nyquist of the default tick.
  */
 export const DEFAULT_BANDS_HZ: readonly BandHz[] = [

@@ -26,7 +26,7 @@ import { f64Column } from "../columns.js";
  *      sag deeper than the tolerance moves the IT load to the UPS or rack BBU batteries
  *      (site-ride-through.ts), which rewrites the chain's site totals (the PCC drops by that load).
  *   2. `step(k, row, pccW)`, with the PCC power the grid sees (after storage): either the aggregate
- *      swing equation (models/grid/swing-equation.ts, physics-figures §2.2, Kundur ch. 3 and 11 [R])
+ *      swing equation (models/grid/swing-equation.ts, docs/physics-sources.md §2.2, Kundur ch. 3 and 11 [R])
  *      driven by the site's PCC power relative to the dispatch plus trips and load steps, with an
  *      optional secondary control; or a measured trace at startTime + t (linear between samples).
  *      Publishes `grid.frequencyHz` and `grid.rocofHzps` (read by controllers at k + 1), records a

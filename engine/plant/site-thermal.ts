@@ -506,7 +506,7 @@ export function createSiteThermal(
     kpis(pccWh, itWh) {
       const rowsOut: KpiRow[] = [];
       const k = (name: string, value: number, unit: string) => rowsOut.push({ name, value, unit });
-      // PUE = total facility energy / IT energy (The Green Grid; physics-figures §5.2): PCC energy, which
+      // PUE = total facility energy / IT energy (The Green Grid; docs/physics-sources.md §5.2): PCC energy, which
       // includes the cooling load, over IT energy (rack PSU input). Partial PUE of cooling: (IT + cooling) / IT.
       k("pue", itWh > 0 ? pccWh / itWh : 0, "ratio");
       k("ppue_cooling", tot.itJ > 0 ? (tot.itJ + tot.coolingJ) / tot.itJ : 0, "ratio");

@@ -142,7 +142,7 @@ export function setCohortParams(state: GpuCohorts, c: number, params: GpuParams)
  * 2. Onset overshoot: when u crosses 1/2 upwards, for overshootS from the tick start the target
  *    rises by gain × u × (overshootFrac − fullFrac) × L, gain = min(1, pause / overshootRearmS)
  *    for the time spent below 1/2 before the onset. It may exceed the cap, as measured.
- * 3. Smoothing (NVML power-smoothing semantics, physics-figures §1.4): rises limited to rampUpWps;
+ * 3. Smoothing (NVML power-smoothing semantics, docs/physics-sources.md §1.4): rises limited to rampUpWps;
  *    falls wait holdS, then are limited to rampDownWps; floor floorFrac × limitW (reached at
  *    rampUpWps when smoothing is switched on); smoothing never burns above L.
  * powerW ≥ demandW by burnW, or ≤ by throttledW. dtS ≤ 0 (or NaN) leaves the state unchanged.

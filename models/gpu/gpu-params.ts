@@ -32,7 +32,7 @@ export interface GpuParams {
  * H100 SXM5 80 GB at its 700 W limit, calibrated on the project's own NVML 20 ms trace
  * (`datasets/gpu-power/h100-train-steps-20ms.csv`, CC0, see its SOURCE.md; fit and figures in
  * `models/gpu/README.md`, checked by `test/models/gpu/gpu-calibration.test.ts`).
- * - limitW 700 W: H100 SXM5 TDP [P] (NVIDIA H100 datasheet; Llama 3 paper, physics-figures §1.3),
+ * - limitW 700 W: H100 SXM5 TDP [P] (NVIDIA H100 datasheet; Llama 3 paper, docs/physics-sources.md §1.3),
  *   the NVML limit read back in `h100-meta.json`.
  * - idleW 121 W: median of every sample in an idle phase (pre, idle, step_off, train_setup,
  *   checkpoint) is 121.2 W; idle creeps from 117 W (cold) to 122-124 W (warm).
@@ -65,7 +65,7 @@ const H100_IDLE_FRAC = h100Sxm.idleW / h100Sxm.limitW;
 /**
  * B200 in an NVL72-class liquid-cooled rack at a 1,200 W limit. B200 is quoted at ~1,000 W in
  * HGX form [S] and a GB200 superchip (1 Grace + 2 B200) at 2,700 W [S] (vendor/analyst pages and
- * hmc-tech table, physics-figures §1.3), i.e. ~1,200 W per B200 once ~300 W goes to Grace and
+ * hmc-tech table, docs/physics-sources.md §1.3), i.e. ~1,200 W per B200 once ~300 W goes to Grace and
  * memory [D]. No B200 trace is available: idleW, fullFrac and overshootFrac are the H100 SXM
  * measured fractions of the limit, and the time constants are the H100's. Treat as indicative.
  */
@@ -80,7 +80,7 @@ export const b200: GpuParams = Object.freeze({
 });
 
 /**
- * H100 PCIe at its 350 W limit [P] (NVIDIA H100 PCIe Product Brief PB-11133-001, physics-figures
+ * H100 PCIe at its 350 W limit [P] (NVIDIA H100 PCIe Product Brief PB-11133-001, docs/physics-sources.md
  * §1.3), for air-cooled inference racks. No PCIe trace is available: fractions and time constants
  * are those measured on the H100 SXM.
  */

@@ -20,19 +20,19 @@ export interface ResponseCurve {
 
 /**
  * GB Dynamic Containment: deadband ±0.015 Hz, 5 % at ±0.2 Hz, 100 % at ±0.5 Hz, linear between
- * (NESO DC service specification, physics-figures §2.3 [P]; table ★ V3). Full delivery within 1 s,
+ * (NESO DC service specification, docs/physics-sources.md §2.3 [P]; table ★ V3). Full delivery within 1 s,
  * initiation ≤ 0.5 s: timing belongs to the asset / controller, not to the curve.
  */
 export const DYNAMIC_CONTAINMENT: ResponseCurve = Object.freeze({ deadbandHz: 0.015, kneeHz: 0.2, kneeFrac: 0.05, fullHz: 0.5 });
 
 /**
- * GB Dynamic Moderation: 0 at ±0.015 Hz, 5 % at ±0.1 Hz, 100 % at ±0.2 Hz (physics-figures §2.3,
+ * GB Dynamic Moderation: 0 at ±0.015 Hz, 5 % at ±0.1 Hz, 100 % at ±0.2 Hz (docs/physics-sources.md §2.3,
  * [S]: read in a battery controller repository, not on NESO's page; check before relying on it).
  */
 export const DYNAMIC_MODERATION: ResponseCurve = Object.freeze({ deadbandHz: 0.015, kneeHz: 0.1, kneeFrac: 0.05, fullHz: 0.2 });
 
 /**
- * GB Dynamic Regulation: linear from the ±0.015 Hz deadband to 100 % at ±0.2 Hz (physics-figures
+ * GB Dynamic Regulation: linear from the ±0.015 Hz deadband to 100 % at ±0.2 Hz (docs/physics-sources.md
  * §2.3 [R]; the knee is placed on the straight line, so the curve has one segment).
  */
 export const DYNAMIC_REGULATION: ResponseCurve = Object.freeze({ deadbandHz: 0.015, kneeHz: 0.2, kneeFrac: 1, fullHz: 0.2 });

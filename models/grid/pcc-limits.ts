@@ -11,7 +11,7 @@
  * - ramp: |P(t) − P(t − w)| / w over w = rampWindowS (default 1 s), W/s — the engine's
  *   `pcc_max_ramp_1s` KPI definition, evaluated at every tick once w of history exists;
  * - slow ramp: |P(t) − P(t − w)| over w = slowRampWindowS (default 60 s), expressed in W/min
- *   (= |ΔP| × 60 / w), for limits written as "MW/min" (physics-figures §2.1: a 10 MW/min POC limit
+ *   (= |ΔP| × 60 / w), for limits written as "MW/min" (docs/physics-sources.md §2.1: a 10 MW/min POC limit
  *   studied in [X] arXiv:2606.21833; §8.8: no verified GB limit exists, so limits are scenario data);
  * - swing: max − min of P over the last swingWindowS (the current tick and the ones before it,
  *   swingWindowS / dtS ticks in all), W; sliding, so an event's start and end are tick-exact (the

@@ -6,7 +6,7 @@
  *   (2·E_kin / f₀) · dΔf/dt = P_gov − D·Δf − ΔP_load − P_lost                       (1)
  *   T_g · dP_gov/dt = clamp(−K·db(Δf), −headroomDownW, headroomUpW) − P_gov        (2)
  * (1) is the aggregate swing equation 2H/f₀ · df/dt = (P_m − P_e)/S with E_kin = Σ Hᵢ·Sᵢ (W·s),
- * linearised about f₀ (physics-figures §2.2 [R]; Kundur, Power System Stability and Control, ch. 3
+ * linearised about f₀ (docs/physics-sources.md §2.2 [R]; Kundur, Power System Stability and Control, ch. 3
  * equations of motion, ch. 11 frequency control). Its initial rate of change of frequency after a
  * step ΔP is f₀·ΔP / (2·E_kin) (★ V3).
  * D (W/Hz) is the load's frequency sensitivity ("load damping", Kundur ch. 11 [R]: typically 1-2 %
@@ -113,7 +113,7 @@ export function loadDampingWPerHz(dampingPu: number, loadW: number, f0Hz: number
 
 /**
  * GB-scale grid, for checking RoCoF against ★ V3: E_kin 200 GVA·s (NESO "GB System Inertia" example
- * value, physics-figures §2.2 [P]). The rest are illustrative [R] values, not a GB calibration: load
+ * value, docs/physics-sources.md §2.2 [P]). The rest are illustrative [R] values, not a GB calibration: load
  * damping d = 1 on 25 GW, droop 4 % on 20 GW of responding plant with T_g = 5 s and 1 GW headroom.
  */
 export const GB_GRID_200GVAS: SwingGridParams = Object.freeze({

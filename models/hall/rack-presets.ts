@@ -23,7 +23,7 @@ export interface RackPreset {
 
 export const RACK_PRESETS: Record<string, RackPreset> = {
   // GB200 NVL72-class: 18 compute trays × 4 GPUs, ~6.5 kW per tray, 9 NVLink switch trays ~3.6 kW,
-  // 8 power shelves with 132 kW DC output [S] (physics-figures.md §1.3, introl.com citing Supermicro).
+  // 8 power shelves with 132 kW DC output [S] (docs/physics-sources.md §1.3, introl.com citing Supermicro).
   // Per tray beyond its 4 GPUs at 1,200 W: ~1.7 kW at full load (2 Grace CPUs, memory, NICs) and
   // ~0.7 kW idle (assumption scaled from CPU idle/full ratios); switches 3.6 kW full, 2.5 kW idle.
   // Full load: 72 × 1,193 W + 18 × 1.7 kW + 3.6 kW ≈ 120 kW DC, ≈ 130 kW AC at the PSU curve.
@@ -37,7 +37,7 @@ export const RACK_PRESETS: Record<string, RackPreset> = {
     psuRatedW: 132_000,
     cooling: "liquid",
   },
-  // Air-cooled inference rack, ~12 kW: two 8-GPU PCIe servers (H100 PCIe, 350 W [P], physics-figures
+  // Air-cooled inference rack, ~12 kW: two 8-GPU PCIe servers (H100 PCIe, 350 W [P], docs/physics-sources.md
   // §1.3) with their hosts (CPUs, memory, NVMe, fans: ~2.5 kW each at load, ~1 kW idle; assumption)
   // and a ToR switch. Full load ≈ 5.5 kW GPUs + 5.9 kW other ≈ 11.4 kW DC, ≈ 12 kW AC.
   "inference-air": {
@@ -51,7 +51,7 @@ export const RACK_PRESETS: Record<string, RackPreset> = {
     cooling: "air",
   },
   // Air-cooled AI training rack: 4 DGX H100-class servers (8 × H100 SXM at 700 W [P]); a DGX H100
-  // draws at most 10.2 kW [P-abs] (physics-figures §1.3), so beyond its GPUs up to 4.6 kW per server
+  // draws at most 10.2 kW [P-abs] (docs/physics-sources.md §1.3), so beyond its GPUs up to 4.6 kW per server
   // (CPUs, memory, NICs, fans) at full load and ~1.8 kW idle (assumption). ≈ 40 kW DC, ≈ 42 kW AC.
   "dgx-h100-air": {
     description: "Air-cooled AI rack: 4 DGX H100-class servers (32 × H100 SXM, 700 W), ~42 kW",

@@ -76,7 +76,7 @@ export interface NetworkDesign {
  *   litres" in 30,000 km of flow and 30,000 km of return pipe for 1,672,000 households [S] (Dansk
  *   Fjernvarme, "Facts about district heating", 2017), 1e6 m³ / 1.672e6 = 0.60 m³ [D];
  * - supply 70 °C / return 35 °C: the committed house's flow-weighted 2019 means are 68.3 / 33.3 °C
- *   [D] (datasets/heat-demand-dk); Odense returns 35-40 °C and supplies 75 °C [S] (physics-figures §5.1);
+ *   [D] (datasets/heat-demand-dk); Odense returns 35-40 °C and supplies 75 °C [S] (docs/physics-sources.md §5.1);
  * - supplyMinC 60 °C, ground 8 °C, losses 20 % of the heat put in, flow margin 1.25 and minimum flow
  *   5 % are assumptions (typical Danish figures [R], not re-read at a source);
  * - loss conductance: the pipes lose lossFrac/(1 − lossFrac) × the profile's energy over its length

@@ -1,6 +1,6 @@
 /**
  * Facility energy KPIs as pure functions of energy totals over a reporting period (Wh in, ratios
- * out), following physics-figures §5.2:
+ * out), following docs/physics-sources.md §5.2:
  * - PUE = total facility energy / IT energy (The Green Grid; ISO/IEC 30134-2:2016 [P]); report it
  *   over a long period (annualised), not as an instantaneous value [P] (Green Grid WP#49).
  * - partial PUE of a subsystem (The Green Grid's pPUE for a zone): (IT + the subsystem's energy) / IT,

@@ -5,7 +5,7 @@ import type { Issue } from "../lib/errors.js";
  * as a structure of arrays (index i = unit). Steady state within a tick: every output is the mean
  * over [t, t + dtS) and the heat balance closes exactly, heatW = sourceHeatW + powerW.
  *
- * COP (physics-figures §5.1): COP = carnotFrac × COP_Carnot, COP_Carnot = T_cond / (T_cond − T_evap)
+ * COP (docs/physics-sources.md §5.1): COP = carnotFrac × COP_Carnot, COP_Carnot = T_cond / (T_cond − T_evap)
  * in kelvin [D], with the temperatures of the actual lift this tick:
  *   T_evap = sourceOutC − pinchK  (the source fluid as it LEAVES the evaporator: its coldest point),
  *   T_cond = sinkOutC + pinchK    (the sink fluid as it LEAVES the condenser: its hottest point).
@@ -22,7 +22,7 @@ export interface HeatPumpParams {
   readonly capacityW: number;
   /** Smallest heat while running, as a fraction of capacityW (0..1): a running unit never delivers less. */
   readonly minPartLoadFrac: number;
-  /** Real COP ÷ Carnot COP of the lift (physics-figures §5.1: 0.45-0.6 [R]). In (0, 1]. */
+  /** Real COP ÷ Carnot COP of the lift (docs/physics-sources.md §5.1: 0.45-0.6 [R]). In (0, 1]. */
   readonly carnotFrac: number;
   /** Refrigerant-to-fluid temperature difference at the evaporator and at the condenser, K (≥ 0). */
   readonly pinchK: number;
@@ -34,7 +34,7 @@ export interface HeatPumpParams {
 
 /**
  * One of the large district-heating heat pumps of the Meta Odense → Fjernvarme Fyn plant:
- * - capacityW 5 MW: 45 MW of heat pumps in nine units [S] (physics-figures §5.1), 45 / 9 [D].
+ * - capacityW 5 MW: 45 MW of heat pumps in nine units [S] (docs/physics-sources.md §5.1), 45 / 9 [D].
  * - carnotFrac 0.5, pinchK 0: reproduce the §5.1 worked table ("×0.5"; η_Lorenz 0.45-0.6 [R]); they
  *   give COP 3.6 for Odense's 27 → 75 °C, near the 3.4-3.7 measured seasonal COP of a two-stage
  *   ammonia river-water heat pump [P-abs] (§5.1).
@@ -153,7 +153,7 @@ const BISECT_STEPS = 60;
 
 /**
  * Carnot COP of a heat pump between a source at `sourceC` and a sink at `sinkC` (°C), in kelvin:
- * T_sink / (T_sink − T_source) (physics-figures §5.1 [D]); a lift below 1 K is evaluated as 1 K.
+ * T_sink / (T_sink − T_source) (docs/physics-sources.md §5.1 [D]); a lift below 1 K is evaluated as 1 K.
  * Example: carnotCop(27, 75) → 7.253.
  */
 export function carnotCop(sourceC: number, sinkC: number): number {
@@ -164,7 +164,7 @@ export function carnotCop(sourceC: number, sinkC: number): number {
 
 /**
  * Real COP from fluid temperatures (°C): carnotFrac × carnotCop(sourceOutC − pinchK, sinkOutC + pinchK).
- * Example: heatPumpCop(0.5, 0, 27, 75) → 3.63 (physics-figures §5.1: 3.6).
+ * Example: heatPumpCop(0.5, 0, 27, 75) → 3.63 (docs/physics-sources.md §5.1: 3.6).
  */
 export function heatPumpCop(carnotFrac: number, pinchK: number, sourceOutC: number, sinkOutC: number): number {
   return carnotFrac * carnotCop(sourceOutC - pinchK, sinkOutC + pinchK);

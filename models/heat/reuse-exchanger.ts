@@ -5,7 +5,7 @@ import { counterflowEffectiveness } from "../thermal/effectiveness-ntu.js";
  * Heat-reuse exchangers between the data-centre facility water loop (hot side) and the heat-pump
  * source loop or a district network (cold side), as a structure of arrays (index i = exchanger).
  * Counterflow, rated by its conductance UA (W/K); the duty follows the ε-NTU method of
- * models/thermal/effectiveness-ntu.ts (Incropera ch. 11 [R], physics-figures §4):
+ * models/thermal/effectiveness-ntu.ts (Incropera ch. 11 [R], docs/physics-sources.md §4):
  *   Q = ε(NTU = UA/Cmin, Cr = Cmin/Cmax) · Cmin · (hotInC − coldInC),
  *   hotOutC = hotInC − Q/cHotWpK, coldOutC = coldInC + Q/cColdWpK.
  * No thermal mass (steady within a tick; the loops on either side carry the mass), so every output
@@ -25,7 +25,7 @@ export interface ReuseExchangerParams {
 /**
  * A 10 MW reuse exchanger at a 3 K approach with a 10 K range on equal streams: UA = 10 MW / 3 K
  * = 3.33 MW/K (uaFromApproach(1 MW/K, 10, 3)); approach 3-5 K is the liquid-to-liquid figure of
- * physics-figures §4 [S], 10 K the TCS ΔT of 8-12 K [S] there.
+ * docs/physics-sources.md §4 [S], 10 K the TCS ΔT of 8-12 K [S] there.
  */
 export const reuseExchanger10MW: ReuseExchangerParams = Object.freeze({ uaWpK: 1e7 / 3 });
 

@@ -1,7 +1,7 @@
 /**
  * Rainflow cycle counting per ASTM E1049-85 (reapproved 2011), §5.4.4 "Rainflow Counting", the
  * algorithm of NREL BLAST-Lite's `blast/utils/rainflow.py` (BSD-3, after the `rainflow` Python
- * package) [P] (physics-figures §3 and §7 V2). Two forms share one implementation:
+ * package) [P] (docs/physics-sources.md §3 and §7 V2). Two forms share one implementation:
  * - streaming: `createRainflowCounter` / `pushRainflow` / `finishRainflow`, allocation-free, for a
  *   series that arrives one sample per tick (the battery degradation model pushes its SOC);
  * - batch: `rainflowCycles(series)` (each cycle in extraction order) and `countCycles(series)`

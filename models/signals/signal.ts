@@ -5,7 +5,7 @@
  * (epoch milliseconds, UTC; loaders in `datasets/` turn a file's clock into this). Two kinds:
  * - `"period-mean"`: the value holds over its whole period [tᵢ, tᵢ + period) — a settlement-period
  *   price, a half-hourly or hourly mean carbon intensity (what the GB Carbon Intensity API and NESO
- *   publish, physics-figures §2.4 [P]);
+ *   publish, docs/physics-sources.md §2.4 [P]);
  * - `"point"`: the value is an instantaneous reading at tᵢ (a frequency meter sample).
  *
  * A signal puts the engine's t = 0 at a chosen instant `startMs` (the scenario's start date), so

@@ -1,8 +1,8 @@
 /**
- * Small published formulas that go with the price and carbon signals (physics-figures §2.4, ☆ V7).
+ * Small published formulas that go with the price and carbon signals (docs/physics-sources.md §2.4, ☆ V7).
  */
 
-/** Inputs of Octopus Agile's current unit-rate formula, pence per kWh (physics-figures §2.4 [P]). */
+/** Inputs of Octopus Agile's current unit-rate formula, pence per kWh (docs/physics-sources.md §2.4 [P]). */
 export interface AgileRateParts {
   /** D: network and policy costs, p/kWh. */
   readonly networkPence: number;
@@ -16,7 +16,7 @@ export interface AgileRateParts {
 
 /**
  * Octopus Agile unit rate = D + Q + W × P, p/kWh (octopus.energy "how to calculate prices",
- * physics-figures §2.4 [P]). Example (the published peak example, ☆ V7):
+ * docs/physics-sources.md §2.4 [P]). Example (the published peak example, ☆ V7):
  * agileUnitRate({ networkPence: 5, peakAdderPence: 2, wholesalePence: 15, peakMultiplier: 1.2 }) → 25.
  */
 export function agileUnitRate(parts: AgileRateParts): number {
@@ -34,7 +34,7 @@ export type CarbonIndexName = (typeof CARBON_INDEX_NAMES)[number];
 
 /**
  * Lower bounds of "low", "moderate", "high", "very high", gCO2/kWh, by the year they apply from
- * (Carbon Intensity Forecast Methodology PDF at commit 6a8bd07, physics-figures §2.4 [P]; later
+ * (Carbon Intensity Forecast Methodology PDF at commit 6a8bd07, docs/physics-sources.md §2.4 [P]; later
  * years' table is an image and unverified, so 2019's bands are used for every year after it).
  */
 const CARBON_INDEX_BANDS: ReadonlyArray<readonly [fromYear: number, bounds: readonly [number, number, number, number]]> = [
@@ -58,7 +58,7 @@ export function carbonIndex(gPerKWh: number, year: number): CarbonIndexName {
 
 /**
  * Carbon intensity of a generation mix before the loss correction, gCO2/kWh: Σ share × factor
- * (Carbon Intensity methodology Table 1, physics-figures §2.4 [P]). Shares need not sum to 1; the
+ * (Carbon Intensity methodology Table 1, docs/physics-sources.md §2.4 [P]). Shares need not sum to 1; the
  * result is divided by their sum. Example (☆ V7): 50 % CCGT (394), 30 % wind (0), 20 % nuclear (0) → 197.
  */
 export function mixIntensity(shares: readonly number[], factorsGPerKWh: readonly number[]): number {
@@ -73,7 +73,7 @@ export function mixIntensity(shares: readonly number[], factorsGPerKWh: readonly
   return sum / total;
 }
 
-/** Fuel factors of the methodology's Table 1, gCO2/kWh (physics-figures §2.4 [P]). */
+/** Fuel factors of the methodology's Table 1, gCO2/kWh (docs/physics-sources.md §2.4 [P]). */
 export const FUEL_FACTORS_G_PER_KWH = {
   biomass: 120,
   coal: 937,

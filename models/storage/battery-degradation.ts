@@ -4,7 +4,7 @@ import type { Batteries } from "./battery.js";
 /**
  * Capacity fade of LFP-graphite cells, NREL BLAST-Lite's `Lfp_Gr_250AhPrismatic` model
  * (github.com/NREL/BLAST-Lite, BSD-3, `blast/models/lfp_gr_250AhPrismatic_2019.py`; data:
- * Gasper et al., J. Energy Storage 2023, doi:10.1016/j.est.2023.109042) [P] (physics-figures §3, V1):
+ * Gasper et al., J. Energy Storage 2023, doi:10.1016/j.est.2023.109042) [P] (docs/physics-sources.md §3, V1):
  *
  *   q = 1 − qLossCal − qLossCyc                           remaining capacity ÷ nameplate
  *   qLossCal = kcal · t^pcal,  t in days                  calendar fade
@@ -57,7 +57,7 @@ export interface BlastLfpParams {
   readonly pcyc: number;
 }
 
-/** BLAST-Lite `Lfp_Gr_250AhPrismatic._params_life` at commit 039b74d [P] (physics-figures §3). */
+/** BLAST-Lite `Lfp_Gr_250AhPrismatic._params_life` at commit 039b74d [P] (docs/physics-sources.md §3). */
 export const lfpGr250AhPrismatic: BlastLfpParams = Object.freeze({
   p1: 8.37e4,
   p2: -5.21e3,

@@ -46,7 +46,7 @@ export interface BatteryParams {
 }
 
 /**
- * A 10 MW / 10 MWh LFP site battery sized for the 72-rack hall (9.5 MW IT, physics-figures §1.3 [D]).
+ * A 10 MW / 10 MWh LFP site battery sized for the 72-rack hall (9.5 MW IT, docs/physics-sources.md §1.3 [D]).
  * - chargeEff = dischargeEff = √0.85 = 0.922: NREL ATB round-trip efficiency 85 % [R] (§3, V10).
  * - socMin 0.05, socMax 0.95: a common operating window [R]; the model keeps the inverter inside it.
  * - latencyS 0.12 s, tauS 0.05 s: "inverter hardware reaches full power in tens of ms; the limit is

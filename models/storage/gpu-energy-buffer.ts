@@ -17,7 +17,7 @@ import type { Issue } from "../lib/errors.js";
  * while the buffer charges. Outputs are MEANS over the tick [t, t + dtS); `storedJ` is end of tick.
  * Energy accounting is exact to float rounding: Σ gridW·dt = Σ demandW·dt + (storedJ − initial) + lossJ.
  *
- * Sizing check (physics-figures §1.4 [D], validation ☆ V6): flattening a 50 %-duty square wave of
+ * Sizing check (docs/physics-sources.md §1.4 [D], validation ☆ V6): flattening a 50 %-duty square wave of
  * amplitude ΔP and period T needs a swing of E = ΔP·T/4, so 65 J per GPU flattens only T ≤ 4E/ΔP
  * = 0.52 s at ΔP = 500 W; 1-2 s training iterations keep nearly the full swing.
  */
@@ -37,7 +37,7 @@ export interface GpuEnergyBufferParams {
 }
 
 /**
- * GB300 NVL72-class PSU buffer: 65 J per GPU [S] (NVIDIA GB300 blog summaries, physics-figures §1.4).
+ * GB300 NVL72-class PSU buffer: 65 J per GPU [S] (NVIDIA GB300 blog summaries, docs/physics-sources.md §1.4).
  * The rest are assumptions [R], scenario parameters: powerMaxW 1,400 W (a GB300 GPU's TDP [S], so the
  * buffer can carry a whole GPU for the ~46 ms its energy lasts), lossless (effFrac 1), grid-side
  * smoothing τ = 1 s with a 4 s pull back to half charge.

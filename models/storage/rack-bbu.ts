@@ -5,10 +5,10 @@ import { createUpsBatteries, type UpsBatteries, type UpsBatteryParams } from "./
  * the load on a sag or outage until the grid returns or the battery empties, then drop; recharge at
  * a limited power afterwards), sized per rack. In an OCP Open Rack V3 rack the BBU shelf sits on the
  * 48 V busbar beside the power shelves, with a regulated output [S] (OCP ORv3 overview, Keyhani &
- * Harris 2019, physics-figures §3): `loadW` is the rack's DC load, `gridDrawW` is what the BBU adds
+ * Harris 2019, docs/physics-sources.md §3): `loadW` is the rack's DC load, `gridDrawW` is what the BBU adds
  * to (or, on battery, removes from) the power shelves' DC output, before the PSU loss.
  *
- * No verified ORv3 BBU holdup or recharge figure was found (physics-figures §3 lists none): the
+ * No verified ORv3 BBU holdup or recharge figure was found (docs/physics-sources.md §3 lists none): the
  * defaults below are assumptions [R] and every one is a scenario parameter.
  */
 
@@ -34,7 +34,7 @@ export function rackBbuParams(rackPowerW: number, holdupS = 90): UpsBatteryParam
   });
 }
 
-/** BBU for an NVL72-class rack: 132 kW DC (8 power shelves, physics-figures §1.3 [S]), 90 s holdup. */
+/** BBU for an NVL72-class rack: 132 kW DC (8 power shelves, docs/physics-sources.md §1.3 [S]), 90 s holdup. */
 export const nvl72Bbu: UpsBatteryParams = rackBbuParams(132e3);
 
 /** Rack BBUs use the UPS battery state and step (stepUpsBatteries). */

@@ -34,7 +34,7 @@ export interface UpsBatteryParams {
 
 /**
  * A 1 MW UPS module with 5 minutes of autonomy at full load: NFPA 110 Class 0.083 (5 min) [S]
- * (physics-figures §3), enough to bridge a Type 10 generator start (≤ 10 s) many times over.
+ * (docs/physics-sources.md §3), enough to bridge a Type 10 generator start (≤ 10 s) many times over.
  * energyWh = 1 MW × 5 min ÷ dischargeEff. dischargeEff 0.95, chargeEff 0.95 and a recharge at 10 %
  * of rating are recalled typical values [R]; all are scenario parameters.
  */

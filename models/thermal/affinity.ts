@@ -2,7 +2,7 @@
  * Fan and pump affinity laws and the speed dynamics of a variable-speed drive. Pure scalar
  * functions, allocation-free. Speeds are fractions of the rated speed (0..1).
  *
- * Affinity laws (physics-figures §4 and §5.3 [R]): for a fixed impeller on a system curve without
+ * Affinity laws (docs/physics-sources.md §4 and §5.3 [R]): for a fixed impeller on a system curve without
  * static head (a closed liquid loop, a fan against friction only), flow ∝ N, head (pressure) ∝ N²,
  * shaft power ∝ N³, so at 80 % speed power is 0.8³ = 51.2 % of rated. Drive and motor efficiency
  * are taken constant over the speed range (at low speed they fall, so real power is somewhat higher;

@@ -13,7 +13,7 @@ import { AIR } from "./fluids.js";
  * - CRAH: airflow ∝ fan speed, power ∝ speed³, supply air per crah.ts (setpoint, chilled-water
  *   limit, capacity), duty = ρ·cp·V̇·(T_h − T_supply) to the chilled water (`dutyW`).
  * - Rack inlet = supply + recirculation: each rack draws V_r = P / (ρ·cp·ΔT_r) (its servers' air
- *   rise, physics-figures §5.3 [D]). The row's supply air is the airflow-weighted mean of its
+ *   rise, docs/physics-sources.md §5.3 [D]). The row's supply air is the airflow-weighted mean of its
  *   CRAHs' supply. When the racks draw more than the CRAHs supply, the deficit share
  *   d = 1 − V_supply / ΣV_r must come from the hot aisle; each rack also recirculates a positional
  *   share f_r (higher at row ends, where hot air wraps around the row). Effective hot-air share

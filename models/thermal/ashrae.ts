@@ -1,6 +1,6 @@
 /**
  * ASHRAE TC 9.9 thermal envelopes as pure checks, and counters of the time spent outside them.
- * Air (server inlet), physics-figures §5.3 [S]: recommended 18-27 °C for classes A1-A4; allowable
+ * Air (server inlet), docs/physics-sources.md §5.3 [S]: recommended 18-27 °C for classes A1-A4; allowable
  * A1 15-32, A2 10-35, A3 5-40, A4 5-45 °C; class H1 (high-density, 2021 5th edition) recommended
  * 18-22 °C [R]. Liquid (facility water supply) classes W17 ... W45, the number being the highest
  * supply temperature in °C (§4 [S]/[R]). Humidity limits are not modelled.

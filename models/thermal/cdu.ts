@@ -13,7 +13,7 @@ import { litresPerMinToM3s, PG25, WATER, type Fluid } from "./fluids.js";
  * - per CDU: the supply volume (heat-exchanger outlet, tank, supply piping to the rack inlets) and the
  *   return volume (rack outlets back to the heat-exchanger inlet).
  * Flow: supply → racks (split by flowWeight) → return → heat exchanger → supply. The CDU pump sets
- * the flow by the affinity laws (flow ∝ speed; head ∝ speed²; power ∝ speed³ [R], physics-figures §4).
+ * the flow by the affinity laws (flow ∝ speed; head ∝ speed²; power ∝ speed³ [R], docs/physics-sources.md §4).
  * The CDU's heat exchanger to the facility loop is counterflow, by ε-NTU (effectiveness-ntu.ts), with
  * UA fixed from a rated approach temperature (§4: 3-5 K [S]). The CDU's own controls hold the
  * secondary supply temperature at `supplySetC` with a facility-side three-way valve (modelled as
@@ -167,7 +167,7 @@ export interface CduParams {
 }
 
 /**
- * An in-row CDU for 8 NVL72-class racks (~8 × 132 kW × 0.85 ≈ 0.9 MW to liquid, physics-figures §4:
+ * An in-row CDU for 8 NVL72-class racks (~8 × 132 kW × 0.85 ≈ 0.9 MW to liquid, docs/physics-sources.md §4:
  * in-row CDUs 70-600 kW, facility CDUs 2-4 MW [S]):
  * - flow 1,600 L/min of PG25: the 1.5 L/min per kW cold-plate guidance [S] for 8 × 132 kW = 1,584 L/min;
  * - pump 8.8 kW at 2 bar: hydraulic 0.0267 m³/s × 2 bar = 5.3 kW at ~60 % wire-to-water efficiency

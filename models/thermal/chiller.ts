@@ -3,8 +3,8 @@
  * its leaving-water setpoint when the dry coolers or towers cannot. Pure scalar functions.
  *
  * Duty: Q = min(capacity, C_water·(T_in − T_set)⁺), 0 when off or failed (the failure input).
- * COP: a fixed value (water-cooled centrifugal chillers 6-7, physics-figures §5.3 [S]) or a fraction
- * of the Carnot COP for the actual lift, COP = η·T_evap / (T_cond − T_evap) in kelvin (physics-figures
+ * COP: a fixed value (water-cooled centrifugal chillers 6-7, docs/physics-sources.md §5.3 [S]) or a fraction
+ * of the Carnot COP for the actual lift, COP = η·T_evap / (T_cond − T_evap) in kelvin (docs/physics-sources.md
  * §5.1 [D]; η ≈ 0.45-0.6 [R]), with T_evap = setpoint − evaporator approach and T_cond = heat sink
  * (dry bulb for air-cooled, tower water for water-cooled) + condenser approach; capped at copMax.
  * Electrical power P = Q / COP is drawn from the grid (positive); the condenser rejects Q + P to

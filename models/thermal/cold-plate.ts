@@ -7,7 +7,7 @@ import { WATER, type Fluid } from "./fluids.js";
  *
  * Cold plate: one lumped node per GPU (die, lid and copper plate) with heat capacity C (J/K) and a
  * case-to-coolant thermal resistance R (K/W): C·dT/dt = q − (T − T_coolant)/R, time constant τ = R·C
- * (physics-figures §4: R 0.01-0.05 K/W [S]; 0.3 kg Cu → C ≈ 115 J/K, τ ≈ 3-4 s [D]).
+ * (docs/physics-sources.md §4: R 0.01-0.05 K/W [S]; 0.3 kg Cu → C ≈ 115 J/K, τ ≈ 3-4 s [D]).
  * Manifold: the coolant of a rack carrying heat Q at mass flow ṁ warms by ΔT = Q / (ṁ·cp).
  * A cold plate draws no power from the grid (the GPU's power is counted by models/gpu).
  */
@@ -29,11 +29,11 @@ export interface ColdPlateParams {
 }
 
 /**
- * NVL72-class liquid rack (GB200 NVL72, physics-figures §1.3 [S]): 72 GPU cold plates.
+ * NVL72-class liquid rack (GB200 NVL72, docs/physics-sources.md §1.3 [S]): 72 GPU cold plates.
  * - liquidFrac 0.85: NVL72-class racks send ~85-90 % of their heat to liquid [S] (the switch trays,
  *   PSUs and fans stay on air); Frontier's HPE Cray EX measures 0.945 [P] (RAPS frontier.yaml).
  * - plateRKpW 0.03: within 0.01-0.05 K/W [S]; a 1,200 W GPU at 0.03 K/W sits 36 K above its coolant,
- *   inside the ≤ 0.032-0.045 K/W that 85 °C case at 40 °C coolant needs [D] (physics-figures §4).
+ *   inside the ≤ 0.032-0.045 K/W that 85 °C case at 40 °C coolant needs [D] (docs/physics-sources.md §4).
  * - plateCJpK 115: 0.3 kg copper × 385 J/(kg·K) [D], so τ = 0.03 × 115 = 3.45 s (§4: 3-4 s).
  * - coolantVolumeM3 0.025: 25 L (manifolds ~8 L, 18 tray loops ~0.5 L each, hoses ~5 L): an
  *   assumption, no published figure found.
@@ -50,7 +50,7 @@ export const NVL72_COLD_PLATE: ColdPlateParams = Object.freeze({
 /**
  * Temperature rise, K, of a coolant stream of `flowM3s` (m³/s) of `fluid` carrying `heatW` (W):
  * ΔT = Q / (ρ·V̇·cp). No flow with heat gives Infinity (0 heat gives 0).
- * Example (physics-figures §4 [D]): 1 kW at 1.5 L/min of water → 1000 / (0.025 × 4180) = 9.57 K.
+ * Example (docs/physics-sources.md §4 [D]): 1 kW at 1.5 L/min of water → 1000 / (0.025 × 4180) = 9.57 K.
  */
 export function coolantRiseK(heatW: number, flowM3s: number, fluid: Fluid = WATER): number {
   if (heatW === 0) return 0;

@@ -11,7 +11,7 @@ import { counterflowDutyW, uaFromRating } from "./effectiveness-ntu.js";
  * units) comes from a rating point (range, approach to wet bulb), airflow ∝ fan speed, UA ∝
  * speed^uaAirflowExp. Fan power ∝ speed³ [R]. The leaving water never goes below the wet bulb.
  *
- * Water (physics-figures / issue 5): evaporation E = latentFrac·Q / h_fg; with cycles of
+ * Water (docs/physics-sources.md §4 / issue 5): evaporation E = latentFrac·Q / h_fg; with cycles of
  * concentration COC the makeup is M = E·COC / (COC − 1), of which drift D = driftFrac × circulating
  * mass flow and blowdown B = M − E − D (standard tower water balance [R]). The fans draw power from
  * the grid (positive); water flows are kg/s.

@@ -4,7 +4,7 @@ import { AIR } from "./fluids.js";
  * Computer-room air handler (CRAH): a chilled-water coil and variable-speed fans. Pure scalar
  * functions, allocation-free; the units are stepped with their rows by air-hall.ts.
  *
- * Airflow ∝ fan speed and fan power ∝ speed³ (affinity laws, physics-figures §5.3 [R]). The unit's
+ * Airflow ∝ fan speed and fan power ∝ speed³ (affinity laws, docs/physics-sources.md §5.3 [R]). The unit's
  * own valve holds the supply (leaving) air at its setpoint, which it cannot push below the chilled
  * water temperature plus the coil approach, nor beyond its capacity; it never heats the air.
  * Airflow per kW follows V = P / (ρ·cp·ΔT) (§5.3 [D]). Fans draw power from the grid (positive); a
@@ -56,7 +56,7 @@ export function crahSupplyC(p: CrahParams, setC: number, returnC: number, chwC: 
 
 /**
  * Airflow, m³/s, that carries `heatW` (W) with an air rise of `riseK` (K): V = P / (ρ·cp·ΔT)
- * (physics-figures §5.3 [D]). Example: 1 kW at 10 K → 0.0829 m³/s (176 CFM).
+ * (docs/physics-sources.md §5.3 [D]). Example: 1 kW at 10 K → 0.0829 m³/s (176 CFM).
  */
 export function airflowForHeatM3s(heatW: number, riseK: number): number {
   return heatW / (AIR.densityKgM3 * AIR.cpJpKgK * riseK);

@@ -7,7 +7,7 @@ import { AIR } from "./fluids.js";
  * are multi-row cross-counterflow coils; counterflow ε-NTU is the usual approximation [R]), with the
  * air-side capacity rate ∝ fan speed (affinity: airflow ∝ N) and UA ∝ speed^uaAirflowExp (air-side
  * film coefficient ∝ velocity^0.5-0.8 [R], which dominates the coil's UA). Fan power ∝ speed³
- * (physics-figures §5.3 [R]). The fans draw power from the grid (positive).
+ * (docs/physics-sources.md §5.3 [R]). The fans draw power from the grid (positive).
  */
 export interface DryCoolerParams {
   /** Heat rejected by one unit at its rating point, W. */

@@ -1,6 +1,6 @@
 /**
  * Heat-exchanger effectiveness by the ε-NTU method (Incropera & DeWitt, Fundamentals of Heat and
- * Mass Transfer, ch. 11, [R]; physics-figures §4). Pure functions of scalars, allocation-free, so
+ * Mass Transfer, ch. 11, [R]; docs/physics-sources.md §4). Pure functions of scalars, allocation-free, so
  * the CDU, the heat-reuse exchanger and any other liquid-to-liquid or liquid-to-air exchanger share
  * one implementation.
  *
@@ -58,7 +58,7 @@ export function uaFromRating(dutyW: number, hotInC: number, coldInC: number, cHo
 }
 
 /**
- * UA (W/K) of a counterflow exchanger rated by its approach temperature (physics-figures §4: liquid-
+ * UA (W/K) of a counterflow exchanger rated by its approach temperature (docs/physics-sources.md §4: liquid-
  * to-liquid CDU approach ~3-5 K [S]): with equal capacity rates C (W/K) on both sides and the hot
  * stream cooled by `rangeK` (K), the cold inlet sits `approachK` below the hot outlet. Then
  * ε = range / (range + approach), NTU = range / approach, UA = C·range/approach.

@@ -13,20 +13,20 @@ export interface Fluid {
 }
 
 /**
- * Water. cp 4,180 J/(kg·K) as in physics-figures §4's flow check [D]; density 1,000 kg/m³ (that
+ * Water. cp 4,180 J/(kg·K) as in docs/physics-sources.md §4's flow check [D]; density 1,000 kg/m³ (that
  * check's 1.5 L/min = 0.025 kg/s); at 30-40 °C the true density is 992-996 kg/m³ [R], 0.5 % lower.
  */
 export const WATER: Fluid = Object.freeze({ name: "water", cpJpKgK: 4_180, densityKgM3: 1_000 });
 
 /**
  * Propylene glycol 25 % in water (PG25), the usual secondary (TCS) fluid: cp ≈ 3,900 J/(kg·K)
- * (physics-figures §4 [S]), density ≈ 1,020 kg/m³ at 30-40 °C [R].
+ * (docs/physics-sources.md §4 [S]), density ≈ 1,020 kg/m³ at 30-40 °C [R].
  */
 export const PG25: Fluid = Object.freeze({ name: "pg25", cpJpKgK: 3_900, densityKgM3: 1_020 });
 
 /**
  * Air near 20-35 °C at sea level: cp 1,005 J/(kg·K), density 1.2 kg/m³ [R]; these give the
- * physics-figures §5.3 airflow table (10 K: 0.083 m³/s and 176 CFM per kW).
+ * docs/physics-sources.md §5.3 airflow table (10 K: 0.083 m³/s and 176 CFM per kW).
  */
 export const AIR: Fluid = Object.freeze({ name: "air", cpJpKgK: 1_005, densityKgM3: 1.2 });
 

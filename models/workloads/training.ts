@@ -15,7 +15,7 @@ import type { Workload, WorkloadContext, WorkloadInput, WorkloadOutput } from ".
  * Checkpoints hold all GPUs idle for their duration. Failures arrive with exponential times
  * (mean `mtbfS`): the job drops to idle at once, restarts after `restartS` with its start ramp, and
  * the work since the last checkpoint is lost (Llama 3: ~1 unexpected interruption per 3 h on 16k
- * GPUs, Dubey et al. arXiv:2407.21783, physics-figures.md §1.2).
+ * GPUs, Dubey et al. arXiv:2407.21783, docs/physics-sources.md §1.2).
  *
  * Deferral (input `paused`, e.g. from a demand-response controller): set to 1, the job finishes
  * the iteration in progress and then holds its GPUs idle (no work is lost: the next iteration

@@ -85,7 +85,7 @@ test("heat-pump COP through the engine: heat ÷ electricity, η × Carnot of the
     }
     checked++;
     near(cop[i]!, heat[i]! / power[i]!, 1e-12, `COP = Q/W at ${i}`);
-    // Definition (physics-figures §5.1): COP = η·T_cond/(T_cond − T_evap) at the outlets (η 0.5, no pinch).
+    // Definition (docs/physics-sources.md §5.1): COP = η·T_cond/(T_cond − T_evap) at the outlets (η 0.5, no pinch).
     near(cop[i]!, 0.5 * carnotCop(loop[i]!, outlet[i]!), 1e-9, `η·Carnot at ${i}`);
     assert.ok(cop[i]! < carnotCop(loop[i]!, outlet[i]!), `below Carnot of its lift at ${i}`);
     // The evaporator water can be no warmer than the facility water that heats it: the bound holds for that lift too.

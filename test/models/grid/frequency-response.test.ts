@@ -9,7 +9,7 @@ import {
   responsePowerW,
 } from "../../../models/grid/frequency-response.js";
 
-// ★ V3 (physics-figures §7): DC delivery, % of contracted MW, vs |Δf|.
+// ★ V3 (docs/physics-sources.md §7): DC delivery, % of contracted MW, vs |Δf|.
 const DC_TABLE: ReadonlyArray<{ absDfHz: number; deliveryPct: number }> = [
   { absDfHz: 0.01, deliveryPct: 0 },
   { absDfHz: 0.1, deliveryPct: 2.297 },

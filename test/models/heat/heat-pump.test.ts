@@ -34,7 +34,7 @@ function unitAt(sourceC: number, sinkInC: number, sinkOutC: number, heatW: numbe
   return hp;
 }
 
-// physics-figures §5.1, worked Carnot and real-COP values [D].
+// docs/physics-sources.md §5.1, worked Carnot and real-COP values [D].
 const WORKED = [
   { sourceC: 27, sinkC: 75, copCarnot: 7.25, cop050: 3.6, cop055: 4.0 },
   { sourceC: 30, sinkC: 70, copCarnot: 8.58, cop050: 4.3, cop055: 4.7 },
@@ -42,7 +42,7 @@ const WORKED = [
   { sourceC: 50, sinkC: 90, copCarnot: 9.1, cop050: 4.5, cop055: 5.0 },
 ];
 
-test("carnotCop and heatPumpCop match the physics-figures §5.1 worked table within 1 %", () => {
+test("carnotCop and heatPumpCop match the docs/physics-sources.md §5.1 worked table within 1 %", () => {
   for (const row of WORKED) {
     const c = carnotCop(row.sourceC, row.sinkC);
     assert.ok(rel(c, row.copCarnot) < 0.01, `${row.sourceC}→${row.sinkC}: COP_C ${c} vs ${row.copCarnot}`);

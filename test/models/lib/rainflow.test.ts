@@ -20,7 +20,7 @@ function halfVariation(xs: ArrayLike<number>): number {
 }
 
 test("countCycles gives the ASTM E1049-85 example exactly (V2)", () => {
-  // physics-figures §7 V2, as computed by BLAST-Lite's count_cycles and the `rainflow` package.
+  // docs/physics-sources.md §7 V2, as computed by BLAST-Lite's count_cycles and the `rainflow` package.
   const expected = [
     { range: 3, count: 0.5 },
     { range: 4, count: 1.5 },

@@ -113,7 +113,7 @@ test("V1: cases A, B and C follow BLAST-Lite LFP-Gr 250 Ah over 10 years (hourly
     });
   });
   const [a10, b10, c10] = results.map((r) => r[3]);
-  // physics-figures V1: A "a few percent" over 10 years; B "roughly 10 %"; C "slightly more than B".
+  // docs/physics-sources.md §7 V1: A "a few percent" over 10 years; B "roughly 10 %"; C "slightly more than B".
   assert.ok(a10 > 0.02 && a10 < 0.05, `A at 10 years: ${a10}`);
   assert.ok(b10 > 0.08 && b10 < 0.13, `B at 10 years: ${b10}`);
   assert.ok(c10 > b10 && c10 - b10 < 0.03, `C ${c10} vs B ${b10}`);

@@ -290,7 +290,7 @@ test("V10: 0.85 round-trip efficiency plus 0.3 % aux gives an apparent 0.79-0.85
     return { inGWh: s.chargedWh[0] / 1e9, rte: outWh / inWh, rteAux: outWh / (inWh + s.auxWh[0]) };
   };
   const regulation = run(12e6);
-  // Hornsdale's December 2017: 3.06 GWh in, 2.42 GWh out (physics-figures §3 [S]).
+  // Hornsdale's December 2017: 3.06 GWh in, 2.42 GWh out (docs/physics-sources.md §3 [S]).
   assert.ok(regulation.inGWh > 2.8 && regulation.inGWh < 4.5, `charged ${regulation.inGWh} GWh`);
   assert.ok(Math.abs(regulation.rte - 0.85) < 1e-9, `RTE without aux ${regulation.rte}`);
   assert.ok(regulation.rteAux >= 0.79 && regulation.rteAux <= 0.85, `RTE with aux ${regulation.rteAux}`);

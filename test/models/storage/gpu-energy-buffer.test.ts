@@ -139,7 +139,7 @@ test("stepGpuEnergyBuffers keeps its limits and closes the energy balance exactl
 });
 
 test("V6: 65 J flattens a square wave only for periods T ≤ 4E/ΔP (0.52 s at 500 W)", () => {
-  // physics-figures §1.4 [D] / ☆ V6: flattening a 50 %-duty square wave of amplitude ΔP needs
+  // docs/physics-sources.md §1.4 [D] / ☆ V6: flattening a 50 %-duty square wave of amplitude ΔP needs
   // E = ΔP·T/4. A slow grid-side smoothing (τ = 5 s ≫ T) isolates the storage limit.
   const slow = { ...gb300PsuBuffer, tauS: 5, recoveryS: 20 };
   const rows: { deltaW: number; periodFrac: number; flat: boolean }[] = [

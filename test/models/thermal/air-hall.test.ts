@@ -24,7 +24,7 @@ function near(name: string, value: number, expected: number, tol: number): void 
   assert.ok(Math.abs(value - expected) < tol, `${name}: ${value} vs ${expected}`);
 }
 
-test("airflowForHeatM3s reproduces the physics-figures §5.3 airflow-per-kW table", () => {
+test("airflowForHeatM3s reproduces the docs/physics-sources.md §5.3 airflow-per-kW table", () => {
   const table: { riseK: number; m3sPerKw: number; cfmPerKw: number }[] = [
     { riseK: 10, m3sPerKw: 0.083, cfmPerKw: 176 },
     { riseK: 12, m3sPerKw: 0.069, cfmPerKw: 146 },

@@ -5,7 +5,7 @@ import {
   insideEnvelope, minutesOutsideAllowable, minutesOutsideRecommended,
 } from "../../../models/thermal/ashrae.js";
 
-test("ASHRAE envelopes hold the physics-figures §5.3 ranges (recommended 18-27, A1 15-32 ... A4 5-45, H1 18-22 °C)", () => {
+test("ASHRAE envelopes hold the docs/physics-sources.md §5.3 ranges (recommended 18-27, A1 15-32 ... A4 5-45, H1 18-22 °C)", () => {
   const table: { env: { minC: number; maxC: number }; minC: number; maxC: number }[] = [
     { env: ASHRAE_RECOMMENDED, minC: 18, maxC: 27 },
     { env: ASHRAE_ALLOWABLE.A1, minC: 15, maxC: 32 },

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { coolantRiseK, flowForRiseM3s, NVL72_COLD_PLATE, stepPlateC } from "../../../models/thermal/cold-plate.js";
 import { litresPerMinToM3s, m3sToLitresPerMin, PG25, WATER } from "../../../models/thermal/fluids.js";
 
-test("coolantRiseK: 1.5 L/min per kW of water gives ≈ 9.6 K, PG25 ≈ 10 K (physics-figures §4 flow check)", () => {
+test("coolantRiseK: 1.5 L/min per kW of water gives ≈ 9.6 K, PG25 ≈ 10 K (docs/physics-sources.md §4 flow check)", () => {
   // ΔT = 1000 W / (0.025 kg/s × 4180 J/(kg·K)) = 9.57 K; PG25: 1000 / (0.025 × 1.02 × 3900) = 10.05 K.
   const table: { fluid: typeof WATER; lpmPerKw: number; expectedRiseK: number; tolK: number }[] = [
     { fluid: WATER, lpmPerKw: 1.5, expectedRiseK: 9.6, tolK: 0.05 },
