@@ -20,6 +20,12 @@ export interface DevicePortOptions {
   recorder: HilRecorder;
   /** Link and safety events (link lost / restored, fallback on / off, refused writes), for the events table. */
   event: (source: string, kind: string, value: number, detail: string) => void;
+  /**
+   * Registers a read may skip to join two points into one request (default 8). Reading a few unused
+   * registers beats a round trip, but some PLCs answer exception 02 for unmapped addresses;
+   * SunSpec devices map every register of a model, so their profiles can use up to 125.
+   */
+  maxGapRegisters?: number;
   /** An unchanged setpoint is sent again after this long, s (keeps device reversion timers fed). */
   reassertS?: number;
 }
@@ -76,14 +82,13 @@ interface Slot {
 
 const MAX_REGISTERS = 125;
 const MAX_BITS = 2000;
-/** Registers a block may skip to join two points (reading a few unused registers beats a round trip). */
-const MAX_GAP = 8;
 
 const QUALITY_NAME = ["ok", "stale", "error"] as const;
 
 export function createDevicePort(devices: readonly DeviceBinding[], options: DevicePortOptions): DevicePort {
   const { recorder, nowMs } = options;
   const reassertMs = (options.reassertS ?? 1) * 1000;
+  const maxGap = options.maxGapRegisters ?? 8;
   const deviceIndex: number[] = [];
   const meas: ProfilePoint[] = [];
   const sets: ProfilePoint[] = [];
@@ -138,7 +143,7 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
         current.device === it.device &&
         current.unitId === it.unitId &&
         current.table === it.table &&
-        it.address <= current.address + current.count + MAX_GAP &&
+        it.address <= current.address + current.count + maxGap &&
         Math.max(current.address + current.count, it.address + it.size) - current.address <= limit;
       if (!fits) {
         current = { device: it.device, unitId: it.unitId, table: it.table, address: it.address, count: it.size, raw: new Uint16Array(0), ok: false, error: "not read yet" };
@@ -212,6 +217,7 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
     if (!options.armed) {
       sentValue[i] = target;
       sentMs[i] = cycleMs;
+      commandedValue[i] = target;
       recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "dry_run", Number.NaN, Number.NaN, "");
       return;
     }
@@ -224,6 +230,7 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
     }
     sentValue[i] = target;
     sentMs[i] = cycleMs;
+    commandedValue[i] = target;
     // Read back and verify: a device may clamp or ignore a write without an exception.
     const rb = await d.link.read(p.unitId, p.table, p.address, n, readbackBuf, 0);
     if (rb !== LINK_OK) {
@@ -264,7 +271,6 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
         return refuse(h, v, `outside its bounds [${p.min ?? "-inf"}, ${p.max ?? "inf"}] ${p.unit}`);
       }
       if (fallback) return refuse(h, v, `holding the fallback: ${fallbackWhy}`);
-      commandedValue[h] = v;
       pending[h] = 1;
       pendingValue[h] = v;
     },
@@ -325,9 +331,8 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
           options.event("hil", "fallback_on", 1, `setpoints to their fallbacks: ${fallbackWhy}`);
           for (let i = 0; i < sets.length; i++) {
             if (setResolved[i] !== 1) continue;
-            commandedValue[i] = sets[i]!.fallback ?? 0;
             pending[i] = 1;
-            pendingValue[i] = commandedValue[i]!;
+            pendingValue[i] = sets[i]!.fallback ?? 0;
           }
         }
       } else if (fallback) {
@@ -349,12 +354,10 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
           const from = sentValue[i]!;
           if (target > from + stepMax || target < from - stepMax) {
             const limited = target > from ? from + stepMax : from - stepMax;
-            recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "refused", Number.NaN, Number.NaN, `ramp limit ${p.rampLimitPerS} ${p.unit}/s: sent ${limited} instead`);
+            recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "limited", Number.NaN, Number.NaN, `ramp limit ${p.rampLimitPerS} ${p.unit}/s: ${limited} sent instead`);
             target = limited;
-            commandedValue[i] = limited;
-            // The rest of the way goes in later cycles.
+            // The rest of the way goes in later cycles (unless the controller writes again).
             pending[i] = 1;
-            pendingValue[i] = pendingValue[i]!;
           }
         }
         if (!devices[setDevice[i]!]!.link.up) {

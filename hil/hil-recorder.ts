@@ -4,7 +4,7 @@ import { HIL_CYCLES, HIL_IO } from "./hil-tables.js";
 
 /** Names of HIL io operations and qualities / outcomes, stored as small integers until a chunk is cut. */
 export const OPS = ["read", "write", "heartbeat", "init"] as const;
-export const OUTCOMES = ["ok", "stale", "error", "accepted", "refused", "dry_run", "failed"] as const;
+export const OUTCOMES = ["ok", "stale", "error", "accepted", "refused", "limited", "dry_run", "failed"] as const;
 export type Op = (typeof OPS)[number];
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -38,7 +38,7 @@ export const HIL_IO: TableSpec = {
     text("point", "port point name"),
     text("op", "read, write, heartbeat or init"),
     f64("value", "", "read: the engineering value (NaN when absent); write: the value asked for, in the point's unit"),
-    text("quality", "read: ok, stale or error; write: accepted, refused, dry_run or failed"),
+    text("quality", "read: ok, stale or error; write: accepted, refused (bounds, fallback), limited (ramp limit: a smaller step sent), dry_run or failed"),
     f64("age_s", "s", "read: age of the value; write: NaN"),
     f64("readback", "", "write: the value read back after writing (NaN when not verified)"),
     text("detail", "why: the link or exception error, the bound or limit a write broke"),

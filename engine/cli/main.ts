@@ -3,6 +3,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UserError } from "../../models/lib/errors.js";
 import { batchCommand } from "./batch-command.js";
+import { hilCommand } from "./hil-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { queryCommand } from "./query-command.js";
 import { runCommand } from "./run-command.js";
@@ -22,7 +23,8 @@ async function main(argv: string[]): Promise<void> {
     .command(validateCommand as any)
     .command(schemaCommand as any)
     .command(queryCommand as any)
-    .demandCommand(1, "name a command: run, batch, merge, validate, schema or query")
+    .command(hilCommand as any)
+    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query or hil")
     .strict()
     .fail((message, error) => {
       if (error) throw error;
