@@ -1,3 +1,4 @@
+import { bisectRight } from "d3-array";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -148,19 +149,16 @@ export function secondsFromStart(trace: WeatherTrace, isoUtc: string): number {
 /**
  * Value of `column` (one of the trace's arrays) at `tS` seconds from the start: linear between the
  * observations around it, held at the first / last observation outside the trace. Allocation-free
- * (binary search). Example: weatherAt(trace, trace.dryBulbC, 1800) → mean of the first two hours.
+ * (d3-array's bisectRight, a binary search). Example: weatherAt(trace, trace.dryBulbC, 1800) → mean
+ * of the first two hours.
  */
 export function weatherAt(trace: WeatherTrace, column: Float64Array, tS: number): number {
   const t = trace.tS;
   const n = t.length;
   if (!(tS > t[0])) return column[0];
   if (tS >= t[n - 1]) return column[n - 1];
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (t[mid] <= tS) lo = mid;
-    else hi = mid;
-  }
+  // t[0] < tS < t[n − 1], so the first observation after tS is at 1..n − 1.
+  const hi = bisectRight(t, tS, 1, n - 1);
+  const lo = hi - 1;
   return column[lo] + ((column[hi] - column[lo]) * (tS - t[lo])) / (t[hi] - t[lo]);
 }
