@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { unreadableFile } from "../models/lib/errors.js";
+import { csvRowsOf, headerText } from "./csv-rows.js";
 
 /**
  * One Azure LLM inference trace as columns, one entry per request, sorted by arrival time.
@@ -37,30 +38,28 @@ export async function loadAzureLlm(path: string): Promise<AzureLlmTrace> {
 }
 
 /**
- * Parses the text of an Azure LLM inference trace CSV (header `TIMESTAMP,ContextTokens,
- * GeneratedTokens`, CRLF or LF line ends, blank lines ignored). Rows out of time order are
+ * Parses the text of an Azure LLM inference trace CSV (pure, async because fast-csv streams; header
+ * `TIMESTAMP,ContextTokens,GeneratedTokens`; see csvRowsOf for quoting, BOM and line ends; blank
+ * lines ignored). Rows out of time order are
  * sorted (stable). `source` names the input in error messages. Throws a UserError for a missing
  * header, a bad row (its 1-based line number, the text and what was expected) or no rows.
  *
- * Example: fromAzureLlmCsv("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.5,374,44\n
+ * Example: await fromAzureLlmCsv("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.5,374,44\n
  * 2023-11-16 18:15:47.0,10,2").arrivalS → [0, 0.5].
  */
-export function fromAzureLlmCsv(text: string, source = "Azure LLM trace"): AzureLlmTrace {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  if ((lines[0] ?? "").trim() !== HEADER) {
-    throw unreadableFile(source, `line 1: got ${JSON.stringify(lines[0] ?? "")}, expected the header "${HEADER}"`);
+export async function fromAzureLlmCsv(text: string, source = "Azure LLM trace"): Promise<AzureLlmTrace> {
+  const rows = await csvRowsOf(text, source);
+  if (headerText(rows) !== HEADER) {
+    throw unreadableFile(source, `line ${rows[0]?.row ?? 1}: got ${JSON.stringify(headerText(rows))}, expected the header "${HEADER}"`);
   }
   const wholeS: number[] = [];
   const fracS: number[] = [];
   const context: number[] = [];
   const generated: number[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const fields = line.split(",");
+  for (const { row, cells: fields } of rows.slice(1)) {
     const stamp = STAMP.exec(fields[0] ?? "");
     const bad = (expected: string): Error =>
-      unreadableFile(source, `line ${i + 1}: got ${JSON.stringify(line)}, expected ${expected}`);
+      unreadableFile(source, `line ${row}: got ${JSON.stringify(fields.join(","))}, expected ${expected}`);
     if (fields.length !== 3) throw bad("3 comma-separated fields");
     if (!stamp) throw bad(`a timestamp like "2023-11-16 18:15:46.6805900"`);
     if (!COUNT.test(fields[1]!) || !COUNT.test(fields[2]!)) throw bad("whole token counts");

@@ -1,5 +1,6 @@
 import { unreadableFile } from "../models/lib/errors.js";
-import { linesOf, numberCell, readText, timeCell, uniformSeriesOf, type TimedSeries } from "./time-series-csv.js";
+import { csvRowsOf } from "./csv-rows.js";
+import { numberCell, readText, timeCell, uniformSeriesOf, type TimedSeries } from "./time-series-csv.js";
 
 /**
  * Loader for a measured grid-frequency trace (e.g. NESO's 1-s "System frequency" CSVs, columns
@@ -17,28 +18,28 @@ export interface FrequencyCsvOptions {
 }
 
 /**
- * Parses a headed CSV of timestamp and frequency (Hz) into a uniform point series (pure). A
+ * Parses a headed CSV of timestamp and frequency (Hz) into a uniform point series (pure, async
+ * because fast-csv streams). A
  * timestamp with a zone ("Z", "+01:00") is converted to UTC; one without is read at
  * `assumedOffsetMin` (check the source: a local-time file with clock changes is not uniform in UTC
  * and is refused as having a gap). Throws a UserError naming `source`, the row and the column on a
  * missing column, a bad cell, a frequency outside 40-70 Hz, or a gap.
  * Example: "dtm,f\n2023-01-01 00:00:00,50.01\n2023-01-01 00:00:01,49.99" → periodS 1, values [50.01, 49.99].
  */
-export function fromFrequencyCsv(text: string, options: FrequencyCsvOptions = {}, source = "frequency csv"): TimedSeries {
+export async function fromFrequencyCsv(text: string, options: FrequencyCsvOptions = {}, source = "frequency csv"): Promise<TimedSeries> {
   const timeColumn = options.timeColumn ?? "dtm";
   const valueColumn = options.valueColumn ?? "f";
-  const lines = linesOf(text);
-  const header = (lines[0]?.line ?? "").split(",").map((c) => c.trim());
+  const rows = await csvRowsOf(text, source);
+  const header = rows[0]?.cells ?? [];
   const ti = header.indexOf(timeColumn);
   const vi = header.indexOf(valueColumn);
   if (ti < 0 || vi < 0) {
     throw unreadableFile(source, `header is ${JSON.stringify(header.join(","))}, expected columns ${JSON.stringify(timeColumn)} and ${JSON.stringify(valueColumn)}`);
   }
-  const body = lines.slice(1);
+  const body = rows.slice(1);
   const timeMs = new Float64Array(body.length);
   const values = new Float64Array(body.length);
-  body.forEach(({ row, line }, i) => {
-    const cells = line.split(",");
+  body.forEach(({ row, cells }, i) => {
     timeMs[i] = timeCell(cells[ti], source, row, timeColumn, options.assumedOffsetMin ?? 0);
     const f = numberCell(cells[vi], source, row, valueColumn);
     if (!(f >= 40 && f <= 70)) throw unreadableFile(source, `row ${row}, column ${valueColumn}: got ${f}, expected a frequency in Hz (40-70)`);
@@ -48,6 +49,6 @@ export function fromFrequencyCsv(text: string, options: FrequencyCsvOptions = {}
 }
 
 /** Reads a frequency CSV file (see fromFrequencyCsv). */
-export function loadFrequencyTrace(path: string, options: FrequencyCsvOptions = {}): TimedSeries {
+export async function loadFrequencyTrace(path: string, options: FrequencyCsvOptions = {}): Promise<TimedSeries> {
   return fromFrequencyCsv(readText(path), options, path);
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unreadableFile } from "../models/lib/errors.js";
+import { csvRowsOf, headerText, type CsvRow } from "./csv-rows.js";
 
 /**
  * Loader for the measured H100 power trace (`datasets/gpu-power/`, CC0, see its SOURCE.md): NVML
@@ -38,42 +39,42 @@ export interface GpuPowerMeta {
   readonly medianDtMs: number;
 }
 
-/** Splits CSV text into trimmed rows of cells; checks the header. Pure. */
-function rowsOf(text: string, source: string, header: readonly string[]): string[][] {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-  const got = (lines[0] ?? "").split(",").map((cell) => cell.trim());
-  if (got.join(",") !== header.join(",")) {
-    throw unreadableFile(source, `header is ${JSON.stringify(got.join(","))}, expected ${JSON.stringify(header.join(","))}`);
+/** The records after the header of a CSV text (see csvRowsOf); checks the header. Pure. */
+async function bodyOf(text: string, source: string, header: readonly string[]): Promise<CsvRow[]> {
+  const rows = await csvRowsOf(text, source);
+  const got = headerText(rows);
+  if (got !== header.join(",")) {
+    throw unreadableFile(source, `header is ${JSON.stringify(got)}, expected ${JSON.stringify(header.join(","))}`);
   }
-  return lines.slice(1).map((line) => line.split(",").map((cell) => cell.trim()));
+  return rows.slice(1);
 }
 
 function numberAt(cell: string | undefined, source: string, row: number, column: string): number {
   const value = cell === undefined || cell === "" ? NaN : Number(cell);
-  if (!Number.isFinite(value)) throw unreadableFile(source, `row ${row + 2}, column ${column}: got ${JSON.stringify(cell ?? "")}, expected a number`);
+  if (!Number.isFinite(value)) throw unreadableFile(source, `row ${row}, column ${column}: got ${JSON.stringify(cell ?? "")}, expected a number`);
   return value;
 }
 
 /**
- * Parses `t_s,power_w,phase` CSV text (pure). Throws a UserError naming `source`, the row and the
+ * Parses `t_s,power_w,phase` CSV text (pure, async because fast-csv streams). Throws a UserError naming `source`, the row and the
  * column on a bad header, a non-numeric cell or a time that does not increase. Empty body → 0 samples.
  */
-export function fromGpuPowerCsv(text: string, source = "gpu power csv"): GpuPowerTrace {
-  const rows = rowsOf(text, source, ["t_s", "power_w", "phase"]);
+export async function fromGpuPowerCsv(text: string, source = "gpu power csv"): Promise<GpuPowerTrace> {
+  const rows = await bodyOf(text, source, ["t_s", "power_w", "phase"]);
   const tS = new Float64Array(rows.length);
   const powerW = new Float64Array(rows.length);
   const phase = new Uint8Array(rows.length);
   const phaseNames: string[] = [];
   const codes = new Map<string, number>();
-  rows.forEach((cells, i) => {
-    tS[i] = numberAt(cells[0], source, i, "t_s");
-    powerW[i] = numberAt(cells[1], source, i, "power_w");
-    if (i > 0 && !(tS[i] > tS[i - 1])) throw unreadableFile(source, `row ${i + 2}, column t_s: got ${tS[i]}, expected a time after ${tS[i - 1]}`);
+  rows.forEach(({ row, cells }, i) => {
+    tS[i] = numberAt(cells[0], source, row, "t_s");
+    powerW[i] = numberAt(cells[1], source, row, "power_w");
+    if (i > 0 && !(tS[i] > tS[i - 1])) throw unreadableFile(source, `row ${row}, column t_s: got ${tS[i]}, expected a time after ${tS[i - 1]}`);
     const name = cells[2] ?? "";
-    if (name === "") throw unreadableFile(source, `row ${i + 2}, column phase: got "", expected a phase name`);
+    if (name === "") throw unreadableFile(source, `row ${row}, column phase: got "", expected a phase name`);
     let code = codes.get(name);
     if (code === undefined) {
-      if (phaseNames.length === 256) throw unreadableFile(source, `row ${i + 2}, column phase: more than 256 phase names`);
+      if (phaseNames.length === 256) throw unreadableFile(source, `row ${row}, column phase: more than 256 phase names`);
       code = phaseNames.length;
       codes.set(name, code);
       phaseNames.push(name);
@@ -83,10 +84,10 @@ export function fromGpuPowerCsv(text: string, source = "gpu power csv"): GpuPowe
   return { tS, powerW, phase, phaseNames };
 }
 
-/** Parses `step,compute_start_s,compute_end_s,step_end_s,loss` CSV text (pure); errors as fromGpuPowerCsv. */
-export function fromGpuStepMarksCsv(text: string, source = "gpu step marks csv"): GpuStepMarks {
+/** Parses `step,compute_start_s,compute_end_s,step_end_s,loss` CSV text (pure, async); errors as fromGpuPowerCsv. */
+export async function fromGpuStepMarksCsv(text: string, source = "gpu step marks csv"): Promise<GpuStepMarks> {
   const columns = ["step", "compute_start_s", "compute_end_s", "step_end_s", "loss"] as const;
-  const rows = rowsOf(text, source, columns);
+  const rows = await bodyOf(text, source, columns);
   const out = {
     step: new Int32Array(rows.length),
     computeStartS: new Float64Array(rows.length),
@@ -94,12 +95,12 @@ export function fromGpuStepMarksCsv(text: string, source = "gpu step marks csv")
     stepEndS: new Float64Array(rows.length),
     loss: new Float64Array(rows.length),
   };
-  rows.forEach((cells, i) => {
-    out.step[i] = numberAt(cells[0], source, i, columns[0]);
-    out.computeStartS[i] = numberAt(cells[1], source, i, columns[1]);
-    out.computeEndS[i] = numberAt(cells[2], source, i, columns[2]);
-    out.stepEndS[i] = numberAt(cells[3], source, i, columns[3]);
-    out.loss[i] = numberAt(cells[4], source, i, columns[4]);
+  rows.forEach(({ row, cells }, i) => {
+    out.step[i] = numberAt(cells[0], source, row, columns[0]);
+    out.computeStartS[i] = numberAt(cells[1], source, row, columns[1]);
+    out.computeEndS[i] = numberAt(cells[2], source, row, columns[2]);
+    out.stepEndS[i] = numberAt(cells[3], source, row, columns[3]);
+    out.loss[i] = numberAt(cells[4], source, row, columns[4]);
   });
   return out;
 }
@@ -120,13 +121,13 @@ function readText(path: string): string {
 }
 
 /** Reads `h100-train-steps-20ms.csv` from `dir` (default: the committed dataset). */
-export function loadGpuPowerTrace(dir: string = gpuPowerDir()): GpuPowerTrace {
+export async function loadGpuPowerTrace(dir: string = gpuPowerDir()): Promise<GpuPowerTrace> {
   const path = join(dir, "h100-train-steps-20ms.csv");
   return fromGpuPowerCsv(readText(path), path);
 }
 
 /** Reads `h100-train-step-marks.csv` from `dir` (default: the committed dataset). */
-export function loadGpuStepMarks(dir: string = gpuPowerDir()): GpuStepMarks {
+export async function loadGpuStepMarks(dir: string = gpuPowerDir()): Promise<GpuStepMarks> {
   const path = join(dir, "h100-train-step-marks.csv");
   return fromGpuStepMarksCsv(readText(path), path);
 }

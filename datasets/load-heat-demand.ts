@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unreadableFile } from "../models/lib/errors.js";
+import { csvRowsOf, headerText } from "./csv-rows.js";
 
 /**
  * Loader for the hourly heat-meter registers of one Danish district-heated house
@@ -37,28 +38,25 @@ const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const STEP_S = 3600;
 
 /**
- * Parses the heat-meter CSV text (pure; header as in the Schaffer et al. processed data, LF or CRLF,
- * blank lines ignored). Throws a UserError naming `source`, the line and the column for a bad
+ * Parses the heat-meter CSV text (pure, async because fast-csv streams; header as in the Schaffer
+ * et al. processed data; see csvRowsOf for quoting, BOM and line ends; blank lines ignored). Throws a UserError naming `source`, the line and the column for a bad
  * header, a bad timestamp, readings not exactly one hour apart, a non-numeric cell, a register
  * that decreases (a meter swap), a second meter in the file, or fewer than two readings.
  * Example: two readings one hour apart with energy 10 and 12.5 kWh → heatW [2500].
  */
-export function fromHeatMeterCsv(text: string, source = "heat meter csv"): HouseHeatDemand {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  const header = (lines[0] ?? "").split(",").map((c) => c.trim());
-  if (header.join(",") !== HEADER.join(",")) {
-    throw unreadableFile(source, `line 1: got ${JSON.stringify(lines[0] ?? "")}, expected the header "${HEADER.join(",")}"`);
+export async function fromHeatMeterCsv(text: string, source = "heat meter csv"): Promise<HouseHeatDemand> {
+  const rows = await csvRowsOf(text, source);
+  const header = headerText(rows);
+  if (header !== HEADER.join(",")) {
+    throw unreadableFile(source, `line ${rows[0]?.row ?? 1}: got ${JSON.stringify(header)}, expected the header "${HEADER.join(",")}"`);
   }
   const times: number[] = [];
   const registers: number[][] = [[], [], [], []];
   let startUtc = "";
   let meterId = "";
   let customerId = "";
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const cells = line.split(",").map((c) => c.trim());
-    const where = `line ${i + 1}`;
+  for (const { row, cells } of rows.slice(1)) {
+    const where = `line ${row}`;
     if (cells.length !== HEADER.length) {
       throw unreadableFile(source, `${where}: got ${cells.length} cells, expected ${HEADER.length}`);
     }
@@ -115,7 +113,7 @@ export function heatDemandDir(): string {
 }
 
 /** Reads `meter660-2019.csv` (8,761 readings: 8,760 hours of 2019, UTC) from `dir` (default: the committed dataset). */
-export function loadHeatDemand(dir: string = heatDemandDir()): HouseHeatDemand {
+export async function loadHeatDemand(dir: string = heatDemandDir()): Promise<HouseHeatDemand> {
   const path = join(dir, "meter660-2019.csv");
   let text: string;
   try {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { unreadableFile } from "../models/lib/errors.js";
-import { datasetDir, linesOf, numberCell, readText, timeCell, uniformSeriesOf, type TimedSeries } from "./time-series-csv.js";
+import { csvRowsOf, headerText } from "./csv-rows.js";
+import { datasetDir, numberCell, readText, timeCell, uniformSeriesOf, type TimedSeries } from "./time-series-csv.js";
 
 /**
  * Loaders for electricity prices (see each folder's SOURCE.md):
@@ -28,19 +29,18 @@ export function ukOffsetMin(utcMs: number): number {
 
 /**
  * Parses an energy-stats.uk style Agile CSV (no header; `utc,local HH:MM,region letter,region
- * name,p/kWh inc VAT`) into a 30-min series in p/kWh inc VAT (pure). Throws a UserError naming
+ * name,p/kWh inc VAT`) into a 30-min series in p/kWh inc VAT (pure, async because fast-csv streams). Throws a UserError naming
  * `source`, the row and the column on a bad cell, a local time that disagrees with UTC + the UK
  * offset, a second region letter, or a gap.
  * Example: "2020-01-01T00:00:00Z,00:00,A,Eastern_England,9.4815\n2020-01-01T00:30:00Z,00:30,A,Eastern_England,9.9645"
  * → { startMs: Date.UTC(2020, 0, 1), periodS: 1800, values: [9.4815, 9.9645], unit: "p/kWh" }.
  */
-export function fromAgileCsv(text: string, source = "agile csv"): TimedSeries {
-  const lines = linesOf(text);
-  const timeMs = new Float64Array(lines.length);
-  const values = new Float64Array(lines.length);
+export async function fromAgileCsv(text: string, source = "agile csv"): Promise<TimedSeries> {
+  const rows = await csvRowsOf(text, source);
+  const timeMs = new Float64Array(rows.length);
+  const values = new Float64Array(rows.length);
   let region: string | undefined;
-  lines.forEach(({ row, line }, i) => {
-    const cells = line.split(",").map((c) => c.trim());
+  rows.forEach(({ row, cells }, i) => {
     if (cells.length !== 5) throw unreadableFile(source, `row ${row}: ${cells.length} columns, expected 5 (utc, local time, region letter, region name, p/kWh)`);
     const t = timeCell(cells[0], source, row, "1 (UTC time)");
     const local = new Date(t + ukOffsetMin(t) * 60_000).toISOString().slice(11, 16);
@@ -52,28 +52,27 @@ export function fromAgileCsv(text: string, source = "agile csv"): TimedSeries {
     timeMs[i] = t;
     values[i] = numberCell(cells[4], source, row, "5 (p/kWh)");
   });
-  return uniformSeriesOf(timeMs, values, "period-mean", "p/kWh", source, lines[0]?.row ?? 1, 1800);
+  return uniformSeriesOf(timeMs, values, "period-mean", "p/kWh", source, rows[0]?.row ?? 1, 1800);
 }
 
 const ENTSOE_HEADER = ["time", "item", "unit", "bidding_zone", "value"];
 
 /**
  * Parses the ENTSO-E day-ahead CSV (`time,item,unit,bidding_zone,value`, UTC, EUR/MWh) and keeps
- * the rows of `zone` (pure). Throws a UserError naming `source`, the row and the column on a bad
+ * the rows of `zone` (pure, async because fast-csv streams). Throws a UserError naming `source`, the row and the column on a bad
  * header, a bad cell, a unit other than [EUR/MWh], no rows for the zone, or a gap.
  * Example: header + "2020-01-01T00:00:00Z,Day-ahead Price,[EUR/MWh],DE,38.6" → values [38.6], periodS 3600.
  */
-export function fromEntsoeDayAheadCsv(text: string, zone = "DE", source = "entso-e day-ahead csv"): TimedSeries {
-  const lines = linesOf(text);
-  const header = (lines[0]?.line ?? "").split(",").map((c) => c.trim());
-  if (header.join(",") !== ENTSOE_HEADER.join(",")) {
-    throw unreadableFile(source, `header is ${JSON.stringify(header.join(","))}, expected ${JSON.stringify(ENTSOE_HEADER.join(","))}`);
+export async function fromEntsoeDayAheadCsv(text: string, zone = "DE", source = "entso-e day-ahead csv"): Promise<TimedSeries> {
+  const rows = await csvRowsOf(text, source);
+  const header = headerText(rows);
+  if (header !== ENTSOE_HEADER.join(",")) {
+    throw unreadableFile(source, `header is ${JSON.stringify(header)}, expected ${JSON.stringify(ENTSOE_HEADER.join(","))}`);
   }
   const times: number[] = [];
   const prices: number[] = [];
   let firstRow = 0;
-  for (const { row, line } of lines.slice(1)) {
-    const cells = line.split(",").map((c) => c.trim());
+  for (const { row, cells } of rows.slice(1)) {
     if (cells[3] !== zone) continue;
     if (cells[2] !== "[EUR/MWh]") throw unreadableFile(source, `row ${row}, column unit: got ${JSON.stringify(cells[2])}, expected "[EUR/MWh]"`);
     if (firstRow === 0) firstRow = row;
@@ -85,11 +84,11 @@ export function fromEntsoeDayAheadCsv(text: string, zone = "DE", source = "entso
 }
 
 /** Reads the committed Agile 2020 region-A file, or the file at `path`. */
-export function loadAgilePrices(path: string = join(datasetDir("prices-gb-agile"), "agile-A-2020.csv")): TimedSeries {
+export async function loadAgilePrices(path: string = join(datasetDir("prices-gb-agile"), "agile-A-2020.csv")): Promise<TimedSeries> {
   return fromAgileCsv(readText(path), path);
 }
 
 /** Reads the committed ENTSO-E DE-LU 2020 file (zone "DE"), or the file at `path`. */
-export function loadEntsoeDayAhead(zone = "DE", path: string = join(datasetDir("prices-entsoe-day-ahead"), "de-lu-2020.csv")): TimedSeries {
+export async function loadEntsoeDayAhead(zone = "DE", path: string = join(datasetDir("prices-entsoe-day-ahead"), "de-lu-2020.csv")): Promise<TimedSeries> {
   return fromEntsoeDayAheadCsv(readText(path), zone, path);
 }

@@ -1,7 +1,9 @@
+import { bisectRight } from "d3-array";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unreadableFile } from "../models/lib/errors.js";
+import { csvRowsOf, headerText } from "./csv-rows.js";
 
 /**
  * Loader for hourly UK weather observations (`datasets/weather-uk-bedford/`, Met Office MIDAS Open,
@@ -41,7 +43,7 @@ const KNOT_MS = 1852 / 3600;
 function cellValue(cell: string | undefined, source: string, row: number, column: string): number {
   if (cell === "NA") return NaN;
   const value = cell === undefined || cell === "" ? NaN : Number(cell);
-  if (!Number.isFinite(value)) throw unreadableFile(source, `row ${row + 2}, column ${column}: got ${JSON.stringify(cell ?? "")}, expected a number or NA`);
+  if (!Number.isFinite(value)) throw unreadableFile(source, `row ${row}, column ${column}: got ${JSON.stringify(cell ?? "")}, expected a number or NA`);
   return value;
 }
 
@@ -76,34 +78,35 @@ function fillDepression(values: Float64Array, dryBulbC: Float64Array, tS: Float6
 
 /**
  * Parses the trimmed MIDAS CSV (`ob_time,air_temperature,wetb_temp,dewpoint,rltv_hum,stn_pres,wind_speed`;
- * ob_time "YYYY-MM-DD HH:MM:SS" UTC, °C, %, hPa, knots; NA = missing) into a WeatherTrace (pure).
+ * ob_time "YYYY-MM-DD HH:MM:SS" UTC, °C, %, hPa, knots; NA = missing) into a WeatherTrace (pure,
+ * async because fast-csv streams; see csvRowsOf for quoting, BOM and line ends).
  * Throws a UserError naming `source`, the row and the column on a bad header, cell or time order.
  */
-export function fromWeatherCsv(text: string, source = "weather csv"): WeatherTrace {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-  const header = (lines[0] ?? "").split(",").map((c) => c.trim());
-  if (header.join(",") !== HEADER.join(",")) {
-    throw unreadableFile(source, `header is ${JSON.stringify(header.join(","))}, expected ${JSON.stringify(HEADER.join(","))}`);
+export async function fromWeatherCsv(text: string, source = "weather csv"): Promise<WeatherTrace> {
+  const rows = await csvRowsOf(text, source);
+  const header = headerText(rows);
+  if (header !== HEADER.join(",")) {
+    throw unreadableFile(source, `header is ${JSON.stringify(header)}, expected ${JSON.stringify(HEADER.join(","))}`);
   }
-  const n = lines.length - 1;
+  const n = Math.max(0, rows.length - 1);
   const f = (): Float64Array => new Float64Array(n);
   const tS = f(), dryBulbC = f(), wetBulbC = f(), dewPointC = f(), relHumFrac = f(), pressurePa = f(), windMs = f();
   let startMs = NaN;
   let startUtc = "";
   for (let i = 0; i < n; i++) {
-    const cells = lines[i + 1].split(",").map((c) => c.trim());
+    const { row, cells } = rows[i + 1]!;
     const stamp = cells[0] ?? "";
     const ms = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(stamp) ? Date.parse(`${stamp.replace(" ", "T")}Z`) : NaN;
-    if (!Number.isFinite(ms)) throw unreadableFile(source, `row ${i + 2}, column ob_time: got ${JSON.stringify(stamp)}, expected YYYY-MM-DD HH:MM:SS`);
+    if (!Number.isFinite(ms)) throw unreadableFile(source, `row ${row}, column ob_time: got ${JSON.stringify(stamp)}, expected YYYY-MM-DD HH:MM:SS`);
     if (i === 0) { startMs = ms; startUtc = new Date(ms).toISOString().replace(".000Z", "Z"); }
     tS[i] = (ms - startMs) / 1000;
-    if (i > 0 && !(tS[i] > tS[i - 1])) throw unreadableFile(source, `row ${i + 2}, column ob_time: ${stamp} is not after the previous row`);
-    dryBulbC[i] = cellValue(cells[1], source, i, HEADER[1]);
-    wetBulbC[i] = cellValue(cells[2], source, i, HEADER[2]);
-    dewPointC[i] = cellValue(cells[3], source, i, HEADER[3]);
-    relHumFrac[i] = cellValue(cells[4], source, i, HEADER[4]) / 100;
-    pressurePa[i] = cellValue(cells[5], source, i, HEADER[5]) * 100;
-    windMs[i] = cellValue(cells[6], source, i, HEADER[6]) * KNOT_MS;
+    if (i > 0 && !(tS[i] > tS[i - 1])) throw unreadableFile(source, `row ${row}, column ob_time: ${stamp} is not after the previous row`);
+    dryBulbC[i] = cellValue(cells[1], source, row, HEADER[1]);
+    wetBulbC[i] = cellValue(cells[2], source, row, HEADER[2]);
+    dewPointC[i] = cellValue(cells[3], source, row, HEADER[3]);
+    relHumFrac[i] = cellValue(cells[4], source, row, HEADER[4]) / 100;
+    pressurePa[i] = cellValue(cells[5], source, row, HEADER[5]) * 100;
+    windMs[i] = cellValue(cells[6], source, row, HEADER[6]) * KNOT_MS;
   }
   const filled = {
     dryBulb: fillLinear(dryBulbC, tS, source, HEADER[1]),
@@ -126,7 +129,7 @@ export function weatherDir(): string {
 }
 
 /** Reads `bedford-2022-hourly.csv` (default: the committed dataset) into a WeatherTrace. */
-export function loadWeather(path: string = join(weatherDir(), "bedford-2022-hourly.csv")): WeatherTrace {
+export async function loadWeather(path: string = join(weatherDir(), "bedford-2022-hourly.csv")): Promise<WeatherTrace> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -146,19 +149,16 @@ export function secondsFromStart(trace: WeatherTrace, isoUtc: string): number {
 /**
  * Value of `column` (one of the trace's arrays) at `tS` seconds from the start: linear between the
  * observations around it, held at the first / last observation outside the trace. Allocation-free
- * (binary search). Example: weatherAt(trace, trace.dryBulbC, 1800) → mean of the first two hours.
+ * (d3-array's bisectRight, a binary search). Example: weatherAt(trace, trace.dryBulbC, 1800) → mean
+ * of the first two hours.
  */
 export function weatherAt(trace: WeatherTrace, column: Float64Array, tS: number): number {
   const t = trace.tS;
   const n = t.length;
   if (!(tS > t[0])) return column[0];
   if (tS >= t[n - 1]) return column[n - 1];
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (t[mid] <= tS) lo = mid;
-    else hi = mid;
-  }
+  // t[0] < tS < t[n − 1], so the first observation after tS is at 1..n − 1.
+  const hi = bisectRight(t, tS, 1, n - 1);
+  const lo = hi - 1;
   return column[lo] + ((column[hi] - column[lo]) * (tS - t[lo])) / (t[hi] - t[lo]);
 }

@@ -7,7 +7,8 @@ import type { SignalSampling, UniformSeries } from "../models/signals/signal.js"
 /**
  * Shared helpers of the signal loaders (carbon intensity, prices, frequency): timestamp parsing to
  * UTC epoch ms, the uniform-spacing check, file reading with user-facing errors, and the committed
- * dataset folders. Parsing is pure; only readText and datasetDir touch the file system.
+ * dataset folders. Parsing is pure; only readText and datasetDir touch the file system. CSV records
+ * come from csvRowsOf (datasets/csv-rows.ts).
  */
 
 /** A uniform series with the timestamp of every sample (what the signal loaders return). */
@@ -90,15 +91,6 @@ export function datasetDir(folder: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, folder), join(here, "..", "..", "datasets", folder)];
   return candidates.find((dir) => existsSync(join(dir, "SOURCE.md"))) ?? candidates[0]!;
-}
-
-/** Non-empty lines of a text, CR/LF tolerant, each with its 1-based file row. */
-export function linesOf(text: string): Array<{ row: number; line: string }> {
-  const out: Array<{ row: number; line: string }> = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() !== "") out.push({ row: i + 1, line });
-  });
-  return out;
 }
 
 /** A finite number from a cell, or a UserError naming the source, row and column. */

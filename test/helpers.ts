@@ -84,3 +84,15 @@ export function col(chunks: readonly Chunk[], table: TableSpec, name: string): n
   if (i < 0) throw new Error(`no column ${name} in ${table.name}`);
   return chunks.filter((c) => c.table === table.name).flatMap((c) => Array.from((c.columns[i] as Float64Array | Float32Array | Int32Array).subarray(0, c.length)));
 }
+
+/** Asserts that `run()` rejects (or throws) with an error whose message matches `pattern`, or that `pattern(error)` holds. */
+export async function rejects(run: () => Promise<unknown>, pattern: RegExp | ((error: unknown) => boolean)): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const ok = pattern instanceof RegExp ? pattern.test((error as Error).message) : pattern(error);
+    if (!ok) throw new Error(`rejected with ${String(error)}, expected ${String(pattern)}`);
+    return;
+  }
+  throw new Error(`resolved, expected a rejection matching ${String(pattern)}`);
+}

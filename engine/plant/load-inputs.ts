@@ -33,12 +33,12 @@ export async function loadInputs(scenario: Scenario): Promise<WorkloadInputs> {
   if (sources.has("azure-conv")) inputs.azureConv = await loadAzureLlm(`${REPO_ROOT}datasets/llm-inference-azure/AzureLLMInferenceTrace_conv.csv`);
   if (sources.has("azure-code")) inputs.azureCode = await loadAzureLlm(`${REPO_ROOT}datasets/llm-inference-azure/AzureLLMInferenceTrace_code.csv`);
   const { price, carbon } = scenario.signals;
-  if (price === "agile-2020") inputs.price = loadAgilePrices();
-  if (price === "entsoe-de-2020") inputs.price = loadEntsoeDayAhead("DE");
-  if (carbon !== "none") inputs.carbon = loadCarbonIntensity(carbon === "gb-2020" ? 2020 : 2022);
+  if (price === "agile-2020") inputs.price = await loadAgilePrices();
+  if (price === "entsoe-de-2020") inputs.price = await loadEntsoeDayAhead("DE");
+  if (carbon !== "none") inputs.carbon = await loadCarbonIntensity(carbon === "gb-2020" ? 2020 : 2022);
   const f = scenario.frequency;
-  if (f?.source === "trace" && f.trace !== undefined) inputs.frequency = loadFrequencyTrace(isAbsolute(f.trace) ? f.trace : resolve(f.trace));
-  if (scenario.heatReuse !== undefined) inputs.heatDemand = loadHeatDemand();
-  if (scenario.cooling?.weather === "bedford-2022") inputs.weather = loadWeather();
+  if (f?.source === "trace" && f.trace !== undefined) inputs.frequency = await loadFrequencyTrace(isAbsolute(f.trace) ? f.trace : resolve(f.trace));
+  if (scenario.heatReuse !== undefined) inputs.heatDemand = await loadHeatDemand();
+  if (scenario.cooling?.weather === "bedford-2022") inputs.weather = await loadWeather();
   return inputs;
 }

@@ -1,4 +1,4 @@
-import { loadWeather, secondsFromStart, weatherAt, type WeatherTrace } from "../../datasets/load-weather.js";
+import { secondsFromStart, weatherAt, type WeatherTrace } from "../../datasets/load-weather.js";
 import { airHallStoredHeatJ, stepAirHall } from "../../models/thermal/air-hall.js";
 import { accumulateEnvelope, ASHRAE_ALLOWABLE, ASHRAE_RECOMMENDED, createEnvelopeCounters } from "../../models/thermal/ashrae.js";
 import { cduStoredHeatJ, stepCduLoops } from "../../models/thermal/cdu.js";
@@ -131,8 +131,9 @@ export function createSiteThermal(
   let weather: WeatherTrace | undefined;
   let weatherT0S = 0;
   if (spec.weather === "bedford-2022") {
-    // The caller loads it (engine/plant/load-inputs.ts); direct callers (tests) get the committed trace.
-    weather = inputs.weather ?? loadWeather();
+    // The caller loads it (engine/plant/load-inputs.ts, async: fast-csv parses the file).
+    weather = inputs.weather;
+    if (weather === undefined) throw new UserError("cooling.weather: the Bedford weather was not loaded (engine/plant/load-inputs.ts)");
     weatherT0S = secondsFromStart(weather, scenario.startTime!);
     const last = weather.tS[weather.tS.length - 1]!;
     if (weatherT0S < 0 || weatherT0S + scenario.horizonS > last + 3600) {

@@ -4,11 +4,15 @@ import { fromScenario } from "../../engine/scenario/from-scenario.js";
 import { loadData } from "../../engine/scenario/load-scenario.js";
 import { createSimulation, type Simulation } from "../../engine/simulation.js";
 import { ROOT } from "../helpers.js";
+import { loadWeather } from "../../datasets/load-weather.js";
+
+/** The Bedford weather the cooling scenarios read (engine/plant/load-inputs.ts loads it for runs). */
+const inputs = { weather: await loadWeather() };
 
 /** scenarios/cooling-mixed-hall-1h*.yaml over 30 min (the row C spike starts at 10 min). */
 function run(file: string): Simulation {
   const raw = loadData(`${ROOT}scenarios/${file}`) as Record<string, unknown>;
-  const sim = createSimulation(fromScenario({ ...raw, horizon: "30min", cooling: { ...(raw.cooling as object), rackSeries: false } }, file), "r", { chunkTicks: 65_536 });
+  const sim = createSimulation(fromScenario({ ...raw, horizon: "30min", cooling: { ...(raw.cooling as object), rackSeries: false } }, file), "r", { inputs, chunkTicks: 65_536 });
   while (!sim.done) sim.advance();
   return sim;
 }

@@ -44,8 +44,8 @@ test("loadAzureLlm(code) reads 8,819 requests with the first and last rows of SO
   assert.ok(Math.abs(t.arrivalS[1]! - 0.052) < 1e-9);
 });
 
-test("fromAzureLlmCsv(text) sorts rows out of time order and accepts LF line ends", () => {
-  const t = fromAzureLlmCsv(
+test("fromAzureLlmCsv(text) sorts rows out of time order and accepts LF line ends", async () => {
+  const t = await fromAzureLlmCsv(
     "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:47.25,10,2\n2023-11-16 18:15:46.5,374,44\n\n2023-11-16 18:15:47,5,1\n",
   );
   assert.equal(Array.from(t.arrivalS), [0, 0.5, 0.75]);
@@ -54,7 +54,7 @@ test("fromAzureLlmCsv(text) sorts rows out of time order and accepts LF line end
   assert.is(t.startUtc, "2023-11-16T18:15:46.5000000Z");
 });
 
-test("fromAzureLlmCsv(text) throws a UserError naming the line, the text and what was expected", () => {
+test("fromAzureLlmCsv(text) throws a UserError naming the line, the text and what was expected", async () => {
   const header = "TIMESTAMP,ContextTokens,GeneratedTokens\r\n";
   const cases: [string, RegExp][] = [
     [`${header}2023-11-16 18:15:46.5,374,44\r\n2023-11-16 18:15:47,ten,2`, /line 3: got "2023-11-16 18:15:47,ten,2", expected whole token counts/],
@@ -65,7 +65,7 @@ test("fromAzureLlmCsv(text) throws a UserError naming the line, the text and wha
   ];
   for (const [text, message] of cases) {
     try {
-      fromAzureLlmCsv(text, "t.csv");
+      await fromAzureLlmCsv(text, "t.csv");
       assert.unreachable(`accepted ${JSON.stringify(text)}`);
     } catch (error) {
       assert.instance(error, UserError);

@@ -1,20 +1,20 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { stats } from "../helpers.js";
+import { stats, rejects } from "../helpers.js";
 import { UserError } from "../../models/lib/errors.js";
 import { fromNesoCarbonCsv, loadCarbonIntensity } from "../../datasets/load-carbon-intensity.js";
 import { createSignal, signalAt } from "../../models/signals/signal.js";
 
 const HEADER = "datetime,Carbon Intensity [kg_CO2/kWh]";
 
-test("loadCarbonIntensity(year) reads each committed year: hourly from 1 Jan 00:00 UTC, every hour, in gCO2/kWh", () => {
+test("loadCarbonIntensity(year) reads each committed year: hourly from 1 Jan 00:00 UTC, every hour, in gCO2/kWh", async () => {
   // Figures computed from the CSV files with awk (mean of kg × 1000).
   const rows = [
     { year: 2020, hours: 8784, first: 164, last: 179, mean: 169.937, min: 42, max: 328 },
     { year: 2022, hours: 8760, first: 72, last: 67, mean: 182.279, min: 35, max: 322 },
   ];
   for (const row of rows) {
-    const s = loadCarbonIntensity(row.year);
+    const s = await loadCarbonIntensity(row.year);
     assert.is(s.values.length, row.hours, `${row.year} hours`);
     assert.is(s.startMs, Date.UTC(row.year, 0, 1));
     assert.is(s.periodS, 3600);
@@ -30,8 +30,8 @@ test("loadCarbonIntensity(year) reads each committed year: hourly from 1 Jan 00:
   }
 });
 
-test("createSignal over loadCarbonIntensity(2022) started at 2022-07-19 12:00 UTC reads the 12:00 and 13:00 rows at 40 ms ticks", () => {
-  const s = loadCarbonIntensity(2022);
+test("createSignal over loadCarbonIntensity(2022) started at 2022-07-19 12:00 UTC reads the 12:00 and 13:00 rows at 40 ms ticks", async () => {
+  const s = await loadCarbonIntensity(2022);
   const sig = createSignal(s, { startMs: Date.UTC(2022, 6, 19, 12), dtS: 0.04 });
   assert.is(signalAt(sig, 0), 174);
   assert.is(signalAt(sig, 89_999), 174);
@@ -39,17 +39,17 @@ test("createSignal over loadCarbonIntensity(2022) started at 2022-07-19 12:00 UT
   assert.ok(sig.toS - sig.fromS === 8760 * 3600);
 });
 
-test("fromNesoCarbonCsv(text) converts kg to g exactly and refuses a bad header, a bad cell and a gap with the row named", () => {
-  const s = fromNesoCarbonCsv(`${HEADER}\r\n2022-01-01 00:00:00,0.072\r\n2022-01-01 01:00:00,0.068\r\n`);
+test("fromNesoCarbonCsv(text) converts kg to g exactly and refuses a bad header, a bad cell and a gap with the row named", async () => {
+  const s = await fromNesoCarbonCsv(`${HEADER}\r\n2022-01-01 00:00:00,0.072\r\n2022-01-01 01:00:00,0.068\r\n`);
   assert.equal(Array.from(s.values), [72, 68]);
-  assert.throws(() => fromNesoCarbonCsv("time,ci\n2022-01-01 00:00:00,0.1"), (e: unknown) => e instanceof UserError && /header/.test(e.message));
-  assert.throws(() => fromNesoCarbonCsv(`${HEADER}\n2022-01-01 00:00:00,x`), /row 2, column Carbon/);
-  assert.throws(() => fromNesoCarbonCsv(`${HEADER}\n2022-13-01 00:00:00,0.1`), /row 2, column datetime/);
-  assert.throws(
+  await rejects(() => fromNesoCarbonCsv("time,ci\n2022-01-01 00:00:00,0.1"), (e: unknown) => e instanceof UserError && /header/.test(e.message));
+  await rejects(() => fromNesoCarbonCsv(`${HEADER}\n2022-01-01 00:00:00,x`), /row 2, column Carbon/);
+  await rejects(() => fromNesoCarbonCsv(`${HEADER}\n2022-13-01 00:00:00,0.1`), /row 2, column datetime/);
+  await rejects(
     () => fromNesoCarbonCsv(`${HEADER}\n2022-01-01 00:00:00,0.1\n2022-01-01 01:00:00,0.1\n2022-01-01 03:00:00,0.1`),
     /row 4: .* 7200 s after the one before, expected 3600 s/,
   );
-  assert.throws(() => loadCarbonIntensity(2019), /committed years: 2020, 2022/);
+  await rejects(() => loadCarbonIntensity(2019), /committed years: 2020, 2022/);
 });
 
 test.run();

@@ -5,7 +5,7 @@ import { fromHeatMeterCsv, loadHeatDemand } from "../../datasets/load-heat-deman
 import { WATER } from "../../models/thermal/fluids.js";
 
 const HEADER = "customer_id,meter_id,time_rounded,energy_heat_kwh,volume_flow_m3,inlet_flow_energy_m3xC,back_flow_energy_m3xC";
-const house = loadHeatDemand();
+const house = await loadHeatDemand();
 
 function sum(a: Float64Array): number {
   let s = 0;
@@ -69,21 +69,21 @@ test("loadHeatDemand() flow-weighted supply 68.3 °C and return 33.3 °C; regist
   assert.ok(ratio > 1 && ratio < 1.025, `ratio ${ratio}`);
 });
 
-test("fromHeatMeterCsv(text) differences the registers and accepts CRLF and blank lines", () => {
-  const t = fromHeatMeterCsv(`${HEADER}\r\n1,7,2019-01-01T00:00:00Z,10,1,60,30\r\n\r\n1,7,2019-01-01T01:00:00Z,12.5,1.1,66.5,33\r\n`);
+test("fromHeatMeterCsv(text) differences the registers and accepts CRLF and blank lines", async () => {
+  const t = await fromHeatMeterCsv(`${HEADER}\r\n1,7,2019-01-01T00:00:00Z,10,1,60,30\r\n\r\n1,7,2019-01-01T01:00:00Z,12.5,1.1,66.5,33\r\n`);
   assert.equal(Array.from(t.heatW), [2500]);
   assert.ok(Math.abs(t.volumeM3[0] - 0.1) < 1e-12);
   assert.ok(Math.abs(t.supplyC[0] - 65) < 1e-9);
   assert.ok(Math.abs(t.returnC[0] - 30) < 1e-9);
 });
 
-test("fromHeatMeterCsv(text) gives NaN temperatures in an hour without flow", () => {
-  const t = fromHeatMeterCsv(`${HEADER}\n1,7,2019-01-01T00:00:00Z,10,1,60,30\n1,7,2019-01-01T01:00:00Z,10,1,60,30\n`);
+test("fromHeatMeterCsv(text) gives NaN temperatures in an hour without flow", async () => {
+  const t = await fromHeatMeterCsv(`${HEADER}\n1,7,2019-01-01T00:00:00Z,10,1,60,30\n1,7,2019-01-01T01:00:00Z,10,1,60,30\n`);
   assert.equal(Array.from(t.heatW), [0]);
   assert.ok(Number.isNaN(t.supplyC[0]) && Number.isNaN(t.returnC[0]));
 });
 
-test("fromHeatMeterCsv(text) refuses bad input with the line and column", () => {
+test("fromHeatMeterCsv(text) refuses bad input with the line and column", async () => {
   const row0 = "1,7,2019-01-01T00:00:00Z,10,1,60,30";
   const cases: [string, RegExp][] = [
     ["a,b,c\n", /line 1: .*expected the header/],
@@ -97,7 +97,7 @@ test("fromHeatMeterCsv(text) refuses bad input with the line and column", () => 
   ];
   for (const [text, message] of cases) {
     try {
-      fromHeatMeterCsv(text, "t.csv");
+      await fromHeatMeterCsv(text, "t.csv");
       assert.unreachable(`accepted ${JSON.stringify(text)}`);
     } catch (error) {
       assert.instance(error, UserError);
@@ -107,9 +107,9 @@ test("fromHeatMeterCsv(text) refuses bad input with the line and column", () => 
   }
 });
 
-test("loadHeatDemand(dir) names the missing file in a UserError", () => {
+test("loadHeatDemand(dir) names the missing file in a UserError", async () => {
   try {
-    loadHeatDemand("/nonexistent-dir");
+    await loadHeatDemand("/nonexistent-dir");
     assert.unreachable();
   } catch (error) {
     assert.instance(error, UserError);

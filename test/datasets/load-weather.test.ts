@@ -1,11 +1,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rejects } from "../helpers.js";
 import { UserError } from "../../models/lib/errors.js";
 import {
   fromWeatherCsv, loadWeather, secondsFromStart, SUMMER_DAY_UTC, weatherAt, WINTER_DAY_UTC,
 } from "../../datasets/load-weather.js";
 
-const trace = loadWeather();
+const trace = await loadWeather();
 
 test("loadWeather reads 8,760 hourly Bedford 2022 rows in SI units, first row as in SOURCE.md", () => {
   assert.is(trace.tS.length, 8_760);
@@ -50,9 +51,9 @@ test("weatherAt interpolates linearly between hours and holds the ends", () => {
   assert.is(weatherAt(trace, trace.dryBulbC, 1e9), trace.dryBulbC[8_759]);
 });
 
-test("fromWeatherCsv fills NA and names the row and column of a bad cell", () => {
+test("fromWeatherCsv fills NA and names the row and column of a bad cell", async () => {
   const head = "ob_time,air_temperature,wetb_temp,dewpoint,rltv_hum,stn_pres,wind_speed\n";
-  const t = fromWeatherCsv(
+  const t = await fromWeatherCsv(
     head +
       "2022-01-01 00:00:00,10,8,6,80,1000,10\n" +
       "2022-01-01 01:00:00,12,NA,NA,NA,1000,10\n" +
@@ -61,9 +62,9 @@ test("fromWeatherCsv fills NA and names the row and column of a bad cell", () =>
   // Depression 2 → 4 K: at 01:00 it is 3 K below the 12 °C dry bulb → 9 °C.
   assert.is(t.wetBulbC[1], 9);
   assert.is(t.relHumFrac[1], 0.75);
-  assert.throws(() => fromWeatherCsv(head + "2022-01-01 00:00:00,x,8,6,80,1000,10\n", "w.csv"), (e: unknown) => e instanceof UserError && /row 2, column air_temperature/.test((e as Error).message));
-  assert.throws(() => fromWeatherCsv("a,b\n1,2\n"), /header/);
-  assert.throws(() => fromWeatherCsv(head + "2022-01-01 01:00:00,1,1,1,1,1,1\n2022-01-01 00:00:00,1,1,1,1,1,1\n"), /not after/);
+  await rejects(() => fromWeatherCsv(head + "2022-01-01 00:00:00,x,8,6,80,1000,10\n", "w.csv"), (e: unknown) => e instanceof UserError && /row 2, column air_temperature/.test((e as Error).message));
+  await rejects(() => fromWeatherCsv("a,b\n1,2\n"), /header/);
+  await rejects(() => fromWeatherCsv(head + "2022-01-01 01:00:00,1,1,1,1,1,1\n2022-01-01 00:00:00,1,1,1,1,1,1\n"), /not after/);
 });
 
 test.run();

@@ -39,8 +39,8 @@ test("energy cost and carbon are Σ PCC power × signal × dt over the run, from
   const { scenario, chunks, kpi } = await run({});
   const pcc = chunks.filter((c) => c.table === "site_series").flatMap((c) => Array.from((c.columns[1] as Float64Array).subarray(0, c.length)));
   const startMs = Date.parse(scenario.startTime!);
-  const price = createSignal(loadAgilePrices(), { startMs, dtS: scenario.dtS });
-  const carbon = createSignal(loadCarbonIntensity(2020), { startMs, dtS: scenario.dtS });
+  const price = createSignal(await loadAgilePrices(), { startMs, dtS: scenario.dtS });
+  const carbon = createSignal(await loadCarbonIntensity(2020), { startMs, dtS: scenario.dtS });
   let pence = 0;
   let grams = 0;
   pcc.forEach((w, k) => {

@@ -227,7 +227,7 @@ test("a network too large for the hall: unmet demand and low supply become event
 
 test("a scenario without heatReuse gets no heat_series and no heat KPIs", () => {
   const s = hall({ heatReuse: undefined, controllers: [] }, "2min");
-  const sim = createSimulation(s, "n", {});
+  const sim = createSimulation(s, "n", { inputs: winterInputs });
   const chunks = runAll(sim);
   assert.is(chunks.filter((c) => c.table === HEAT_SERIES.name).length, 0);
   assert.not.ok(sim.kpis().some((k) => k.name.startsWith("heat_pump") || k.name === "ere" || k.name === "erf"));

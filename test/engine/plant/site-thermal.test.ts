@@ -6,6 +6,10 @@ import type { Chunk } from "../../../engine/sinks/sink.js";
 import { COOLING_UNIT_SERIES, RACK_THERMAL_SERIES, SITE_SERIES, THERMAL_SERIES } from "../../../engine/tables.js";
 import { UserError } from "../../../models/lib/errors.js";
 import { col, hashChunks, runAll } from "../../helpers.js";
+import { loadWeather } from "../../../datasets/load-weather.js";
+
+/** The Bedford weather the cooling scenarios read (engine/plant/load-inputs.ts loads it for runs). */
+const inputs = { weather: await loadWeather() };
 
 const kpi = (sim: Simulation, name: string) => {
   const row = sim.kpis().find((x) => x.name === name);
@@ -35,7 +39,7 @@ function hall(extra: Record<string, unknown> = {}, horizon = "20min") {
 
 test("heat balance closes through the engine: IT heat = liquid + air, and IT + pump/fan heat = rejected + reused + Δstored (to rounding)", () => {
   const scenario = hall();
-  const sim = createSimulation(scenario, "r", { chunkTicks: 10_000 });
+  const sim = createSimulation(scenario, "r", { inputs, chunkTicks: 10_000 });
   const chunks = runAll(sim);
   const periodS = 1;
   const it = col(chunks, THERMAL_SERIES, "it_heat_w");
@@ -65,7 +69,7 @@ test("heat balance closes through the engine: IT heat = liquid + air, and IT + p
 
 test("the cooling load is held over the next period and added at the PCC; PUE = PCC / IT energy", () => {
   const scenario = hall({}, "2min");
-  const sim = createSimulation(scenario, "r", { chunkTicks: 1_000 });
+  const sim = createSimulation(scenario, "r", { inputs, chunkTicks: 1_000 });
   const chunks = runAll(sim);
   const pcc = col(chunks, SITE_SERIES, "pcc_power_w");
   const itW = col(chunks, SITE_SERIES, "it_power_w");
@@ -84,16 +88,16 @@ test("the cooling load is held over the next period and added at the PCC; PUE = 
 
 test("results with cooling are identical whatever the chunk size; a hall without cooling writes no thermal rows", () => {
   const scenario = hall({}, "3min");
-  const a = runAll(createSimulation(scenario, "r", { chunkTicks: 65_536 }));
-  const b = runAll(createSimulation(scenario, "r", { chunkTicks: 777 }));
+  const a = runAll(createSimulation(scenario, "r", { inputs, chunkTicks: 65_536 }));
+  const b = runAll(createSimulation(scenario, "r", { inputs, chunkTicks: 777 }));
   for (const t of [THERMAL_SERIES, RACK_THERMAL_SERIES, COOLING_UNIT_SERIES]) {
     for (const c of t.columns) assert.equal(col(a, t, c.name), col(b, t, c.name), `${t.name}.${c.name}`);
   }
   assert.equal(col(a, SITE_SERIES, "pcc_power_w"), col(b, SITE_SERIES, "pcc_power_w"));
   const plain = fromScenario({ name: "plain", dt: "40ms", horizon: "1min", hall: { rows: 2, racksPerRow: 4 }, workloads: [{ kind: "steady", id: "s", racks: "all" }] }, "t");
-  const chunks = runAll(createSimulation(plain, "r"));
+  const chunks = runAll(createSimulation(plain, "r", { inputs }));
   assert.ok(!chunks.some((c) => [THERMAL_SERIES.name, RACK_THERMAL_SERIES.name, COOLING_UNIT_SERIES.name, "cooling_units"].includes(c.table)));
-  assert.is(hashChunks(chunks), hashChunks(runAll(createSimulation(plain, "r"))));
+  assert.is(hashChunks(chunks), hashChunks(runAll(createSimulation(plain, "r", { inputs }))));
 });
 
 
@@ -109,7 +113,7 @@ test("steady state through the engine matches a hand calculation (CDU valve at i
     },
     "test",
   );
-  const sim = createSimulation(scenario, "r");
+  const sim = createSimulation(scenario, "r", { inputs });
   runAll(sim);
   const tp = sim.thermal.plant!;
   const { cdu, air } = tp;
@@ -144,18 +148,18 @@ test("steady state through the engine matches a hand calculation (CDU valve at i
 test("errors found when the plant is built name the field: a failure on a unit the plant lacks, weather outside 2022", () => {
   const base = { name: "t", dt: "40ms", horizon: "1min", hall: { rows: 2, racksPerRow: 6 } };
   const bad = fromScenario({ ...base, cooling: { weather: "constant", failures: [{ at: "1s", kind: "crah-failure", unit: "z9" }] } }, "t");
-  assert.throws(() => createSimulation(bad, "r"), (e: Error) => e instanceof UserError && /cooling\.failures\[0\]\.unit: got "z9", expected one of a1, a2, b1, b2/.test(e.message));
+  assert.throws(() => createSimulation(bad, "r", { inputs }), (e: Error) => e instanceof UserError && /cooling\.failures\[0\]\.unit: got "z9", expected one of a1, a2, b1, b2/.test(e.message));
   const early = fromScenario({ ...base, startTime: "2021-12-31T12:00:00Z", cooling: {} }, "t");
-  assert.throws(() => createSimulation(early, "r"), (e: Error) => e instanceof UserError && /startTime/.test(e.message));
+  assert.throws(() => createSimulation(early, "r", { inputs }), (e: Error) => e instanceof UserError && /startTime/.test(e.message));
   const noCdu = fromScenario({ ...base, hall: { rows: 1, racksPerRow: 2, rackPreset: "inference-air" }, cooling: { weather: "constant" }, controllers: [{ kind: "cdu-control", id: "c" }] }, "t");
-  assert.throws(() => createSimulation(noCdu, "r"), (e: Error) => e instanceof UserError && /no cdu units/.test(e.message));
+  assert.throws(() => createSimulation(noCdu, "r", { inputs }), (e: Error) => e instanceof UserError && /no cdu units/.test(e.message));
 });
 
 test("heat-reuse hook: heat taken from the warm water before the dry coolers leaves the balance closed and the rejected heat lower", () => {
   const scenario = hall({ cooling: { weather: "constant", dryBulb: "15C", wetBulb: "10C", rackSeries: false } }, "5min");
-  const plain = createSimulation(scenario, "r");
+  const plain = createSimulation(scenario, "r", { inputs });
   const plainChunks = runAll(plain);
-  const sim = createSimulation(scenario, "r");
+  const sim = createSimulation(scenario, "r", { inputs });
   const seen: number[] = [];
   sim.thermal.setHeatReuse({
     powerW: 50_000,
@@ -186,7 +190,7 @@ test("heat-reuse hook: heat taken from the warm water before the dry coolers lea
 
 test("cooling towers: makeup water through the engine = evaporation Q / h_fg × COC / (COC − 1) + drift; capture share per preset", () => {
   const scenario = hall({ cooling: { weather: "constant", dryBulb: "25C", wetBulb: "18C", rejection: "cooling-tower", rackSeries: false, liquid: { presetShares: [{ preset: "nvl72-liquid", captureShare: 0.945 }] } } }, "5min");
-  const sim = createSimulation(scenario, "r");
+  const sim = createSimulation(scenario, "r", { inputs });
   const chunks = runAll(sim);
   const freeJ = col(chunks, THERMAL_SERIES, "free_cooling_w").reduce((a, b) => a + b, 0);
   const waterKg = col(chunks, THERMAL_SERIES, "water_kg_s").reduce((a, b) => a + b, 0);
@@ -230,7 +234,7 @@ function failures(gpuSlowdown = "150C") {
 }
 
 test("chiller failure: the warm loop's supply rate of rise jumps by the lost chiller duty over the supply water's heat capacity (dT/dt = Q/C)", () => {
-  const sim = createSimulation(failures(), "r");
+  const sim = createSimulation(failures(), "r", { inputs });
   const chunks = runAll(sim);
   const tp = sim.thermal.plant!;
   const cSupJpK = tp.fac.supplyCapJpK[tp.warm]!;
@@ -259,7 +263,7 @@ test("chiller failure: the warm loop's supply rate of rise jumps by the lost chi
 });
 
 test("CDU pump trip: the CDU's coolant heat content rises at Q − exchanger duty, and once the flow has coasted down its racks warm at ≈ Q / C", () => {
-  const sim = createSimulation(failures(), "r");
+  const sim = createSimulation(failures(), "r", { inputs });
   const chunks = runAll(sim);
   const tp = sim.thermal.plant!;
   const cdu = tp.cdu;
@@ -309,9 +313,9 @@ test("CDU pump trip: the CDU's coolant heat content rises at Q − exchanger dut
 
 test("GPU thermal slowdown: after a CDU pump trip the GPUs' firmware cuts power until they hold near the slowdown temperature, and gives it back", () => {
   const peakOf = (sim: ReturnType<typeof createSimulation>) => sim.kpis().find((x) => x.name === "peak_gpu_temp")!.value;
-  const free = createSimulation(failures(), "r");
+  const free = createSimulation(failures(), "r", { inputs });
   runAll(free);
-  const sim = createSimulation(failures("87C"), "r");
+  const sim = createSimulation(failures("87C"), "r", { inputs });
   const chunks = runAll(sim);
   const kpi = (name: string) => sim.kpis().find((x) => x.name === name)!.value;
   assert.ok(peakOf(free) > 120, `without slowdown the tripped CDU's GPUs run away: ${peakOf(free)} °C`);

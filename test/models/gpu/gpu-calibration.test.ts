@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rejects } from "../../helpers.js";
 import {
   fromGpuPowerCsv,
   loadGpuPowerMeta,
@@ -22,7 +23,7 @@ import {
 // Calibration of h100Sxm against the measured NVML 20 ms trace (datasets/gpu-power, CC0).
 // Every measured figure is computed here from the data; tolerances are stated next to each check.
 
-const trace: GpuPowerTrace = loadGpuPowerTrace();
+const trace: GpuPowerTrace = await loadGpuPowerTrace();
 const code = (name: string): number => {
   const c = trace.phaseNames.indexOf(name);
   if (c < 0) throw new Error(`phase ${name} missing from the trace`);
@@ -124,12 +125,12 @@ if (process.env.GPU_CALIBRATION_REPORT) {
   report("40ms", r40);
 }
 
-test("loadGpuPowerTrace() reads the committed 20 ms trace with its phases and step marks", () => {
+test("loadGpuPowerTrace() reads the committed 20 ms trace with its phases and step marks", async () => {
   const meta = loadGpuPowerMeta();
   assert.is(meta.powerLimitW, h100Sxm.limitW);
   assert.is(trace.tS.length, 4164);
   assert.ok(trace.phaseNames.includes("train_allreduce_wait"));
-  const marks = loadGpuStepMarks();
+  const marks = await loadGpuStepMarks();
   assert.is(marks.step.length, 150);
   // Each compute start lies in the 20 ms before the first sample labelled train_compute after it.
   for (let s = 0; s < marks.step.length; s++) {
@@ -139,14 +140,14 @@ test("loadGpuPowerTrace() reads the committed 20 ms trace with its phases and st
   }
 });
 
-test("fromGpuPowerCsv(text) parses columns and names the row and column of a bad cell", () => {
-  const ok = fromGpuPowerCsv("t_s,power_w,phase\n0.00,120.5,idle\n0.02,700,step_on\n0.04,119,idle\n");
+test("fromGpuPowerCsv(text) parses columns and names the row and column of a bad cell", async () => {
+  const ok = await fromGpuPowerCsv("t_s,power_w,phase\n0.00,120.5,idle\n0.02,700,step_on\n0.04,119,idle\n");
   assert.equal(Array.from(ok.powerW), [120.5, 700, 119]);
   assert.equal(Array.from(ok.phase), [0, 1, 0]);
   assert.equal(ok.phaseNames, ["idle", "step_on"]);
-  assert.throws(() => fromGpuPowerCsv("t,p,phase\n"), /header/);
-  assert.throws(() => fromGpuPowerCsv("t_s,power_w,phase\n0,abc,idle\n", "x.csv"), /x\.csv: row 2, column power_w: got "abc"/);
-  assert.throws(() => fromGpuPowerCsv("t_s,power_w,phase\n0.02,1,idle\n0.01,1,idle\n"), /row 3, column t_s/);
+  await rejects(() => fromGpuPowerCsv("t,p,phase\n"), /header/);
+  await rejects(() => fromGpuPowerCsv("t_s,power_w,phase\n0,abc,idle\n", "x.csv"), /x\.csv: row 2, column power_w: got "abc"/);
+  await rejects(() => fromGpuPowerCsv("t_s,power_w,phase\n0.02,1,idle\n0.01,1,idle\n"), /row 3, column t_s/);
 });
 
 test("measured figures computed from the trace agree with the SOURCE.md table", () => {

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { loadHeatDemand } from "../../../datasets/load-heat-demand.js";
 import { demandAt, districtDemand } from "../../../models/heat/district-demand.js";
 
-const house = loadHeatDemand();
+const house = await loadHeatDemand();
 const HOUSE_WH = (40467.921875 - 22950.7333333333) * 1000; // 2019 register difference, Wh
 
 function max(a: Float64Array): number {

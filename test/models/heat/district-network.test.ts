@@ -18,7 +18,7 @@ import { WATER } from "../../../models/thermal/fluids.js";
 
 const CP = WATER.cpJpKgK;
 const RHO_CP = WATER.densityKgM3 * WATER.cpJpKgK;
-const house = loadHeatDemand();
+const house = await loadHeatDemand();
 const demand1000 = districtDemand(house, { houses: 1000 }, 5);
 
 /**

@@ -24,7 +24,7 @@ import { WATER } from "../../../models/thermal/fluids.js";
 // houses (the 2019 house, 5-hour smoothing). The dispatcher here is a stand-in for the controller:
 // it asks for the heat that holds the supply pipes at 75 °C, switching off above 77 °C when that is below
 // the unit's minimum load and on again below 73 °C.
-const house = loadHeatDemand();
+const house = await loadHeatDemand();
 const demand = districtDemand(house, { houses: 2500 }, 5);
 const FACILITY_C = 8e5;
 const FACILITY_IN_C = 40;

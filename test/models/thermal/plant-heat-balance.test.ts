@@ -10,7 +10,7 @@ import { CRAH_100KW } from "../../../models/thermal/crah.js";
 import { DRY_COOLER_1MW } from "../../../models/thermal/dry-cooler.js";
 import { createFacilityLoops, facilityStoredHeatJ, stepFacilityLoops, warmWaterLoopParams } from "../../../models/thermal/facility-loop.js";
 
-const weather = loadWeather();
+const weather = await loadWeather();
 
 /**
  * A small mixed hall wired the way the engine will wire it: 8 NVL72 racks on one CDU (warm-water
