@@ -33,13 +33,21 @@ export function fromProfile(data: unknown, source: string): DeviceProfile {
   } else {
     if (rawPoints.length === 0) issues.push({ path: "points", value: rawPoints, expected: "a list of at least 1 point" });
     rawPoints.forEach((item, i) => {
-      const unit = isRecord(item) && typeof item["unit"] === "string" ? item["unit"] : undefined;
+      if (!isRecord(item)) {
+        issues.push({ path: `points[${i}]`, value: item, expected: "a point: a mapping with name, kind, table, address, type, unit" });
+        return;
+      }
+      const unit = typeof item["unit"] === "string" ? item["unit"] : undefined;
       const dimension = unit === undefined ? undefined : UNIT_DIMENSION[unit];
-      const point = validate(specFor(dimension), item ?? {}, `points[${i}]`, issues) as RawPoint | undefined;
-      if (point !== undefined) points.push({ ...point, index: i, written: item as Record<string, unknown> });
+      const before = issues.length;
+      const point = validate(specFor(dimension), item, `points[${i}]`, issues) as RawPoint | undefined;
+      // Points with problems of their own are left out of the cross-field checks (their fields may be missing).
+      if (point !== undefined && issues.length === before) points.push({ ...point, index: i, written: item });
     });
   }
-  if (header === undefined || issues.length > 0) throw invalidInput(source, issues);
+  const headerOk = header !== undefined && !issues.some((issue) => !issue.path.startsWith("points"));
+  if (!headerOk) throw invalidInput(source, issues);
+  // Cross-field checks run on every point that validated on its own, so one pass reports everything.
   const profile = normalise(header, points);
   crossCheck(profile, points, issues);
   if (issues.length > 0) throw invalidInput(source, issues);

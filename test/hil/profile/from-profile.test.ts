@@ -128,6 +128,16 @@ test("fromProfile reports every problem at once, and its message names path, val
   }
 });
 
+test("fromProfile reports field problems and cross-field problems of other points in one pass", () => {
+  const data = good();
+  Object.assign(data.points[0]!, { type: "int24" });
+  data.points.push({ ...structuredClone(measurement), name: "x.overlapW", address: 10 }, null as never);
+  const issues = issuesOf(data);
+  hasIssue(issues, "points[0].type", /one of/, "int24");
+  hasIssue(issues, "points[2].address", /belongs to points\[1\]/, 10);
+  hasIssue(issues, "points[3]", /a point: a mapping/, null);
+});
+
 test("fromProfile fills heartbeat and initWrites unit ids from the profile", () => {
   const data = { ...good(), heartbeat: { address: 40100 }, initWrites: [{ address: 40200, raw: 1, description: "enable" }] };
   const p = fromProfile(data, "t");

@@ -1,0 +1,115 @@
+import type { DeviceProfile } from "../profile/profile-types.js";
+import { layoutChain, modelLayout, type ChainLayout, type SunSpecModelDef } from "./sunspec-layout.js";
+import { sunspecProfile } from "./sunspec-profile.js";
+
+/**
+ * The definitions behind the shipped SunSpec profiles (hil/profiles/sunspec-battery.yaml and
+ * sunspec-meter.yaml): which models, at which base, and which port point reads which SunSpec point.
+ * The YAML files are generated from these (node dist/hil/profiles/generate-profiles.js) and a test
+ * regenerates and compares them, so addresses cannot drift from the model JSON.
+ *
+ * Signs: SunSpec DER points (701 W, 704 WSet) count + as export (discharge); the twin's battery
+ * counts + as charge (models/storage/battery.ts), hence scale −1 on both.
+ */
+
+/** Model ids of the battery, in chain order. */
+export const BATTERY_MODELS: readonly number[] = [1, 802, 701, 704, 713];
+/** Model ids of the PCC meter, in chain order. */
+export const METER_MODELS: readonly number[] = [1, 203];
+/** Base PDU address of both shipped chains. */
+export const SHIPPED_BASE = 40000;
+
+/** The battery's chain at 40000. */
+export function batteryChain(model: (id: number) => SunSpecModelDef): ChainLayout {
+  return layoutChain(SHIPPED_BASE, BATTERY_MODELS.map((id) => modelLayout(model(id))));
+}
+
+/** The meter's chain at 40000. */
+export function meterChain(model: (id: number) => SunSpecModelDef): ChainLayout {
+  return layoutChain(SHIPPED_BASE, METER_MODELS.map((id) => modelLayout(model(id))));
+}
+
+/** The SunSpec battery profile (unit id 1): power, SoC, charge/discharge limits, power setpoint, heartbeat. */
+export function batteryProfile(model: (id: number) => SunSpecModelDef): DeviceProfile {
+  return sunspecProfile({
+    name: "sunspec-battery",
+    description:
+      "Battery (BESS 1) as SunSpec models 1, 802, 701, 704, 713 at base 40000, unit id 1. Signs as the twin: + charge, − discharge (scale −1 on SunSpec's + = export).",
+    unitId: 1,
+    models: batteryChain(model).models,
+    points: {
+      "battery.bess1.powerW": {
+        model: 701,
+        point: "W",
+        scale: -1,
+        unit: "W",
+        description: "Active power at the AC terminals, + charging (SunSpec 701 W × −1, W_SF)",
+        min: -12_000_000,
+        max: 12_000_000,
+      },
+      "battery.bess1.socFrac": {
+        model: 713,
+        point: "SoC",
+        scale: 0.01,
+        unit: "fraction",
+        description: "State of charge, 0-1 (SunSpec 713 SoC in %, Pct_SF, × 0.01)",
+        min: 0,
+        max: 1,
+      },
+      "battery.bess1.availableChargeW": {
+        model: 802,
+        point: "WChaRteMax",
+        unit: "W",
+        description: "Largest charge power the battery accepts (SunSpec 802 WChaRteMax, DC W, WChaDisChaMax_SF)",
+        min: 0,
+        max: 12_000_000,
+      },
+      "battery.bess1.availableDischargeW": {
+        model: 802,
+        point: "WDisChaRteMax",
+        unit: "W",
+        description: "Largest discharge power the battery delivers (SunSpec 802 WDisChaRteMax, DC W, WChaDisChaMax_SF)",
+        min: 0,
+        max: 12_000_000,
+      },
+      "battery.bess1.powerSetW": {
+        model: 704,
+        point: "WSet",
+        kind: "setpoint",
+        scale: -1,
+        unit: "W",
+        description: "Active power setpoint, + charging (SunSpec 704 WSet × −1, int32 W, WSet_SF)",
+        min: -10_000_000,
+        max: 10_000_000,
+        rampLimitPerS: 5_000_000,
+        minWriteIntervalS: 0,
+        fallback: 0,
+      },
+    },
+    heartbeat: { model: 802, point: "CtrlHb", periodS: 1 },
+    initWrites: [
+      { model: 704, point: "WSetMod", value: "WATTS", description: "704 WSetMod = WATTS (1): WSet is in watts" },
+      { model: 704, point: "WSetRvrt", value: 0, description: "704 WSetRvrt = 0 W: the power the device reverts to" },
+      { model: 704, point: "WSetRvrtTms", value: 5, description: "704 WSetRvrtTms = 5 s: revert when WSet is not refreshed for 5 s" },
+      { model: 704, point: "WSetEna", value: "ENABLED", description: "704 WSetEna = ENABLED (1): follow WSet" },
+    ],
+  });
+}
+
+/** The SunSpec PCC meter profile (unit id 2): site power, grid frequency, voltage, energy. */
+export function meterProfile(model: (id: number) => SunSpecModelDef): DeviceProfile {
+  return sunspecProfile({
+    name: "sunspec-meter",
+    description: "Site meter at the PCC as SunSpec models 1, 203 (three-phase wye meter) at base 40000, unit id 2. + = drawn from the grid.",
+    unitId: 2,
+    models: meterChain(model).models,
+    points: {
+      "pcc.powerW": { model: 203, point: "W", unit: "W", description: "Total active power, + imported from the grid (SunSpec 203 W, W_SF)" },
+      "grid.frequencyHz": { model: 203, point: "Hz", unit: "Hz", description: "Grid frequency (SunSpec 203 Hz, Hz_SF)", min: 45, max: 65 },
+      "pcc.voltageLNV": { model: 203, point: "PhV", unit: "V", description: "Line-to-neutral voltage, phase average (SunSpec 203 PhV, V_SF)" },
+      "pcc.voltageLLV": { model: 203, point: "PPV", unit: "V", description: "Line-to-line voltage, average (SunSpec 203 PPV, V_SF)" },
+      "pcc.energyImportedWh": { model: 203, point: "TotWhImp", unit: "Wh", description: "Energy imported, acc32 (0 = not implemented) (SunSpec 203 TotWhImp, TotWh_SF)" },
+      "pcc.energyExportedWh": { model: 203, point: "TotWhExp", unit: "Wh", description: "Energy exported, acc32 (0 = not implemented) (SunSpec 203 TotWhExp, TotWh_SF)" },
+    },
+  });
+}
