@@ -33,17 +33,19 @@ export const runCommand = {
       .option("arrow", { type: "string", describe: "also write Arrow IPC files under this directory" })
       .option("seed", { type: "number", describe: "override the scenario's seed" })
       .option("run-id", { type: "string", describe: "run id (default: the scenario name)" })
+      .option("simulate-external", { type: "boolean", default: false, describe: "simulate components the scenario marks external (real devices in `dctwin hil`): the twin run to compare a HIL run with" })
       .option("threads", {
         type: "number",
         describe: `1: simulate and write on one thread; 2: simulate on a worker thread while this one writes (default: 2 for runs of ${WORKER_MIN_TICKS.toLocaleString("en")} ticks or more on a machine with 2+ cores)`,
       }),
-  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number }) => {
+  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number; simulateExternal?: boolean }) => {
     if (argv.threads !== undefined && argv.threads !== 1 && argv.threads !== 2) throw new UserError(`--threads: got ${argv.threads}, expected 1 or 2`);
     const scenario = loadScenario(argv.scenario);
     if (argv.seed !== undefined) {
       if (!Number.isInteger(argv.seed) || argv.seed < 0) throw new UserError(`--seed: got ${argv.seed}, expected a whole number ≥ 0`);
       scenario.seed = argv.seed;
     }
+    if (argv.simulateExternal) for (const b of scenario.storage?.batteries ?? []) b.external = false;
     const runId = argv.runId ?? scenario.name;
     const out = argv.out ?? `results/${scenario.name}.duckdb`;
     mkdirSync(dirname(out), { recursive: true });

@@ -80,6 +80,9 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
   let closed = false;
   // The queue: each request waits for the previous one.
   let tail: Promise<unknown> = Promise.resolve();
+  // The request on the wire: ended at once (LINK_DOWN) when the connection drops, because
+  // modbus-serial leaves it to its own timeout (hil-notes §2.3).
+  let inflight: ((code: number) => void) | undefined;
 
   const drop = (why: string) => {
     if (client !== undefined) {
@@ -95,6 +98,10 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
     if (up) {
       up = false;
       link.observer("link_lost", why);
+    }
+    if (inflight !== undefined) {
+      lastError = why;
+      inflight(LINK_DOWN);
     }
     nextAttemptMs = options.nowMs() + backoffMs;
     backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
@@ -181,7 +188,15 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
             resolve(LINK_DOWN);
             return;
           }
-          run(c, resolve);
+          let settled = false;
+          const once = (code: number) => {
+            if (settled) return;
+            settled = true;
+            inflight = undefined;
+            resolve(code);
+          };
+          inflight = once;
+          run(c, once);
         }),
     );
     tail = next;

@@ -58,6 +58,17 @@ test("hil over Modbus TCP: battery-smoothing drives the pymodbus battery; comman
   const [runs] = await query(out, "SELECT status, ticks FROM runs");
   assert.is(runs!["status"], "ok");
   assert.is(n(runs!["ticks"]), 400);
+
+  // The shipped reports: timing, and the HIL run next to the twin run of the same scenario.
+  const twin = await runCli(["run", SCENARIO, "--simulate-external", "--out", out]);
+  assert.is(twin.code, 0, twin.stderr);
+  const timing = await runCli(["query", out, join(ROOT, "reports/hil-timing.sql")]);
+  assert.is(timing.code, 0, timing.stderr);
+  assert.match(timing.stdout, /hil-battery-smoothing-hil\s+\d+/);
+  const side = await runCli(["query", out, join(ROOT, "reports/hil-vs-twin.sql")]);
+  assert.is(side.code, 0, side.stderr);
+  assert.match(side.stdout, /\bhil\b/);
+  assert.match(side.stdout, /\btwin\b/);
 });
 
 test("hil over Modbus RTU (115,200 Bd 8N1 through a socat pty pair): the same loop at a 200 ms period", async () => {
