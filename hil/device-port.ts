@@ -347,7 +347,8 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
         const due = pending[i] === 1 || (sentValue[i] === sentValue[i] && cycleMs - sentMs[i]! >= reassertMs);
         if (!due) continue;
         let target = pending[i] === 1 ? pendingValue[i]! : sentValue[i]!;
-        if (pending[i] === 1 && p.minWriteIntervalS > 0 && cycleMs - sentMs[i]! < p.minWriteIntervalS * 1000) continue;
+        // The minimum interval paces a controller's writes; a fallback goes out in the cycle it is decided.
+        if (pending[i] === 1 && !fallback && p.minWriteIntervalS > 0 && cycleMs - sentMs[i]! < p.minWriteIntervalS * 1000) continue;
         pending[i] = 0;
         if (!fallback && p.rampLimitPerS !== undefined && sentValue[i] === sentValue[i]) {
           const stepMax = (p.rampLimitPerS * (cycleMs - sentMs[i]!)) / 1000;
