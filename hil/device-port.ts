@@ -364,6 +364,11 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
         if (!devices[setDevice[i]!]!.link.up) {
           recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "failed", Number.NaN, Number.NaN, "link down");
           sentValue[i] = Number.NaN;
+          // A fallback stays pending: it is sent once the link is back if the port still holds it.
+          if (fallback) {
+            pending[i] = 1;
+            pendingValue[i] = target;
+          }
           continue;
         }
         await send(i, target);
