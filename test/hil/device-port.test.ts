@@ -398,6 +398,32 @@ test("fallback: link down turns it on (fallback write fails: link down), link up
   assert.ok(events.some((e) => e.kind === "fallback_off"));
 });
 
+test("fallback: a fallback that could not be sent while the link was down is sent once it is back, if still in fallback", async () => {
+  const { port, link, at, events } = rig(profile([meas("m", 0), setp("s", 10, { fallback: 7 })]));
+  port.measurement("m");
+  const hs = port.setpoint("s");
+  at(0);
+  await port.poll();
+  port.write(hs, 3);
+  await port.flush();
+  assert.is(link.get(1, "holding", 10), 3);
+  link.up = false;
+  at(100);
+  await port.poll();
+  await port.flush();
+  assert.ok(port.inFallback);
+  // The link comes back, but the measurement the controller needs still fails: still in fallback.
+  link.up = true;
+  link.fault(1, "input", 0, 4);
+  at(200);
+  await port.poll();
+  assert.ok(port.inFallback);
+  await port.flush();
+  assert.is(link.get(1, "holding", 10), 7, "the device still holds the controller's last value, not the fallback");
+  assert.is(port.commanded(hs), 7);
+  assert.is(events.filter((e) => e.kind === "fallback_on").length, 1);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Heartbeat, arm, safe stop
 
