@@ -38,6 +38,11 @@ for (const file of ["hall-training-1h.yaml", "hall-training-1h-battery.yaml"]) {
   });
 }
 
+test("advanceBy(7) matches advance() when chunks do not end on rack-window or period boundaries (chunkTicks 1013)", () => {
+  const scenario = short("hall-training-1h-battery.yaml", 3000);
+  assert.is(hashChunks(runBy(scenario, 7, 1013)), hashChunks(runAll(createSimulation(scenario, "r", { chunkTicks: 1013 }))));
+});
+
 test("advanceBy(1) over a short run gives byte-identical chunks to advance()", () => {
   const scenario = short("hall-training-1h-battery.yaml", 600);
   const whole = runAll(createSimulation(scenario, "r", { chunkTicks: 250 }));
