@@ -347,7 +347,8 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
         const due = pending[i] === 1 || (sentValue[i] === sentValue[i] && cycleMs - sentMs[i]! >= reassertMs);
         if (!due) continue;
         let target = pending[i] === 1 ? pendingValue[i]! : sentValue[i]!;
-        if (pending[i] === 1 && p.minWriteIntervalS > 0 && cycleMs - sentMs[i]! < p.minWriteIntervalS * 1000) continue;
+        // The minimum interval paces a controller's writes; a fallback goes out in the cycle it is decided.
+        if (pending[i] === 1 && !fallback && p.minWriteIntervalS > 0 && cycleMs - sentMs[i]! < p.minWriteIntervalS * 1000) continue;
         pending[i] = 0;
         if (!fallback && p.rampLimitPerS !== undefined && sentValue[i] === sentValue[i]) {
           const stepMax = (p.rampLimitPerS * (cycleMs - sentMs[i]!)) / 1000;
@@ -363,6 +364,11 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
         if (!devices[setDevice[i]!]!.link.up) {
           recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "failed", Number.NaN, Number.NaN, "link down");
           sentValue[i] = Number.NaN;
+          // A fallback stays pending: it is sent once the link is back if the port still holds it.
+          if (fallback) {
+            pending[i] = 1;
+            pendingValue[i] = target;
+          }
           continue;
         }
         await send(i, target);
