@@ -138,12 +138,13 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
     let current: Block | undefined;
     for (const it of items) {
       const limit = it.table === "coil" || it.table === "discrete" ? MAX_BITS : MAX_REGISTERS;
+      const gap = devices[it.device]!.profile.maxReadGap ?? maxGap;
       const fits =
         current !== undefined &&
         current.device === it.device &&
         current.unitId === it.unitId &&
         current.table === it.table &&
-        it.address <= current.address + current.count + maxGap &&
+        it.address <= current.address + current.count + gap &&
         Math.max(current.address + current.count, it.address + it.size) - current.address <= limit;
       if (!fits) {
         current = { device: it.device, unitId: it.unitId, table: it.table, address: it.address, count: it.size, raw: new Uint16Array(0), ok: false, error: "not read yet" };

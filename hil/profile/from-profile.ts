@@ -92,6 +92,7 @@ interface RawHeader {
   name: string;
   description: string;
   unitId: number;
+  maxReadGap?: number;
   heartbeat?: { unitId?: number; address: number; period: number };
   initWrites: { unitId?: number; address: number; raw: number; description: string }[];
 }
@@ -124,6 +125,7 @@ function normalise(header: RawHeader, points: readonly RawPoint[]): DeviceProfil
   const profile: DeviceProfile = {
     name: header.name,
     description: header.description,
+    ...(header.maxReadGap !== undefined ? { maxReadGap: header.maxReadGap } : {}),
     points: points.map((p) => {
       const point: ProfilePoint = {
         name: p.name,

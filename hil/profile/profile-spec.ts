@@ -84,6 +84,7 @@ export const PROFILE_SPEC: ObjectSpec = obj(
   {
     name: str("Profile name"),
     description: str("What device this is", { default: "" }),
+    maxReadGap: num("Unused registers one read may span to join two points (default 8; SunSpec devices map every register: 125)", { integer: true, min: 0, max: 124 }),
     unitId: unitIdSpec("Default Modbus unit id of the points"),
     heartbeat: optionalObj(
       {

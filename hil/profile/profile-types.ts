@@ -82,6 +82,12 @@ export interface DeviceProfile {
   description: string;
   points: ProfilePoint[];
   heartbeat?: HeartbeatSpec;
+  /**
+   * Unused registers one read may span to join two points (default 8): fewer round trips, but some
+   * PLCs answer exception 02 for unmapped addresses. SunSpec devices map every register of a
+   * model, so their profiles use 125.
+   */
+  maxReadGap?: number;
   /** Writes made once when armed, in order: e.g. SunSpec 704 WSetRvrtTms (the device's own reversion timer) and WSetEna. */
   initWrites: InitWrite[];
 }

@@ -12,6 +12,7 @@ export function toProfileFile(profile: DeviceProfile): Record<string, unknown> {
   const unitId = profile.points[0]?.unitId ?? 1;
   const withUnit = (id: number) => (id === unitId ? {} : { unitId: id });
   const file: Record<string, unknown> = { name: profile.name, description: profile.description, unitId };
+  if (profile.maxReadGap !== undefined) file["maxReadGap"] = profile.maxReadGap;
   if (profile.heartbeat !== undefined) {
     file["heartbeat"] = { ...withUnit(profile.heartbeat.unitId), address: profile.heartbeat.address, period: `${profile.heartbeat.periodS}s` };
   }

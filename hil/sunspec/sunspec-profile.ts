@@ -115,7 +115,8 @@ export function sunspecProfile(options: SunSpecProfileOptions): DeviceProfile {
     if (ref.fallback !== undefined) out.fallback = ref.fallback;
     return out;
   });
-  const profile: DeviceProfile = { name: options.name, description: options.description, points, initWrites: [] };
+  // Every register of a SunSpec model is mapped, so reads may span whole models.
+  const profile: DeviceProfile = { name: options.name, description: options.description, maxReadGap: 124, points, initWrites: [] };
   if (options.heartbeat !== undefined) {
     const { placed, point } = locate(options.heartbeat.model, options.heartbeat.point, options.heartbeat.instance);
     if (!point.writable || point.size !== 1) throw new Error(`heartbeat ${options.heartbeat.model}.${options.heartbeat.point} is not a writable single register`);

@@ -227,5 +227,29 @@ test("without --arm nothing is written (dry run); a profile lacking a setpoint t
   }
 });
 
+test("Ctrl-C ends a run cleanly: setpoints to their fallbacks, the run committed with every cycle so far", async () => {
+  const peer = await startPeer(["--tcp", "127.0.0.1:0"]);
+  const out = join(dir.path, "sigint.duckdb");
+  const r = await runCli(hil(out, `tcp://127.0.0.1:${peer.port}`, ["--duration", "5min"]), (child) => {
+    setTimeout(() => child.kill("SIGINT"), 9000);
+  });
+  await peer.stop();
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /stopped early/);
+  const [run] = await query(out, "SELECT status, ticks FROM runs");
+  assert.is(run!["status"], "ok");
+  const ticks = n(run!["ticks"]);
+  assert.ok(ticks > 50 && ticks < 7500, `stopped part-way (${ticks} ticks)`);
+  const [c] = await query(out, "SELECT count(*) AS cycles, sum(skipped) AS skipped FROM hil_cycles");
+  assert.is(n(c!["cycles"]) + n(c!["skipped"]), ticks, "every cycle up to the stop is recorded");
+  const [site] = await query(out, "SELECT count(*) AS n FROM site_series");
+  assert.is(n(site!["n"]), ticks);
+  const [last] = await query(out, "SELECT value, quality FROM hil_io WHERE op = 'write' ORDER BY cycle DESC, rowid DESC LIMIT 1");
+  assert.is(n(last!["value"]), 0, "the last write is the fallback");
+  assert.is(last!["quality"], "accepted");
+  const [ev] = await query(out, "SELECT count(*) AS n FROM events WHERE kind = 'safe_stop'");
+  assert.is(n(ev!["n"]), 1);
+});
+
 test.after(() => dir.remove());
 test.run();
