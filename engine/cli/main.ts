@@ -5,6 +5,7 @@ import { UserError } from "../../models/lib/errors.js";
 import { batchCommand } from "./batch-command.js";
 import { hilCommand } from "./hil-command.js";
 import { mergeCommand } from "./merge-command.js";
+import { profileCommand } from "./profile-command.js";
 import { queryCommand } from "./query-command.js";
 import { runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
@@ -24,7 +25,8 @@ async function main(argv: string[]): Promise<void> {
     .command(schemaCommand as any)
     .command(queryCommand as any)
     .command(hilCommand as any)
-    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query or hil")
+    .command(profileCommand as any)
+    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, hil or profile")
     .strict()
     .fail((message, error) => {
       if (error) throw error;
