@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { tempDir, ROOT } from "../test/helpers.js";
@@ -25,11 +25,17 @@ const profile = join(ROOT, "hil/profiles/sunspec-battery.yaml");
 async function measure(label: string, device: string, periodMs: number, scenarioFile: string, timeout: string): Promise<void> {
   const out = join(dir.path, `${label}.duckdb`);
   const load0 = loadavg()[0]!;
-  const r = spawnSync(
-    "/usr/bin/time",
-    ["-f", "cpu_user_s=%U cpu_sys_s=%S maxrss_kb=%M", process.execPath, CLI, "hil", scenarioFile, "--device", `bess1=${device}`, "--profile", `bess1=${profile}`, "--arm", "--out", out, "--duration", `${minutes}min`, "--timeout", timeout],
-    { encoding: "utf8" },
-  );
+  // Asynchronous, so this process keeps draining the peer's output while dctwin runs.
+  const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const child = spawn(
+      "/usr/bin/time",
+      ["-f", "cpu_user_s=%U cpu_sys_s=%S maxrss_kb=%M", process.execPath, CLI, "hil", scenarioFile, "--device", `bess1=${device}`, "--profile", `bess1=${profile}`, "--arm", "--out", out, "--duration", `${minutes}min`, "--timeout", timeout],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("exit", (status) => resolve({ status, stderr }));
+  });
   if (r.status !== 0) throw new Error(`${label}: dctwin hil failed: ${r.stderr}`);
   const cpu = /cpu_user_s=([\d.]+) cpu_sys_s=([\d.]+) maxrss_kb=(\d+)/.exec(r.stderr)!;
   const [row] = await query(
