@@ -161,7 +161,11 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
       // thread: appends are single-threaded, and DuckDB's extra threads only contended with the
       // simulation for the core (hall-day bench on one core: 10.8-12.9 s with defaults, 7.6 s).
       // No optimistic writes: they break the atomicity of a commit cut short (see the file comment).
-      instance = await DuckDBInstance.create(":memory:", { memory_limit: WRITER_MEMORY_LIMIT, threads: "1", enable_optimistic_write: "false" });
+      // A long run's uncommitted rows then outgrow the buffer cache and spill to temporary files:
+      // next to the results file (`<file>.tmp/`), not in DuckDB's default `.tmp/` of the cwd.
+      const config: Record<string, string> = { memory_limit: WRITER_MEMORY_LIMIT, threads: "1", enable_optimistic_write: "false" };
+      if (path !== ":memory:") config.temp_directory = `${path}.tmp`;
+      instance = await DuckDBInstance.create(":memory:", config);
       connection = await instance.connect();
       await connection.run(`ATTACH ${literal(path)} AS ${FILE_ALIAS} (ROW_GROUP_SIZE ${rowGroupSize})`);
       await connection.run(`USE ${FILE_ALIAS}`);
