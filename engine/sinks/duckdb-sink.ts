@@ -35,10 +35,12 @@
  * (a ROW_GROUP_DATA WAL entry) before the rows it logs in full (smaller tables, the `runs` row)
  * and the commit's end marker. A process killed while such a commit is being written leaves a WAL
  * that ends inside the commit, and replaying it restores the row-group entries of that unfinished
- * commit: the run's large table (43,200 rack_series rows of a 10-minute hall run) without its
- * `runs` row, nor its other tables. Measured with test/fixtures/batch/killed-batch.ts: 3-5 of 30
- * kills left such rows with optimistic writes, 0 of 40 without. Without them every row of a commit
- * goes to the WAL, and a WAL cut short anywhere in a commit replays none of it.
+ * commit: all rows of the run's large table (43,200 rack_series rows of a 10-minute hall run), but
+ * neither its `runs` row nor its other tables. (Inferred from the WAL sizes left by such kills and
+ * DuckDB PR #13372, which added ROW_GROUP_DATA; DuckDB PR #25931, open, is titled "Fix uncommitted
+ * data recovered accidentally".) Measured with test/fixtures/batch/killed-batch.ts: 3-5 of 30 kills
+ * left such rows with optimistic writes, 0 of 40 without. Without them every row of a commit goes
+ * to the WAL as data, and a WAL cut short anywhere in a commit replays none of it.
  *
  * Orphans: `open` deletes rows whose run id has no `ok` row in `runs` (left by a
  * version without the above, or planted by hand), so `--resume` reruns those runs on a clean
