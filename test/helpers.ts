@@ -29,8 +29,10 @@ export function hashChunks(chunks: readonly Chunk[]): string {
 }
 
 /**
- * SHA-256 of a results file's contents, table by table in a fixed row order, leaving out what may
- * differ between equal batches (wall-clock timing and versions in `runs`).
+ * A digest of a results file's contents, table by table (every table of the file that has rows),
+ * leaving out what may differ between equal batches (wall-clock timing and versions in `runs`).
+ * Values are `<rows>:<sum of row hashes>`: a multiset digest computed inside DuckDB, so it does
+ * not depend on row order and counts a duplicated row twice.
  */
 export async function resultsHash(path: string): Promise<Record<string, string>> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -38,18 +40,15 @@ export async function resultsHash(path: string): Promise<Record<string, string>>
   const con = await db.connect();
   const out: Record<string, string> = {};
   try {
-    const queries: Record<string, string> = {
-      runs: "SELECT run_id, scenario, params_json, seed, dt_s, horizon_s, ticks, status, error FROM runs ORDER BY ALL",
-      site_series: "SELECT * FROM site_series ORDER BY run_id, t_s",
-      rack_series: "SELECT * FROM rack_series ORDER BY run_id, t_s, rack",
-      racks: "SELECT * FROM racks ORDER BY ALL",
-      events: "SELECT * FROM events ORDER BY ALL",
-      decisions: "SELECT * FROM decisions ORDER BY ALL",
-      kpis: "SELECT * FROM kpis ORDER BY ALL",
-    };
-    for (const [table, sql] of Object.entries(queries)) {
-      const rows = (await con.runAndReadAll(sql)).getRows();
-      out[table] = `${rows.length}:${createHash("sha256").update(JSON.stringify(rows, (_, v) => (typeof v === "bigint" ? v.toString() : v))).digest("hex")}`;
+    const tables = (await con.runAndReadAll("SELECT table_name FROM duckdb_tables() ORDER BY table_name")).getRows().map(([name]) => String(name));
+    for (const table of tables) {
+      const source =
+        table === "runs"
+          ? "(SELECT run_id, scenario, params_json, seed, dt_s, horizon_s, ticks, status, error FROM runs)"
+          : `"${table.replaceAll('"', '""')}"`;
+      const [[rows, digest]] = (await con.runAndReadAll(`SELECT count(*)::VARCHAR, coalesce(sum(hash(t))::VARCHAR, '') FROM ${source} AS t`)).getRows();
+      if (rows === "0") continue;
+      out[table] = `${rows}:${digest}`;
     }
   } finally {
     con.closeSync();

@@ -18,16 +18,33 @@
  *   documents the schema inside the file.
  *
  * Row groups: the file is attached with `rowGroupSize` rows per row group (see
- * DuckDbSinkOptions), so that a run's rows are compressed and written as they are appended, not
- * logged to the WAL at commit and compressed again by a checkpoint.
+ * DuckDbSinkOptions).
  *
- * Atomicity: `beginRun` opens a connection and a transaction on it, and, when the run id is
- * already in `runs` (a rerun replaces), deletes its earlier rows in every table of the file that
- * has a `run_id` column; `write` appends through appenders on that connection, so their rows
- * belong to that transaction; `endRun` adds the `runs` row and commits; `abortRun` (and `close`
- * during a run) rolls back. A process killed mid-run leaves the file as of the last commit: a
- * transaction's rows count only once its commit is in the WAL. `close` checkpoints, so the file is
- * self-contained (no `.wal`) afterwards.
+ * Atomicity: a run's rows in every table are visible together with its `runs` row, or not at all,
+ * whatever the run's size and however the process ends. `beginRun` opens a connection and a
+ * transaction on it, and deletes the run id's earlier rows in every table of the file that has a
+ * `run_id` column when the id is already in `runs` (a rerun replaces); `write` appends through
+ * appenders on that connection, so their rows belong to that transaction; `endRun` adds the `runs`
+ * row and commits; `abortRun` (and `close` during a run) rolls back. A process killed mid-run leaves
+ * the file as of the last complete commit. `close` checkpoints, so the file is self-contained (no
+ * `.wal`) afterwards.
+ *
+ * Optimistic writes are off (`enable_optimistic_write = false`), which is what makes the above
+ * hold for runs larger than a row group (issue #16). With them on, DuckDB (1.5.6) writes the row
+ * groups a transaction fills straight into the file, and its commit logs only pointers to them
+ * (a ROW_GROUP_DATA WAL entry) before the rows it logs in full (smaller tables, the `runs` row)
+ * and the commit's end marker. A process killed while such a commit is being written leaves a WAL
+ * that ends inside the commit, and replaying it restores the row-group entries of that unfinished
+ * commit: all rows of the run's large table (43,200 rack_series rows of a 10-minute hall run), but
+ * neither its `runs` row nor its other tables. (Inferred from the WAL sizes left by such kills and
+ * DuckDB PR #13372, which added ROW_GROUP_DATA; DuckDB PR #25931, open, is titled "Fix uncommitted
+ * data recovered accidentally".) Measured with test/fixtures/batch/killed-batch.ts: 3-5 of 30 kills
+ * left such rows with optimistic writes, 0 of 40 without. Without them every row of a commit goes
+ * to the WAL as data, and a WAL cut short anywhere in a commit replays none of it.
+ *
+ * Orphans: `open` deletes rows whose run id has no `ok` row in `runs` (left by a
+ * version without the above, or planted by hand), so `--resume` reruns those runs on a clean
+ * slate instead of on top of them.
  *
  * Example: const sink = createDuckDbSink("results/a.duckdb"); await sink.open([siteSeries]);
  * await sink.beginRun("r1"); await sink.write(chunk); await sink.endRun(runRow); await sink.close();
@@ -89,14 +106,13 @@ const FILE_ALIAS = "results";
 const DEFAULT_ROW_GROUP_SIZE = 122_880;
 
 /**
- * Rows per row group for runs shorter than DuckDB's row group. DuckDB writes a transaction's rows straight into
- * the file (compressed) once a table's appended rows fill a row group; smaller appends go to the
- * WAL at commit and are compressed later by a checkpoint, which in a batch (runs always open)
- * cannot run before the end. A hall-hour has 90,000 site_series rows, under DuckDB's default, so
- * every run was written twice. Measured on the 16-run batch bench (bench/RESULTS.md): 1 thread
- * 7.7 → 5.9 s, 2 threads 5.9 → 4.3 s, final checkpoint included; file +9 %. (65,536 left a 1 s
- * checkpoint at close; 16,384 was slower.) A single 24 h run fills row groups anyway and its file
- * grows by 29 % at 32,768, so runs as long as DuckDB's row group keep the default.
+ * Rows per row group for runs shorter than DuckDB's row group. Chosen when DuckDB wrote a
+ * transaction's filled row groups straight into the file (optimistic writes), so that a hall-hour
+ * (90,000 site_series rows) was not written twice (WAL, then checkpoint): measured on the 16-run
+ * batch bench (bench/RESULTS.md), 1 thread 7.7 → 5.9 s, 2 threads 5.9 → 4.3 s. Optimistic writes
+ * are now off for atomicity (see the file comment), so every run's rows go through the WAL and a
+ * checkpoint; the size is kept, as it still sets the file's row groups. A single 24 h run keeps
+ * DuckDB's default (its file grows by 29 % at 32,768).
  */
 export const SHORT_RUN_ROW_GROUP_SIZE = 32_768;
 
@@ -142,11 +158,16 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
     if (connection) return connection;
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     try {
-      // A bounded buffer cache keeps the writer's memory flat however long the run: appended row
-      // groups are written to the file as they fill, so cached blocks are only a cache. One
+      // A bounded buffer cache keeps the writer's memory flat however long the run: DuckDB spills
+      // a transaction's appended rows to a temporary file when they outgrow it. One
       // thread: appends are single-threaded, and DuckDB's extra threads only contended with the
       // simulation for the core (hall-day bench on one core: 10.8-12.9 s with defaults, 7.6 s).
-      instance = await DuckDBInstance.create(":memory:", { memory_limit: WRITER_MEMORY_LIMIT, threads: "1" });
+      // No optimistic writes: they break the atomicity of a commit cut short (see the file comment).
+      // A long run's uncommitted rows then outgrow the buffer cache and spill to temporary files:
+      // next to the results file (`<file>.tmp/`), not in DuckDB's default `.tmp/` of the cwd.
+      const config: Record<string, string> = { memory_limit: WRITER_MEMORY_LIMIT, threads: "1", enable_optimistic_write: "false" };
+      if (path !== ":memory:") config.temp_directory = `${path}.tmp`;
+      instance = await DuckDBInstance.create(":memory:", config);
       connection = await instance.connect();
       await connection.run(`ATTACH ${literal(path)} AS ${FILE_ALIAS} (ROW_GROUP_SIZE ${rowGroupSize})`);
       await connection.run(`USE ${FILE_ALIAS}`);
@@ -201,6 +222,19 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
     return { name: spec.name, sources, hasTextData };
   }
 
+  /**
+   * Deletes the rows of every run id that has no `ok` row in `runs` (a failed run has no rows) (orphans), in all
+   * `tables` but `runs`. One scan of each table's run_id column per `open`.
+   */
+  async function deleteOrphans(db: DuckDBConnection, tables: readonly string[]): Promise<void> {
+    for (const table of tables) {
+      if (table === runsTable.name) continue;
+      await db.run(
+        `DELETE FROM ${ident(table)} WHERE run_id IS NULL OR run_id NOT IN (SELECT run_id FROM runs WHERE status = 'ok' AND run_id IS NOT NULL)`,
+      );
+    }
+  }
+
   async function tableAppender(run: OpenRun, table: string): Promise<DuckDbTableAppender> {
     let appender = run.appenders.get(table);
     if (appender) return appender;
@@ -252,9 +286,10 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
              AND column_name = 'run_id' AND NOT internal
            ORDER BY table_name`,
         );
+        runTables = reader.getRows().map(([name]) => String(name));
+        await deleteOrphans(db, runTables);
         const ids = await db.runAndReadAll("SELECT run_id FROM runs");
         await db.run("COMMIT");
-        runTables = reader.getRows().map(([name]) => String(name));
         runsInFile.clear();
         for (const [runId] of ids.getRows()) runsInFile.add(String(runId));
         specs.clear();
