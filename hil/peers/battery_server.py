@@ -25,7 +25,7 @@ Register map
   to zero_mode=True here, so PDU 40000 is the "SunS" marker 0x5375 0x6E53.
 * Models, in this order, from base+2: 1 Common, 802 Battery base, 701 DER AC measurement, 704 DER AC controls,
   713 DER storage capacity, then the end marker 0xFFFF 0x0000. The layout is computed here from the SunSpec
-  model JSON in hil/peers/sunspec-json/ (copied from sunspec/models, Apache-2.0, LICENSE alongside): a model
+  model JSON in hil/maps/sunspec/ (copied from sunspec/models, Apache-2.0, LICENSE alongside): a model
   block is ID, L, then its points in JSON order, each `size` registers; L = block size - 2. Nested groups
   without a `count` (or with an integer count) are laid out after the group's points, in order (704's
   PFWInj/PFWInjRvrt/PFWAbs/PFWAbsRvrt, 2 registers each, which is why 704's L is 65). Groups whose `count` names
@@ -110,7 +110,7 @@ from pymodbus.server.async_io import (
 from pymodbus.transaction import ModbusRtuFramer, ModbusSocketFramer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-JSON_DIR = os.path.join(HERE, "sunspec-json")
+JSON_DIR = os.path.join(HERE, "..", "maps", "sunspec")
 MODEL_ORDER = (1, 802, 701, 704, 713)
 BASE = 40000
 
