@@ -63,3 +63,14 @@ export function emptyTable(): ServedTable {
 export function emptyUnit(unitId: number, name: string): ServedUnit {
   return { unitId, name, holding: emptyTable(), input: emptyTable(), coil: emptyTable(), discrete: emptyTable() };
 }
+
+/** What a PDU handler returns for a request to a unit id that is not served (TCP answers exception 0x0B; RTU stays silent: another device on the bus). */
+export const UNKNOWN_UNIT = -1;
+
+/**
+ * Answers one request PDU (function code + data, `length` bytes of `pdu`) for `unitId` into `out`
+ * (function code + data, at most 253 bytes): returns the response length, 0 for no response (a
+ * broadcast, unit 0: writes applied, never answered), or UNKNOWN_UNIT. A promise only when a write's
+ * `applied` returned one (lockstep). Implemented by hil/serve/pdu.ts; shared by the TCP and RTU servers.
+ */
+export type PduHandler = (unitId: number, pdu: Uint8Array, length: number, out: Uint8Array, client: string) => number | Promise<number>;
