@@ -112,6 +112,11 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const hIt = port.addMeasurement({ name: "it.powerW", unit: "W", description: "IT power (rack PSU input)", initial: 0 });
   const hGpu = port.addMeasurement({ name: "gpu.powerW", unit: "W", description: "power of all GPUs", initial: 0 });
   const hBurn = port.addMeasurement({ name: "gpu.burnW", unit: "W", description: "GPU power burned by smoothing", initial: 0 });
+  // Meter registers: energy through the PCC since the start, each direction (what a site meter counts).
+  const hImportWh = port.addMeasurement({ name: "pcc.energyImportedWh", unit: "Wh", description: "energy drawn from the grid since the start", initial: 0 });
+  const hExportWh = port.addMeasurement({ name: "pcc.energyExportedWh", unit: "Wh", description: "energy fed to the grid since the start", initial: 0 });
+  let importedWh = 0;
+  let exportedWh = 0;
   const outputHandles = workloads.map((w) => w.outputs.map((o) => port.measurement(`workload.${w.id}.${o.name}`)));
 
   // Events and decisions: rare, kept as plain arrays and emitted at the end.
@@ -313,6 +318,10 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         if (v > rackMax[c]!) rackMax[c] = v;
       }
       port.publish(hPcc, pccW, k);
+      if (pccW >= 0) importedWh += (pccW * dtS) / 3600;
+      else exportedWh -= (pccW * dtS) / 3600;
+      port.publish(hImportWh, importedWh, k);
+      port.publish(hExportWh, exportedWh, k);
       port.publish(hLoad, loadW, k);
       port.publish(hIt, siteTotals.itPowerW, k);
       port.publish(hGpu, gpuW, k);

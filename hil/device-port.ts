@@ -264,7 +264,8 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
     },
     read: (h) => value[h]!,
     quality: (h) => qualityOf(h),
-    ageS: (h) => (sampledMs[h]! === sampledMs[h]! ? (cycleMs - sampledMs[h]!) / 1000 : Infinity),
+    // A value read during this cycle (after its start) is 0 s old, not negative.
+    ageS: (h) => (sampledMs[h]! === sampledMs[h]! ? Math.max(0, cycleMs - sampledMs[h]!) / 1000 : Infinity),
     write(h, v) {
       const p = sets[h]!;
       if (v !== v) return refuse(h, v, "NaN");
@@ -319,7 +320,7 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
         }
         measError[i] = reason;
         const q = qualityOf(i);
-        const age = sampledMs[i]! === sampledMs[i]! ? (cycleMs - sampledMs[i]!) / 1000 : Number.NaN;
+        const age = sampledMs[i]! === sampledMs[i]! ? Math.max(0, cycleMs - sampledMs[i]!) / 1000 : Number.NaN;
         recorder.io(cycleTS, cycle, measDevice[i]!, recorderPoint("m", i), "read", value[i]!, QUALITY_NAME[q], age, Number.NaN, reason);
         if (q !== QUALITY_OK && measResolved[i] === 1 && bad < 0) bad = i;
       }

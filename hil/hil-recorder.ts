@@ -15,7 +15,7 @@ export type Outcome = (typeof OUTCOMES)[number];
  */
 export interface HilRecorder {
   cycle(tS: number, cycle: number, plannedMs: number, startMs: number, readMs: number, computeMs: number, writeMs: number, missed: boolean, skipped: number, fallback: boolean): void;
-  io(tS: number, cycle: number, device: number, point: number, op: Op, value: number, outcome: Outcome, ageS: number, readback: number, detail: string): void;
+  io(tS: number, cycle: number, device: number, point: number, op: Op, value: number, outcome: Outcome, ageS: number, readback: number, detail: string, client?: string): void;
   /** Chunks of full buffers (or of everything with `all`), ready for a sink. */
   drain(all: boolean): Chunk[];
   /** Rows recorded so far, per table. */
@@ -32,7 +32,7 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
   });
   const newIo = () => ({
     t: f64Column(capacity), cycle: i32Column(capacity), device: new Int32Array(capacity), point: new Int32Array(capacity), op: new Int8Array(capacity),
-    value: f64Column(capacity), outcome: new Int8Array(capacity), age: f64Column(capacity), readback: f64Column(capacity), detail: new Array<string>(capacity).fill(""),
+    value: f64Column(capacity), outcome: new Int8Array(capacity), age: f64Column(capacity), readback: f64Column(capacity), detail: new Array<string>(capacity).fill(""), client: new Array<string>(capacity).fill(""),
   });
   let c = newCycles();
   let cn = 0;
@@ -55,7 +55,7 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
       table: HIL_IO.name,
       runId,
       length: ion,
-      columns: [io.t, io.cycle, names(io.device, devices), names(io.point, points), names(io.op, OPS), io.value, names(io.outcome, OUTCOMES), io.age, io.readback, io.detail.slice(0, ion)],
+      columns: [io.t, io.cycle, names(io.device, devices), names(io.point, points), names(io.op, OPS), io.value, names(io.outcome, OUTCOMES), io.age, io.readback, io.detail.slice(0, ion), io.client.slice(0, ion)],
     });
     io = newIo();
     ion = 0;
@@ -78,7 +78,7 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
       totalCycles++;
       if (cn === capacity) cutCycles();
     },
-    io(tS, cycle, device, point, op, value, outcome, ageS, readback, detail) {
+    io(tS, cycle, device, point, op, value, outcome, ageS, readback, detail, client = "") {
       const r = ion++;
       io.t[r] = tS;
       io.cycle[r] = cycle;
@@ -90,6 +90,7 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
       io.age[r] = ageS;
       io.readback[r] = readback;
       io.detail[r] = detail;
+      io.client[r] = client;
       totalIo++;
       if (ion === capacity) cutIo();
     },

@@ -12,7 +12,7 @@ const text = (name: string, description: string): ColumnSpec => ({ name, type: "
 
 export const HIL_CYCLES: TableSpec = {
   name: "hil_cycles",
-  description: "HIL runs: one row per control cycle, with its timing (only `dctwin hil` runs)",
+  description: "HIL runs: one row per control cycle, with its timing; served twins (dctwin serve): one row per period",
   columns: [
     f64("t_s", "s", "planned start of the cycle since the run started, cycle × period"),
     i32("cycle", "", "cycle index"),
@@ -30,7 +30,7 @@ export const HIL_CYCLES: TableSpec = {
 
 export const HIL_IO: TableSpec = {
   name: "hil_io",
-  description: "HIL runs: every device point read (value, quality, age) and every setpoint write (accepted or refused and why, readback)",
+  description: "HIL runs: every device point read (value, quality, age) and every setpoint write (accepted or refused and why, readback); served twins: every client write",
   columns: [
     f64("t_s", "s", "planned start of the cycle"),
     i32("cycle", "", "cycle index"),
@@ -42,6 +42,7 @@ export const HIL_IO: TableSpec = {
     f64("age_s", "s", "read: age of the value; write: NaN"),
     f64("readback", "", "write: the value read back after writing (NaN when not verified)"),
     text("detail", "why: the link or exception error, the bound or limit a write broke"),
+    text("client", "served twin (dctwin serve): the address of the client that wrote (host:port or rtu:/dev/…); empty in dctwin hil runs"),
   ],
 };
 

@@ -6,6 +6,7 @@ import { createSimulation } from "../engine/simulation.js";
 import type { Chunk, Sink } from "../engine/sinks/sink.js";
 import { EVENTS } from "../engine/tables.js";
 import { UserError } from "../models/lib/errors.js";
+import { LINK_OK } from "./bindings/modbus-link.js";
 import { createDevicePort, devicePortPointNames, type DeviceBinding } from "./device-port.js";
 import { createHilRecorder } from "./hil-recorder.js";
 import { nextCycle, type OverrunPolicy, type WallClock } from "./pace.js";
@@ -24,6 +25,12 @@ export interface HilRunOptions {
   clock: WallClock;
   /** Aborted on Ctrl-C: the loop ends after its current cycle. */
   stop: AbortSignal;
+  /**
+   * Lockstep with a device that advances when told (the served twin, profile `advance`): no wall
+   * clock; after each cycle's writes the next period number goes to the advance register, retried
+   * until it is answered (a lost reply is harmless: writing the current number changes nothing).
+   */
+  lockstep?: { device: DeviceBinding; unitId: number; address: number };
   engineVersion: string;
   nodeVersion: string;
   isoNow: () => string;
@@ -74,10 +81,13 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
   const recorder = createHilRecorder(o.runId, o.devices.map((d) => d.name), devicePortPointNames(o.devices));
   const port = createDevicePort(o.devices, { armed: o.armed, nowMs: clock.nowMs, recorder, event });
   for (const d of o.devices) {
-    // Link events go to the events table with the device's name.
-    d.link.observer = (kind, detail) => event(d.name, kind, 0, detail);
+    // Link events go to the events table with the device's name (the names of every device on a shared bus).
+    const sharing = o.devices.filter((x) => x.link === d.link).map((x) => x.name).join("+");
+    d.link.observer = (kind, detail) => event(sharing, kind, 0, detail);
   }
-  await Promise.all(o.devices.map((d) => d.link.open()));
+  // Devices on one bus share its link: open (and close) each link once.
+  const links = [...new Set(o.devices.map((d) => d.link))];
+  await Promise.all(links.map((l) => l.open()));
   const sim = createSimulation(scenario, o.runId, { inputs: o.inputs, devicePort: port, chunkTicks: HIL_CHUNK_TICKS });
   const wallStartMs = clock.nowMs();
   await o.sink.beginRun(o.runId);
@@ -94,9 +104,20 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
     let skippedTotal = 0;
     let skipped = 0;
     const pendingChunks: Chunk[] = [];
+    const advanceBuf = new Uint16Array(1);
+    const advance = async (period: number) => {
+      const ls = o.lockstep!;
+      advanceBuf[0] = period & 0xffff;
+      for (let attempt = 0; !o.stop.aborted; attempt++) {
+        const code = await ls.device.link.writeRegisters(ls.unitId, ls.address, advanceBuf, 1);
+        if (code === LINK_OK) return;
+        event(ls.device.name, "advance_retry", code, `advance to period ${period}: ${ls.device.link.lastError() || `code ${code}`}; retrying`);
+        await clock.sleepUntil(clock.nowMs() + Math.min(1000, 50 * 2 ** Math.min(attempt, 5)));
+      }
+    };
     while (!sim.done && !o.stop.aborted) {
-      const planned = t0 + n * periodMs;
-      await clock.sleepUntil(planned);
+      const planned = o.lockstep === undefined ? t0 + n * periodMs : clock.nowMs();
+      if (o.lockstep === undefined) await clock.sleepUntil(planned);
       const start = clock.nowMs();
       cycleTS = n * periodS;
       port.beginCycle(n, cycleTS);
@@ -107,10 +128,11 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
       while (!sim.done && sim.k < targetK) pendingChunks.push(...sim.advanceBy(targetK - sim.k));
       const computed = clock.nowMs();
       await port.flush();
+      if (o.lockstep !== undefined) await advance(n + 1);
       const end = clock.nowMs();
       const late = start - planned;
       lateness[cycles] = late;
-      const miss = end > planned + periodMs;
+      const miss = o.lockstep === undefined && end > planned + periodMs;
       if (miss) missed++;
       recorder.cycle(cycleTS, n, planned - wallStartMs, start - wallStartMs, read - start, computed - read, end - computed, miss, skipped, port.inFallback);
       cycles++;
@@ -122,7 +144,7 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
       }
       const drained = recorder.drain(false);
       if (drained.length > 0) await write(drained);
-      const next = nextCycle(n, t0, periodMs, clock.nowMs(), o.overrun);
+      const next = o.lockstep === undefined ? nextCycle(n, t0, periodMs, clock.nowMs(), o.overrun) : n + 1;
       skipped = next - n - 1;
       skippedTotal += skipped;
       n = next;
@@ -137,7 +159,7 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
     await o.sink.endRun({
       runId: o.runId,
       scenario: o.scenarioName,
-      paramsJson: JSON.stringify({ hil: { devices: o.devices.map((d) => d.name), armed: o.armed, overrun: o.overrun, periodS } }),
+      paramsJson: JSON.stringify({ hil: { devices: o.devices.map((d) => d.name), armed: o.armed, overrun: o.overrun, periodS, pace: o.lockstep === undefined ? "realtime" : "lockstep" } }),
       seed: scenario.seed,
       dtS,
       horizonS: sim.k * dtS,
@@ -168,6 +190,6 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
     await o.sink.abortRun(o.runId);
     throw error;
   } finally {
-    await Promise.all(o.devices.map((d) => d.link.close()));
+    await Promise.all(links.map((l) => l.close()));
   }
 }

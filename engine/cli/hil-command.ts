@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Argv } from "yargs";
-import { fromEndpoint } from "../../hil/bindings/endpoint.js";
-import { createModbusLink } from "../../hil/bindings/modbus-link.js";
+import { fromEndpoint, toEndpointText } from "../../hil/bindings/endpoint.js";
+import { createModbusLink, type ModbusLink } from "../../hil/bindings/modbus-link.js";
 import type { DeviceBinding } from "../../hil/device-port.js";
 import { HIL_TABLES } from "../../hil/hil-tables.js";
 import { createWallClock, type OverrunPolicy } from "../../hil/pace.js";
@@ -16,17 +16,8 @@ import { loadScenario } from "../scenario/load-scenario.js";
 import { createDuckDbSink, rowGroupSizeFor } from "../sinks/duckdb-sink.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { formatKpiTable } from "./format.js";
+import { applyDuration, named } from "./hil-options.js";
 import { ENGINE_VERSION } from "./version.js";
-
-const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
-
-/** Splits `NAME=VALUE`; `what` names the option in errors. */
-function named(text: string, what: string, valueDoc: string): [string, string] {
-  const eq = text.indexOf("=");
-  const name = eq > 0 ? text.slice(0, eq) : "";
-  if (!NAME.test(name)) throw new UserError(`${what}: got ${JSON.stringify(text)}, expected NAME=${valueDoc} with NAME a letter then letters, digits, _ or -`);
-  return [name, text.slice(eq + 1)];
-}
 
 export const hilCommand = {
   command: "hil <scenario>",
@@ -38,22 +29,16 @@ export const hilCommand = {
       .option("profile", { type: "string", array: true, describe: "NAME=FILE: the device profile of device NAME (repeatable; FILE alone when there is one device)", demandOption: true })
       .option("duration", { type: "string", describe: "how long to run, e.g. 10min (default: the scenario's horizon)" })
       .option("arm", { type: "boolean", default: false, describe: "write to the devices (without it: a dry run, writes recorded as dry_run, nothing sent)" })
+      .option("pace", { type: "string", choices: ["realtime", "lockstep"], default: "realtime", describe: "realtime: the wall clock; lockstep: no clock, the device with an `advance` register (a served twin) moves one period per cycle" })
       .option("overrun", { type: "string", choices: ["skip", "catch-up"], default: "skip", describe: "a cycle that ends after the next deadline: skip the missed cycles (counted) or run them back to back" })
       .option("timeout", { type: "string", default: "100ms", describe: "per-request Modbus timeout" })
       .option("out", { type: "string", describe: "DuckDB file to write (default results/<name>-hil.duckdb)" })
       .option("run-id", { type: "string", describe: "run id (default <name>-hil)" }),
-  handler: async (argv: { scenario: string; device: string[]; profile: string[]; duration?: string; arm: boolean; overrun: string; timeout: string; out?: string; runId?: string }) => {
+  handler: async (argv: { scenario: string; device: string[]; profile: string[]; duration?: string; arm: boolean; pace: string; overrun: string; timeout: string; out?: string; runId?: string }) => {
     const scenario = loadScenario(argv.scenario);
     const timeoutS = fromQuantity(argv.timeout, "duration");
     if (timeoutS === undefined || !(timeoutS > 0) || timeoutS > 60) throw new UserError(`--timeout: got ${JSON.stringify(argv.timeout)}, expected a duration above 0 and at most 60s, such as "100ms"`);
-    if (argv.duration !== undefined) {
-      const durationS = fromQuantity(argv.duration, "duration");
-      if (durationS === undefined || !(durationS > 0)) throw new UserError(`--duration: got ${JSON.stringify(argv.duration)}, expected a duration such as "10min"`);
-      const ticks = Math.round(durationS / scenario.dtS);
-      if (Math.abs(ticks * scenario.dtS - durationS) > 1e-9 * durationS) throw new UserError(`--duration: got ${JSON.stringify(argv.duration)}, expected a whole number of ${scenario.dtS * 1000} ms ticks`);
-      scenario.ticks = ticks;
-      scenario.horizonS = ticks * scenario.dtS;
-    }
+    applyDuration(scenario, argv.duration);
     const endpoints = new Map<string, string>();
     for (const d of argv.device) {
       const [name, address] = named(d, "--device", "tcp://HOST:PORT");
@@ -69,12 +54,26 @@ export const hilCommand = {
       profiles.set(pair[0], loadProfile(pair[1]));
     }
     const clock = createWallClock();
+    // Devices at one address share one link: one TCP connection, or one half-duplex serial bus.
+    const links = new Map<string, ModbusLink>();
     const devices: DeviceBinding[] = [...endpoints].map(([name, address]) => {
       const profile = profiles.get(name);
       if (profile === undefined) throw new UserError(`--device ${name}: no --profile ${name}=FILE for it`);
-      const link = createModbusLink(fromEndpoint(address, `--device ${name}`), { timeoutMs: timeoutS * 1000, nowMs: clock.nowMs });
+      const endpoint = fromEndpoint(address, `--device ${name}`);
+      const key = toEndpointText(endpoint);
+      const link = links.get(key) ?? createModbusLink(endpoint, { timeoutMs: timeoutS * 1000, nowMs: clock.nowMs });
+      links.set(key, link);
       return { name, profile, link };
     });
+    let lockstep: { device: DeviceBinding; unitId: number; address: number } | undefined;
+    if (argv.pace === "lockstep") {
+      const clocks = devices.filter((d) => d.profile.advance !== undefined);
+      if (clocks.length !== 1) {
+        throw new UserError(`--pace lockstep: needs exactly one device whose profile has an \`advance\` register (a served twin: --device twin=tcp://... --profile twin=hil/profiles/twin-clock.yaml); found ${clocks.length}`);
+      }
+      const d = clocks[0]!;
+      lockstep = { device: d, unitId: d.profile.advance!.unitId, address: d.profile.advance!.address };
+    }
     const runId = argv.runId ?? `${scenario.name}-hil`;
     const out = argv.out ?? `results/${scenario.name}-hil.duckdb`;
     mkdirSync(dirname(out), { recursive: true });
@@ -102,6 +101,7 @@ export const hilCommand = {
         inputs: await loadInputs(scenario),
         clock,
         stop: stop.signal,
+        ...(lockstep === undefined ? {} : { lockstep }),
         engineVersion: ENGINE_VERSION,
         nodeVersion: process.version,
         isoNow: () => new Date().toISOString(),

@@ -9,6 +9,7 @@ import { profileCommand } from "./profile-command.js";
 import { queryCommand } from "./query-command.js";
 import { runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
+import { serveCommand } from "./serve-command.js";
 import { validateCommand } from "./validate-command.js";
 
 /**
@@ -26,7 +27,8 @@ async function main(argv: string[]): Promise<void> {
     .command(queryCommand as any)
     .command(hilCommand as any)
     .command(profileCommand as any)
-    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, hil or profile")
+    .command(serveCommand as any)
+    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, hil, serve or profile")
     .strict()
     .fail((message, error) => {
       if (error) throw error;

@@ -29,7 +29,7 @@ import { f64Column } from "../columns.js";
  *      swing equation (models/grid/swing-equation.ts, docs/physics-sources.md §2.2, Kundur ch. 3 and 11 [R])
  *      driven by the site's PCC power relative to the dispatch plus trips and load steps, with an
  *      optional secondary control; or a measured trace at startTime + t (linear between samples).
- *      Publishes `grid.frequencyHz` and `grid.rocofHzps` (read by controllers at k + 1), records a
+ *      Publishes `grid.frequencyHz`, `grid.rocofHzps` and `grid.voltageFrac` (read by controllers at k + 1), records a
  *      grid_series row, and tracks the KPIs: nadir, zenith, max |RoCoF| per tick and over the relay
  *      window, time and excursions outside the operational and statutory bands.
  */
@@ -151,6 +151,7 @@ export function createSiteFrequency(
 
   const hFreq = port.addMeasurement({ name: "grid.frequencyHz", unit: "Hz", description: "grid frequency at the PCC (tick mean)", initial: f0Hz });
   const hRocof = port.addMeasurement({ name: "grid.rocofHzps", unit: "Hz/s", description: "rate of change of frequency over the tick", initial: 0 });
+  const hVoltage = port.addMeasurement({ name: "grid.voltageFrac", unit: "fraction", description: "PCC voltage as a fraction of nominal (1 − the depth of a voltage sag in effect)", initial: 1 });
 
   // grid_series buffers, recycled through release().
   const rows = Math.max(1, Math.min(chunkTicks, scenario.ticks));
@@ -221,6 +222,7 @@ export function createSiteFrequency(
       ticks++;
       port.publish(hFreq, hz, k);
       port.publish(hRocof, rocof, k);
+      port.publish(hVoltage, 1 - sagDepth, k);
 
       const c = cols;
       c[0]![row] = k * dtS;

@@ -95,6 +95,8 @@ interface RawHeader {
   maxReadGap?: number;
   heartbeat?: { unitId?: number; address: number; period: number };
   initWrites: { unitId?: number; address: number; raw: number; description: string }[];
+  sunspec?: { base: number; models: number[] };
+  advance?: { unitId?: number; address: number };
 }
 
 interface RawPoint {
@@ -119,6 +121,7 @@ interface RawPoint {
   minWriteInterval: number;
   staleAfter: number;
   fallback?: number;
+  revertAfter?: number;
 }
 
 function normalise(header: RawHeader, points: readonly RawPoint[]): DeviceProfile {
@@ -150,6 +153,7 @@ function normalise(header: RawHeader, points: readonly RawPoint[]): DeviceProfil
       if (max !== undefined) point.max = max;
       if (p.rampLimit !== undefined) point.rampLimitPerS = p.rampLimit;
       if (p.fallback !== undefined) point.fallback = p.fallback;
+      if (p.revertAfter !== undefined) point.revertAfterS = p.revertAfter;
       return point;
     }),
     initWrites: header.initWrites.map(
@@ -160,10 +164,15 @@ function normalise(header: RawHeader, points: readonly RawPoint[]): DeviceProfil
     const hb: HeartbeatSpec = { unitId: header.heartbeat.unitId ?? header.unitId, address: header.heartbeat.address, periodS: header.heartbeat.period };
     profile.heartbeat = hb;
   }
+  if (header.sunspec !== undefined) profile.sunspec = { base: header.sunspec.base, models: [...header.sunspec.models] };
+  if (header.advance !== undefined) profile.advance = { unitId: header.advance.unitId ?? header.unitId, address: header.advance.address };
   return profile;
 }
 
 function crossCheck(profile: DeviceProfile, raws: readonly RawPoint[], issues: Issue[]): void {
+  if (profile.sunspec !== undefined && ![40000, 0, 50000].includes(profile.sunspec.base)) {
+    issues.push({ path: "sunspec.base", value: profile.sunspec.base, expected: "40000, 0 or 50000: the addresses a SunSpec scanner probes" });
+  }
   const names = new Map<string, number>();
   // key `${unitId}/${table}/${register}` → index of the point that took the register
   const taken = new Map<string, number>();
@@ -216,7 +225,7 @@ function crossCheck(profile: DeviceProfile, raws: readonly RawPoint[], issues: I
         issues.push({ path: at("fallback"), value: raw.written["fallback"], expected: `a value inside [min, max] = [${point.min}, ${point.max}]` });
       }
     } else {
-      for (const field of ["fallback", "rampLimit"] as const) {
+      for (const field of ["fallback", "rampLimit", "revertAfter"] as const) {
         if (raw[field] !== undefined) issues.push({ path: at(field), value: raw.written[field], expected: "nothing: only setpoints have it" });
       }
     }

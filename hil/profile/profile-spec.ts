@@ -73,6 +73,7 @@ export function pointSpec(dimension: Dimension | undefined): ObjectSpec {
       minWriteInterval: quantity("duration", "Setpoints: shortest time between two writes", { min: 0, default: 0 }),
       staleAfter: quantity("duration", "A value older than this is stale", { above: 0, default: "2s" }),
       fallback: value("Setpoints: the safe value written when an input is stale or the link drops"),
+      revertAfter: quantity("duration", "Setpoints: the device goes back to the fallback when the setpoint is not written again within this time", { above: 0 }),
     },
     "One point of the device",
     ["name", "kind", "table", "address", "type", "unit"],
@@ -108,6 +109,22 @@ export const PROFILE_SPEC: ObjectSpec = obj(
       ),
       "Writes made once when armed, in order (e.g. SunSpec 704 WSetRvrtTms, WSetEna)",
       { default: [] },
+    ),
+    sunspec: optionalObj(
+      {
+        base: addressSpec("PDU address of the SunS marker (SunSpec devices use 40000, 0 or 50000)"),
+        models: list(num("SunSpec model id", { integer: true, min: 1, max: 65534 }), "Model ids in chain order", { minItems: 1 }),
+      },
+      "A SunSpec device: the chain the served twin builds (marker, models, end marker)",
+      ["base", "models"],
+    ),
+    advance: optionalObj(
+      {
+        unitId: unitIdSpec("Unit id (default: the profile's unitId)"),
+        address: addressSpec("Holding register: write the next period number to advance one period; reads the periods done"),
+      },
+      "A device that advances only when told (the served twin in lockstep)",
+      ["address"],
     ),
     points: list(pointSpec(undefined), "The device's points", { minItems: 1 }),
   },

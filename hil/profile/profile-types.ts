@@ -57,6 +57,8 @@ export interface ProfilePoint {
   staleAfterS: number;
   /** Setpoints: the safe value written when an input the controller needs is stale or the link drops. */
   fallback?: number;
+  /** Setpoints: a device (and the served twin) goes back to `fallback` when the setpoint is not written again within this time, s. */
+  revertAfterS?: number;
 }
 
 /** A register the port keeps incrementing so the device knows the controller is alive (SunSpec 802 CtrlHb). */
@@ -90,4 +92,24 @@ export interface DeviceProfile {
   maxReadGap?: number;
   /** Writes made once when armed, in order: e.g. SunSpec 704 WSetRvrtTms (the device's own reversion timer) and WSetEna. */
   initWrites: InitWrite[];
+  /** A SunSpec device: the chain's base address and model ids in order (the served twin builds the whole chain from them). */
+  sunspec?: SunSpecChainSpec;
+  /**
+   * A device that advances its own time only when told: writing the next period number to this
+   * holding register (the register reads the periods done so far) moves it one period (the served
+   * twin's clock in lockstep; `dctwin hil --pace lockstep` writes it after each cycle).
+   */
+  advance?: AdvanceSpec;
+}
+
+/** Where a SunSpec chain starts (the `SunS` marker) and which models it holds, in order. */
+export interface SunSpecChainSpec {
+  base: number;
+  models: number[];
+}
+
+/** The lockstep advance register of a device. */
+export interface AdvanceSpec {
+  unitId: number;
+  address: number;
 }

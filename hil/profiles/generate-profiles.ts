@@ -3,12 +3,12 @@ import { fileURLToPath } from "node:url";
 import { loadProfile } from "../profile/load-profile.js";
 import { profileJsonSchema } from "../profile/profile-schema.js";
 import { loadSunSpecModel } from "../sunspec/load-sunspec-models.js";
-import { batteryProfile, meterProfile } from "../sunspec/shipped-sunspec-profiles.js";
+import { batteryProfile, hallMeterProfile, meterProfile } from "../sunspec/shipped-sunspec-profiles.js";
 import { profileYaml } from "./profile-file.js";
 import { profileReadme, type ShippedProfile } from "./profile-readme.js";
 
 /**
- * Regenerates the generated files of hil/profiles: sunspec-battery.yaml and sunspec-meter.yaml (from
+ * Regenerates the generated files of hil/profiles: sunspec-battery.yaml, sunspec-meter.yaml and sunspec-hall-meter.yaml (from
  * the SunSpec layout), profile.schema.json (from the spec) and README.md (register tables).
  * Run: `npx tsc -p tsconfig.json && node dist/hil/profiles/generate-profiles.js`.
  */
@@ -27,6 +27,7 @@ export const GENERATED_HEADER: readonly string[] = [
 export function loadGeneratedProfileFiles(): Map<string, string> {
   const battery = batteryProfile(loadSunSpecModel);
   const meter = meterProfile(loadSunSpecModel);
+  const hallMeter = hallMeterProfile(loadSunSpecModel);
   const shipped: ShippedProfile[] = [
     {
       file: "sunspec-battery.yaml",
@@ -39,14 +40,30 @@ export function loadGeneratedProfileFiles(): Map<string, string> {
       about: "SunSpec chain at 40000: 1 Common @40002, 203 three-phase wye meter @40070, end marker @40177.",
     },
     {
+      file: "sunspec-hall-meter.yaml",
+      profile: hallMeter,
+      about: "The same chain as the PCC meter, on unit id 3: the hall's feeder (site load without storage), the input a battery smoothing controller needs.",
+    },
+    {
       file: "cooling-skid.yaml",
       profile: loadProfile(`${PROFILES_DIR}cooling-skid.yaml`),
       about: "A plain PLC-style map (hand-written): input registers for measurements, holding registers for setpoints, a coil for the pump enable.",
+    },
+    {
+      file: "gpu-caps.yaml",
+      profile: loadProfile(`${PROFILES_DIR}gpu-caps.yaml`),
+      about: "A plain map (hand-written) of one GPU group's power cap and power, for scenarios whose group is named pretrain (copy and rename for others).",
+    },
+    {
+      file: "twin-clock.yaml",
+      profile: loadProfile(`${PROFILES_DIR}twin-clock.yaml`),
+      about: "The served twin's own clock (hand-written; `dctwin serve` only): time, periods, overruns, and the lockstep advance register.",
     },
   ];
   return new Map([
     ["sunspec-battery.yaml", profileYaml(battery, GENERATED_HEADER)],
     ["sunspec-meter.yaml", profileYaml(meter, GENERATED_HEADER)],
+    ["sunspec-hall-meter.yaml", profileYaml(hallMeter, GENERATED_HEADER)],
     ["profile.schema.json", `${JSON.stringify(profileJsonSchema(), null, 2)}\n`],
     ["README.md", profileReadme(shipped)],
   ]);

@@ -16,6 +16,8 @@ export function toProfileFile(profile: DeviceProfile): Record<string, unknown> {
   if (profile.heartbeat !== undefined) {
     file["heartbeat"] = { ...withUnit(profile.heartbeat.unitId), address: profile.heartbeat.address, period: `${profile.heartbeat.periodS}s` };
   }
+  if (profile.sunspec !== undefined) file["sunspec"] = { base: profile.sunspec.base, models: [...profile.sunspec.models] };
+  if (profile.advance !== undefined) file["advance"] = { ...withUnit(profile.advance.unitId), address: profile.advance.address };
   if (profile.initWrites.length > 0) {
     file["initWrites"] = profile.initWrites.map((w) => ({ ...withUnit(w.unitId), address: w.address, raw: w.raw, description: w.description }));
   }
@@ -33,6 +35,7 @@ export function toProfileFile(profile: DeviceProfile): Record<string, unknown> {
     if (p.minWriteIntervalS !== 0) out["minWriteInterval"] = `${p.minWriteIntervalS}s`;
     if (p.staleAfterS !== 2) out["staleAfter"] = `${p.staleAfterS}s`;
     if (p.fallback !== undefined) out["fallback"] = withUnitText(p.fallback, p.unit);
+    if (p.revertAfterS !== undefined) out["revertAfter"] = `${p.revertAfterS}s`;
     return out;
   });
   return file;

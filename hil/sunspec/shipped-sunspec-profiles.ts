@@ -81,7 +81,7 @@ export function batteryProfile(model: (id: number) => SunSpecModelDef): DevicePr
         description: "Active power setpoint, + charging (SunSpec 704 WSet × −1, int32 W, WSet_SF)",
         min: -10_000_000,
         max: 10_000_000,
-        rampLimitPerS: 5_000_000,
+        rampLimitPerS: 250_000_000, // full scale in 40 ms: a guard against absurd steps, not a brake on smoothing
         minWriteIntervalS: 0,
         fallback: 0,
       },
@@ -96,6 +96,9 @@ export function batteryProfile(model: (id: number) => SunSpecModelDef): DevicePr
   });
 }
 
+/** Line-to-neutral voltage the meters report at nominal: 11 kV line to line (a medium-voltage PCC, read through VTs). */
+export const NOMINAL_LN_V = 11_000 / Math.sqrt(3);
+
 /** The SunSpec PCC meter profile (unit id 2): site power, grid frequency, voltage, energy. */
 export function meterProfile(model: (id: number) => SunSpecModelDef): DeviceProfile {
   return sunspecProfile({
@@ -104,12 +107,32 @@ export function meterProfile(model: (id: number) => SunSpecModelDef): DeviceProf
     unitId: 2,
     models: meterChain(model).models,
     points: {
-      "pcc.powerW": { model: 203, point: "W", unit: "W", description: "Total active power, + imported from the grid (SunSpec 203 W, W_SF)" },
+      "pcc.powerW": { model: 203, point: "W", unit: "W", description: "Total active power, + imported from the grid (SunSpec 203 W, W_SF)", min: -30_000_000, max: 30_000_000 },
       "grid.frequencyHz": { model: 203, point: "Hz", unit: "Hz", description: "Grid frequency (SunSpec 203 Hz, Hz_SF)", min: 45, max: 65 },
-      "pcc.voltageLNV": { model: 203, point: "PhV", unit: "V", description: "Line-to-neutral voltage, phase average (SunSpec 203 PhV, V_SF)" },
-      "pcc.voltageLLV": { model: 203, point: "PPV", unit: "V", description: "Line-to-line voltage, average (SunSpec 203 PPV, V_SF)" },
-      "pcc.energyImportedWh": { model: 203, point: "TotWhImp", unit: "Wh", description: "Energy imported, acc32 (0 = not implemented) (SunSpec 203 TotWhImp, TotWh_SF)" },
-      "pcc.energyExportedWh": { model: 203, point: "TotWhExp", unit: "Wh", description: "Energy exported, acc32 (0 = not implemented) (SunSpec 203 TotWhExp, TotWh_SF)" },
+      "grid.voltageFrac": {
+        model: 203,
+        point: "PhV",
+        scale: 1 / NOMINAL_LN_V,
+        unit: "fraction",
+        description: "Line-to-neutral voltage, phase average, as a fraction of nominal 11 kV / √3 (SunSpec 203 PhV in V, V_SF)",
+        min: 0,
+        max: 1.5,
+      },
+      "pcc.energyImportedWh": { model: 203, point: "TotWhImp", unit: "Wh", description: "Energy imported, acc32 (0 = not implemented) (SunSpec 203 TotWhImp, TotWh_SF)", min: 0, max: 4e12 },
+      "pcc.energyExportedWh": { model: 203, point: "TotWhExp", unit: "Wh", description: "Energy exported, acc32 (0 = not implemented) (SunSpec 203 TotWhExp, TotWh_SF)", min: 0, max: 4e12 },
+    },
+  });
+}
+
+/** The SunSpec feeder meter of the hall (unit id 3): the site load without storage, what a battery controller smooths. */
+export function hallMeterProfile(model: (id: number) => SunSpecModelDef): DeviceProfile {
+  return sunspecProfile({
+    name: "sunspec-hall-meter",
+    description: "Feeder meter of the hall (site load without storage) as SunSpec models 1, 203 at base 40000, unit id 3. + = drawn by the hall.",
+    unitId: 3,
+    models: meterChain(model).models,
+    points: {
+      "site.loadW": { model: 203, point: "W", unit: "W", description: "Site load without storage (SunSpec 203 W, W_SF)", min: -30_000_000, max: 30_000_000 },
     },
   });
 }

@@ -117,6 +117,8 @@ export function sunspecProfile(options: SunSpecProfileOptions): DeviceProfile {
   });
   // Every register of a SunSpec model is mapped, so reads may span whole models.
   const profile: DeviceProfile = { name: options.name, description: options.description, maxReadGap: 124, points, initWrites: [] };
+  const first = options.models[0];
+  if (first !== undefined) profile.sunspec = { base: first.address - 2, models: options.models.map((m) => m.id) };
   if (options.heartbeat !== undefined) {
     const { placed, point } = locate(options.heartbeat.model, options.heartbeat.point, options.heartbeat.instance);
     if (!point.writable || point.size !== 1) throw new Error(`heartbeat ${options.heartbeat.model}.${options.heartbeat.point} is not a writable single register`);

@@ -314,9 +314,9 @@ test("fallback (cooling-skid profile): a resolved measurement goes bad → fallb
   const { port, link, at, rows, events } = rig(skid);
   const unit = 10;
   link.set(unit, "input", 0, 250, 300, 100, 500); // 25.0 °C, 30.0 °C, 10.0 L/s, 50 %
-  const hSupply = port.measurement("cooling.skid1.supplyTempC");
-  const hSpeed = port.setpoint("cooling.skid1.pumpSpeedSetFrac");
-  const hEnable = port.setpoint("cooling.skid1.pumpEnable");
+  const hSupply = port.measurement("cdu.a1.supplyTempC");
+  const hSpeed = port.setpoint("cdu.a1.pumpSpeedCmd");
+  const hEnable = port.setpoint("cdu.a1.pumpEnable");
   at(0);
   await port.poll();
   assert.is(port.read(hSupply), 25);
@@ -333,12 +333,12 @@ test("fallback (cooling-skid profile): a resolved measurement goes bad → fallb
   assert.ok(port.inFallback);
   const on = events.filter((e) => e.kind === "fallback_on");
   assert.is(on.length, 1);
-  assert.match(on[0]!.detail, /cooling.skid1.supplyTempC error/);
+  assert.match(on[0]!.detail, /cdu.a1.supplyTempC error/);
   port.write(hSpeed, 0.9); // the controller keeps writing: refused
   await port.flush();
   const c1 = rows().filter((r) => r.cycle === 1 && r.op === "write");
-  assert.ok(c1.some((r) => r.point === "cooling.skid1.pumpSpeedSetFrac" && r.quality === "refused" && /holding the fallback/.test(r.detail)), JSON.stringify(c1));
-  assert.ok(c1.some((r) => r.point === "cooling.skid1.pumpSpeedSetFrac" && r.quality === "accepted" && near(r.value, 0.8)), `fallback not written in the same cycle: ${JSON.stringify(c1)}`);
+  assert.ok(c1.some((r) => r.point === "cdu.a1.pumpSpeedCmd" && r.quality === "refused" && /holding the fallback/.test(r.detail)), JSON.stringify(c1));
+  assert.ok(c1.some((r) => r.point === "cdu.a1.pumpSpeedCmd" && r.quality === "accepted" && near(r.value, 0.8)), `fallback not written in the same cycle: ${JSON.stringify(c1)}`);
   assert.is(link.get(unit, "holding", 101), 800, "fallback 80 % sent (no ramp limit toward a fallback)");
   assert.is(port.commanded(hSpeed), 0.8);
   // The unresolved supply-temperature setpoint is not touched.
@@ -494,8 +494,8 @@ test("1,000 poll/flush cycles on the fake link do not grow the heap beyond a gen
   const skid = loadProfile(SKID);
   const { port, link, at, recorder } = rig(skid);
   link.set(10, "input", 0, 250, 300, 100, 500);
-  const hSpeed = port.setpoint("cooling.skid1.pumpSpeedSetFrac");
-  port.measurement("cooling.skid1.supplyTempC");
+  const hSpeed = port.setpoint("cdu.a1.pumpSpeedCmd");
+  port.measurement("cdu.a1.supplyTempC");
   const cycle = async (n: number) => {
     at(n * 200);
     await port.poll();

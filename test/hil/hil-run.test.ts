@@ -159,7 +159,7 @@ test("exception replies and implausible readings: illegal address and illegal va
     profile,
     base
       .replace("    min: -10MW\n    max: 10MW\n", "    min: -20MW\n    max: 20MW\n")
-      .replace("    rampLimit: 5MW/s\n", "")
+      .replace("    rampLimit: 250MW/s\n", "")
       .replace("points:\n", "points:\n  - name: battery.bess1.unmappedW\n    kind: measurement\n    table: holding\n    address: 40600\n    type: int16\n    unit: W\n")
       // The device reports its 0.5 MW ratings; this profile misreads them 40× (20 MW), so the
       // controller asks for more than the device takes.
