@@ -79,7 +79,10 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
     events.detail.push(detail);
   };
   const recorder = createHilRecorder(o.runId, o.devices.map((d) => d.name), devicePortPointNames(o.devices));
-  const port = createDevicePort(o.devices, { armed: o.armed, nowMs: clock.nowMs, recorder, event });
+  // In lockstep the device's time is simulated time: ages, ramp limits, write intervals and the
+  // heartbeat count periods, not the wire's speed, so the run is the same however fast the link is.
+  const portNowMs = o.lockstep === undefined ? clock.nowMs : () => cycleTS * 1000;
+  const port = createDevicePort(o.devices, { armed: o.armed, nowMs: portNowMs, recorder, event });
   for (const d of o.devices) {
     // Link events go to the events table with the device's name (the names of every device on a shared bus).
     const sharing = o.devices.filter((x) => x.link === d.link).map((x) => x.name).join("+");

@@ -42,7 +42,7 @@ export function loadGeneratedProfileFiles(): Map<string, string> {
     {
       file: "sunspec-hall-meter.yaml",
       profile: hallMeter,
-      about: "The same chain as the PCC meter, on unit id 3: the hall's feeder (site load without storage), the input a battery smoothing controller needs.",
+      about: "SunSpec chain at 40000: 1 Common @40002, 213 three-phase wye meter (float32, no scale factors) @40070, on unit id 3: the hall's feeder (site load without storage), the input a battery smoothing controller needs.",
     },
     {
       file: "cooling-skid.yaml",

@@ -24,6 +24,14 @@ export function batteryChain(model: (id: number) => SunSpecModelDef): ChainLayou
   return layoutChain(SHIPPED_BASE, BATTERY_MODELS.map((id) => modelLayout(model(id))));
 }
 
+/** Model ids of the hall's feeder meter (float values: no scale factors, no 1 kW steps), in chain order. */
+export const FLOAT_METER_MODELS: readonly number[] = [1, 213];
+
+/** The float meter's chain at 40000. */
+export function floatMeterChain(model: (id: number) => SunSpecModelDef): ChainLayout {
+  return layoutChain(SHIPPED_BASE, FLOAT_METER_MODELS.map((id) => modelLayout(model(id))));
+}
+
 /** The meter's chain at 40000. */
 export function meterChain(model: (id: number) => SunSpecModelDef): ChainLayout {
   return layoutChain(SHIPPED_BASE, METER_MODELS.map((id) => modelLayout(model(id))));
@@ -128,11 +136,12 @@ export function meterProfile(model: (id: number) => SunSpecModelDef): DeviceProf
 export function hallMeterProfile(model: (id: number) => SunSpecModelDef): DeviceProfile {
   return sunspecProfile({
     name: "sunspec-hall-meter",
-    description: "Feeder meter of the hall (site load without storage) as SunSpec models 1, 203 at base 40000, unit id 3. + = drawn by the hall.",
+    description:
+      "Feeder meter of the hall (site load without storage) as SunSpec models 1, 213 (three-phase wye meter, float32) at base 40000, unit id 3. + = drawn by the hall.",
     unitId: 3,
-    models: meterChain(model).models,
+    models: floatMeterChain(model).models,
     points: {
-      "site.loadW": { model: 203, point: "W", unit: "W", description: "Site load without storage (SunSpec 203 W, W_SF)", min: -30_000_000, max: 30_000_000 },
+      "site.loadW": { model: 213, point: "W", unit: "W", description: "Site load without storage (SunSpec 213 W, float32)", min: -30_000_000, max: 30_000_000 },
     },
   });
 }
