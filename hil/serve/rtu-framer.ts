@@ -16,8 +16,9 @@ import { crcChecks } from "./rtu-crc.js";
  *   frame of known length is kept for up to joinWindowMs and joined with what follows when the joined
  *   frame's CRC checks (the split USB frame). A wrong join costs the kept prefix, never the new frame;
  * - a frame of a function code with no known length ends at a silence, and only its CRC decides;
- * - a buffer whose CRC does not check is dropped at the next silence, together with anything that
- *   followed it without a gap (as on a real line: the bytes cannot be told apart);
+ * - a buffer whose CRC does not check is dropped at the next silence, except a whole request at its
+ *   end: a USB adapter hands over another device's reply (or noise) and the master's next request
+ *   in one packet, where a real line would have had a silence between them;
  * - a buffer that checks but is not a request (a reply from another device on a multi-drop line, an
  *   exception reply, an echo) is dropped and counted as foreign;
  * - more than 256 bytes without a frame is an overrun: everything is dropped until the next silence.
@@ -229,6 +230,16 @@ export function createRtuFramer(options: RtuFramerOptions): RtuFramer {
         len = 0;
         nStarts = 0;
       }
+      return;
+    }
+    // A whole request at the end of bytes that do not check: what a USB adapter makes of another
+    // device's reply (or noise) and the master's next request when it delivers them in one packet.
+    for (let c = 1; c <= len - 4; c++) {
+      if (requestLengthAt(buf, c, len) !== len - c || !crcChecks(buf, c, len - c)) continue;
+      stats.crcErrors++;
+      stats.droppedBytes += c;
+      dropFront(c);
+      emit(len);
       return;
     }
     // A partial frame of known length waits for the rest (a USB adapter's next packet).

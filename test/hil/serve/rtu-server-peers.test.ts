@@ -64,7 +64,7 @@ rtu("pymodbus 3.0.0's serial client reads, writes, gets exceptions 02 and 01, an
     console.log(`skipped: ${missing}`);
     return;
   }
-  const r = await run(PYTHON, [join(ROOT, "test/hil/serve/rtu-pymodbus-client.py"), bench.peerPath]);
+  const r = await run(PYTHON, [join(ROOT, "test/hil/serve/rtu_pymodbus_client.py"), bench.peerPath]);
   assert.is(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as Record<string, { registers?: number[]; exception?: number; text?: string }>;
   assert.equal(out.read, { registers: [102, 103, 104] });

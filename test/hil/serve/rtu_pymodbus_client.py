@@ -1,6 +1,6 @@
 """Drives the twin's RTU server as an independent master: Debian's pymodbus 3.0.0 serial client.
 
-Usage: /usr/bin/python3 rtu-pymodbus-client.py PATH  -> one JSON line with what each request returned.
+Usage: /usr/bin/python3 rtu_pymodbus_client.py PATH  -> one JSON line with what each request returned.
 Addresses are PDU addresses (pymodbus clients send them as given).
 """
 import json
