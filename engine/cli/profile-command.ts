@@ -2,27 +2,33 @@ import type { Argv } from "yargs";
 import { fromEndpoint } from "../../hil/bindings/endpoint.js";
 import { createModbusLink, LINK_OK } from "../../hil/bindings/modbus-link.js";
 import { loadProfile } from "../../hil/profile/load-profile.js";
+import { profileMarkdown } from "../../hil/profiles/profile-readme.js";
 import { scanSunSpec } from "../../hil/sunspec/sunspec-scan.js";
 import { UserError } from "../../models/lib/errors.js";
 
 /**
  * `dctwin profile check FILE..`: validates device profiles (every problem with its field path,
- * exit 2) and prints each one's register map; `dctwin profile scan tcp://HOST:PORT`: finds a
+ * exit 2) and lists each one's points; `dctwin profile show FILE..`: the register map as Markdown
+ * (what a PLC programmer needs to point a client at `dctwin serve`); `dctwin profile scan tcp://HOST:PORT`: finds a
  * SunSpec device's `SunS` marker (40000, 0, 50000), walks its model chain and prints the models,
  * the start of a profile for it (hil/sunspec/sunspec-profile.ts builds one from a scan).
  */
 export const profileCommand = {
   command: "profile <action> [targets..]",
-  describe: "device profiles: check FILE.. (validate and print the register map) or scan ENDPOINT (walk a SunSpec device's model chain)",
+  describe: "device profiles: check FILE.. (validate, list the points), show FILE.. (the register map as Markdown) or scan ENDPOINT (walk a SunSpec device's model chain)",
   builder: (y: Argv) =>
     y
-      .positional("action", { type: "string", choices: ["check", "scan"], describe: "check or scan", demandOption: true })
-      .positional("targets", { type: "string", array: true, describe: "profile files (check) or one device address (scan)" })
+      .positional("action", { type: "string", choices: ["check", "show", "scan"], describe: "check, show or scan", demandOption: true })
+      .positional("targets", { type: "string", array: true, describe: "profile files (check, show) or one device address (scan)" })
       .option("unit", { type: "number", default: 1, describe: "scan: Modbus unit id" })
       .option("timeout", { type: "number", default: 1000, describe: "scan: request timeout, ms" }),
   handler: async (argv: { action: string; targets?: string[]; unit: number; timeout: number }) => {
     const targets = argv.targets ?? [];
-    if (targets.length === 0) throw new UserError(`profile ${argv.action}: name ${argv.action === "check" ? "one or more profile files" : "a device, e.g. tcp://127.0.0.1:502"}`);
+    if (targets.length === 0) throw new UserError(`profile ${argv.action}: name ${argv.action === "scan" ? "a device, e.g. tcp://127.0.0.1:502" : "one or more profile files"}`);
+    if (argv.action === "show") {
+      for (const file of targets) console.log([`## ${file}: ${loadProfile(file).name}`, "", ...profileMarkdown(loadProfile(file))].join("\n"));
+      return;
+    }
     if (argv.action === "check") {
       for (const file of targets) {
         const p = loadProfile(file);

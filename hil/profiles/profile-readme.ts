@@ -28,16 +28,24 @@ export function profileReadme(profiles: readonly ShippedProfile[]): string {
     "register); a raw equal to *not impl.* reads as absent. Setpoints are refused (not clamped) outside [min, max]",
     "and fall back to *fallback* when an input goes stale or the link drops.",
     "",
-    "The two SunSpec profiles are generated from hil/sunspec/shipped-sunspec-profiles.ts and the model JSON in",
+    "The SunSpec profiles are generated from hil/sunspec/shipped-sunspec-profiles.ts and the model JSON in",
     "hil/maps/sunspec (sunspec/models, Apache-2.0); a test regenerates them and compares, so they cannot drift.",
     "Signs follow the twin: a battery's power is + when charging (SunSpec counts + as export, hence scale −1).",
+    "`dctwin serve` serves these maps from the twin; `dctwin profile show FILE` prints any profile's map like this.",
     "",
   ];
-  for (const { file, profile, about } of profiles) {
-    lines.push(`## \`${file}\`: ${profile.name}`, "", about, "", profile.description, "");
+  for (const { file, profile, about } of profiles) lines.push(`## \`${file}\`: ${profile.name}`, "", about, "", ...profileMarkdown(profile));
+  return lines.join("\n");
+}
+
+/** One profile's register map as Markdown lines: description, point table, heartbeat, arming writes, lockstep register. */
+export function profileMarkdown(profile: DeviceProfile): string[] {
+  const lines: string[] = [profile.description, ""];
+  if (profile.sunspec !== undefined) lines.push(`SunSpec: marker \`SunS\` at ${profile.sunspec.base}, models ${profile.sunspec.models.join(", ")}.`, "");
+  {
     lines.push(
-      "| Point | Kind | Unit id | Table | Address | Type | Scale | SF register | Not impl. | Unit | Min | Max | Fallback | Ramp /s |",
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "| Point | Kind | Unit id | Table | Address | Type | Scale | SF register | Not impl. | Unit | Min | Max | Fallback | Ramp /s | Revert after s |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const p of profile.points) lines.push(row(p));
     lines.push("");
@@ -50,8 +58,11 @@ export function profileReadme(profiles: readonly ShippedProfile[]): string {
       for (const w of profile.initWrites) lines.push(`| ${w.unitId} | ${w.address} | ${w.raw} | ${w.description} |`);
       lines.push("");
     }
+    if (profile.advance !== undefined) {
+      lines.push(`Lockstep: unit ${profile.advance.unitId}, holding ${profile.advance.address}: write the next period number to advance one period.`, "");
+    }
   }
-  return lines.join("\n");
+  return lines;
 }
 
 function row(p: ProfilePoint): string {
@@ -70,6 +81,7 @@ function row(p: ProfilePoint): string {
     show(p.max),
     show(p.fallback),
     show(p.rampLimitPerS),
+    show(p.revertAfterS),
   ];
   return `| ${cells.join(" | ")} |`;
 }
