@@ -27,7 +27,12 @@ export function t35Ms(baudRate: number): number {
 function openSerial(e: RtuEndpoint): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
     const port = new SerialPort({ path: e.path, baudRate: e.baudRate, dataBits: e.dataBits, parity: e.parity, stopBits: e.stopBits, autoOpen: false });
-    port.open((err) => (err ? reject(err) : resolve(port)));
+    port.open((err) => {
+      if (!err) return resolve(port);
+      // serialport's message usually names the path already ("Error: No such file or directory, cannot open /dev/x").
+      const message = err.message.replace(/^Error: /, "");
+      reject(new Error(message.includes(e.path) ? message : `cannot open ${e.path}: ${message}`));
+    });
   });
 }
 

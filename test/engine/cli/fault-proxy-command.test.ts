@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mbpoll, mbpollTcp } from "../../hil/fault-proxy/modbus-client.js";
@@ -27,6 +28,23 @@ test("dctwin fault-proxy: bad options → exit 2, the option, the value and what
     assert.ok(noStack(r.stderr), r.stderr);
     assert.is(r.stdout, "", "nothing started");
   }
+});
+
+test("dctwin fault-proxy: a port in use or a missing serial device → exit 2 naming the endpoint and the reason", async () => {
+  const taken = createServer();
+  const port = await new Promise<number>((resolve) => taken.listen(0, "127.0.0.1", () => resolve((taken.address() as { port: number }).port)));
+  try {
+    const r = await runCli(["fault-proxy", "--listen", String(port), "--to", "tcp://127.0.0.1:5020"]);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^dctwin: --listen tcp://127\\.0\\.0\\.1:${port} / --to tcp://127\\.0\\.0\\.1:5020: cannot start: .*EADDRINUSE`));
+    assert.ok(noStack(r.stderr), r.stderr);
+  } finally {
+    taken.close();
+  }
+  const r = await runCli(["fault-proxy", "--listen", "rtu:/nonexistent/client:115200:8N1", "--to", "rtu:/nonexistent/server:115200:8N1"]);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /cannot start: No such file or directory, cannot open \/nonexistent\/client\n/);
+  assert.ok(noStack(r.stderr), r.stderr);
 });
 
 test("dctwin fault-proxy --schedule: each switch is printed at (not before) its time, back to none after FOR; --duration stops it with a summary", async () => {
