@@ -1,5 +1,6 @@
 import { SerialPort } from "serialport";
 import { type Endpoint, toEndpointText } from "../bindings/endpoint.js";
+import { silenceMsFor } from "../serve/rtu-framer.js";
 import { type Fault, toFaultText } from "./fault.js";
 import type { FaultPolicy } from "./fault-policy.js";
 import type { Emit, FaultProxy } from "./fault-proxy-types.js";
@@ -14,15 +15,6 @@ type RtuEndpoint = Extract<Endpoint, { kind: "rtu" }>;
 const MIN_SILENCE_MS = 5;
 /** Silence after which an incomplete frame of known length is passed on, ms (see RtuFramerTiming.partialMs). */
 const PARTIAL_FRAME_MS = 50;
-
-/**
- * t3.5 at `baudRate`, ms: 3.5 characters of 11 bits (start, 8 data, parity or a second stop, stop);
- * Modbus over Serial Line v1.02 §2.5.1.1 fixes it at 1.75 ms above 19,200 Bd.
- * Example: t35Ms(9600) → 4.01.
- */
-export function t35Ms(baudRate: number): number {
-  return baudRate > 19_200 ? 1.75 : (3.5 * 11 * 1000) / baudRate;
-}
 
 function openSerial(e: RtuEndpoint): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
@@ -58,7 +50,7 @@ export async function createRtuFaultProxy(listen: RtuEndpoint, upstream: RtuEndp
     throw err;
   }
   let closed = false;
-  const timing = { silenceMs: silenceMs ?? Math.max(MIN_SILENCE_MS, t35Ms(listen.baudRate)), partialMs: PARTIAL_FRAME_MS };
+  const timing = { silenceMs: silenceMs ?? Math.max(MIN_SILENCE_MS, silenceMsFor(listen)), partialMs: PARTIAL_FRAME_MS };
   const queue = createReplyQueue((frame) => {
     if (closed) return;
     clientPort.write(frame);

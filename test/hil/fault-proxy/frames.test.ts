@@ -2,7 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fromMbapLength, MBAP_INVALID, MBAP_NEED_MORE, toMbapException, toTruncatedMbap } from "../../../hil/fault-proxy/mbap-frame.js";
 import { createReplyQueue } from "../../../hil/fault-proxy/reply-queue.js";
-import { crc16, fromRtuReplyLength, fromRtuRequestLength, RTU_BY_SILENCE, RTU_NEED_MORE, toCrcFlipped, toRtuException } from "../../../hil/fault-proxy/rtu-frame.js";
+import { crc16Modbus } from "../../../hil/serve/rtu-crc.js";
+import { fromRtuReplyLength, fromRtuRequestLength, RTU_BY_SILENCE, RTU_NEED_MORE, toCrcFlipped, toRtuException } from "../../../hil/fault-proxy/rtu-frame.js";
 import { createRtuFramer } from "../../../hil/fault-proxy/rtu-framer.js";
 
 /** How the proxy cuts byte streams into frames, and the frames it forges (exceptions, damaged replies). */
@@ -29,15 +30,14 @@ test("toMbapException(request, 4) keeps transaction and unit id; toTruncatedMbap
   assert.is(hex(toTruncatedMbap(Buffer.from("000700000003018304", "hex"))), "0007000000020183", "an exception reply keeps its function code");
 });
 
-test("crc16 matches the spec's example (01 03 00 00 00 0A → C5 CD); toRtuException and toCrcFlipped", () => {
-  assert.is(crc16(Buffer.from("01030000000a", "hex"), 6), 0xcdc5);
+test("toRtuException signs its frame; toCrcFlipped breaks the CRC of a copy", () => {
   const ex = toRtuException(1, 3, 4);
   assert.is(hex(ex.subarray(0, 3)), "018304");
-  assert.is(ex.readUInt16LE(3), crc16(ex, 3));
+  assert.is(ex.readUInt16LE(3), crc16Modbus(ex, 0, 3));
   const flipped = toCrcFlipped(ex);
   assert.is(hex(flipped.subarray(0, 3)), "018304");
-  assert.is.not(flipped.readUInt16LE(3), crc16(ex, 3));
-  assert.is(ex.readUInt16LE(3), crc16(ex, 3), "the original is left alone");
+  assert.is.not(flipped.readUInt16LE(3), crc16Modbus(ex, 0, 3));
+  assert.is(ex.readUInt16LE(3), crc16Modbus(ex, 0, 3), "the original is left alone");
 });
 
 test("fromRtuRequestLength / fromRtuReplyLength: fixed, byte-counted and exception frames; silence for unknown codes", () => {
@@ -46,11 +46,13 @@ test("fromRtuRequestLength / fromRtuReplyLength: fixed, byte-counted and excepti
   assert.is(fromRtuRequestLength(Buffer.from([1, 16, 0x9c, 0x40, 0, 2])), RTU_NEED_MORE);
   assert.is(fromRtuRequestLength(Buffer.from([1, 16, 0x9c, 0x40, 0, 2, 4])), 13);
   assert.is(fromRtuRequestLength(Buffer.from([1, 23, 0, 0, 0, 1, 0, 0, 0, 1, 2])), 15);
-  assert.is(fromRtuRequestLength(Buffer.from([1, 43])), RTU_BY_SILENCE);
+  assert.is(fromRtuRequestLength(Buffer.from([1, 43, 14])), 7);
+  assert.is(fromRtuRequestLength(Buffer.from([1, 0x41])), RTU_BY_SILENCE);
   assert.is(fromRtuReplyLength(Buffer.from([1, 3])), RTU_NEED_MORE);
   assert.is(fromRtuReplyLength(Buffer.from([1, 3, 4])), 9);
   assert.is(fromRtuReplyLength(Buffer.from([1, 0x83])), 5);
   assert.is(fromRtuReplyLength(Buffer.from([1, 16])), 8);
+  assert.is(fromRtuReplyLength(Buffer.from([1, 24, 0, 6])), 12);
   assert.is(fromRtuReplyLength(Buffer.from([1, 0x2b])), RTU_BY_SILENCE);
 });
 
@@ -62,9 +64,9 @@ test("createRtuFramer: cuts back-to-back and split frames by length; an unknown 
   assert.equal(frames, [`${hex(a)}/length`]);
   framer.push(a.subarray(3));
   assert.equal(frames, [`${hex(a)}/length`, `${hex(a)}/length`]);
-  framer.push(Buffer.from("012b0e0100", "hex"));
+  framer.push(Buffer.from("0141aabb", "hex"));
   await sleep(20);
-  assert.is(frames[2], "012b0e0100/silence");
+  assert.is(frames[2], "0141aabb/silence");
   framer.push(Buffer.from("0103", "hex"));
   await sleep(15);
   assert.is(frames.length, 3, "an incomplete frame of known length waits longer than the silence");
