@@ -28,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
     .command(hilCommand as any)
     .command(profileCommand as any)
     .command(serveCommand as any)
+    .command((await import("./fault-proxy-command.js")).faultProxyCommand as any)
     .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, hil, serve or profile")
     .strict()
     .fail((message, error) => {
