@@ -10,6 +10,7 @@ import { queryCommand } from "./query-command.js";
 import { runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { serveCommand } from "./serve-command.js";
+import { faultProxyCommand } from "./fault-proxy-command.js";
 import { validateCommand } from "./validate-command.js";
 
 /**
@@ -28,8 +29,8 @@ async function main(argv: string[]): Promise<void> {
     .command(hilCommand as any)
     .command(profileCommand as any)
     .command(serveCommand as any)
-    .command((await import("./fault-proxy-command.js")).faultProxyCommand as any)
-    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, hil, serve or profile")
+    .command(faultProxyCommand as any)
+    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, hil, serve, fault-proxy or profile")
     .strict()
     .fail((message, error) => {
       if (error) throw error;
