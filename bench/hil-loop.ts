@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { tempDir, ROOT } from "../test/helpers.js";
@@ -13,11 +13,19 @@ import { machineLine } from "./machine.js";
  * read / compute / write split and the CPU the dctwin process used, with the machine and the load
  * average. Goals: 40 ms TCP p99 ≤ 2 ms and no miss; 250 ms RTU p99 ≤ 5 ms.
  *
- *   npm run build --silent && node dist/bench/hil-loop.js [--minutes 10] [--only tcp|rtu]
+ * With `--pin`, dctwin runs on core 1 and the peer (and socat) on core 0, as a HIL rig gives its
+ * loop a core of its own; without it they share both cores with whatever else runs.
+ *
+ *   npm run build --silent && node dist/bench/hil-loop.js [--minutes 10] [--only tcp|rtu] [--pin]
  */
 const args = process.argv.slice(2);
 const minutes = Number(args[args.indexOf("--minutes") + 1] ?? 10) || 10;
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+const pin = args.includes("--pin");
+/** Moves a running process (and its threads) to one core. */
+const pinTo = (pid: number | undefined, core: number) => {
+  if (pin && pid !== undefined) spawnSync("taskset", ["-a", "-p", "-c", String(core), String(pid)], { stdio: "ignore" });
+};
 const dir = tempDir("dctwin-hil-bench-");
 const scenario = join(ROOT, "scenarios/hil-battery-smoothing.yaml");
 const profile = join(ROOT, "hil/profiles/sunspec-battery.yaml");
@@ -29,7 +37,7 @@ async function measure(label: string, device: string, periodMs: number, scenario
   const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
     const child = spawn(
       "/usr/bin/time",
-      ["-f", "cpu_user_s=%U cpu_sys_s=%S maxrss_kb=%M", process.execPath, CLI, "hil", scenarioFile, "--device", `bess1=${device}`, "--profile", `bess1=${profile}`, "--arm", "--out", out, "--duration", `${minutes}min`, "--timeout", timeout],
+      ["-f", "cpu_user_s=%U cpu_sys_s=%S maxrss_kb=%M", ...(pin ? ["taskset", "-c", "1"] : []), process.execPath, CLI, "hil", scenarioFile, "--device", `bess1=${device}`, "--profile", `bess1=${profile}`, "--arm", "--out", out, "--duration", `${minutes}min`, "--timeout", timeout],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";
@@ -60,10 +68,11 @@ async function measure(label: string, device: string, periodMs: number, scenario
   );
 }
 
-console.log(machineLine());
+console.log(`${machineLine()}${pin ? "; dctwin pinned to core 1, the peer to core 0" : ""}`);
 try {
   if (only !== "rtu") {
     const peer = await startPeer(["--tcp", "127.0.0.1:0"]);
+    pinTo(peer.proc.pid, 0);
     try {
       await measure("tcp-40ms", `tcp://127.0.0.1:${peer.port}`, 40, scenario, "100ms");
     } finally {
@@ -75,6 +84,7 @@ try {
     const b = join(dir.path, "ttyB");
     const pty = await ptyPair(a, b);
     const peer = await startPeer(["--rtu", a, "--baud", "115200"]);
+    pinTo(peer.proc.pid, 0);
     const { readFileSync, writeFileSync } = await import("node:fs");
     const rtuScenario = join(dir.path, "rtu-250ms.yaml");
     // 250 ms is not a whole number of 40 ms ticks: the twin steps at 10 ms here.
