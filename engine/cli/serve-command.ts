@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { isIP } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,6 +90,7 @@ export const serveCommand = {
     const runId = argv.runId ?? `${scenario.name}-serve`;
     const out = argv.out ?? `results/${scenario.name}-serve.duckdb`;
     mkdirSync(dirname(out), { recursive: true });
+    const existed = existsSync(out);
     const sink = createDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) });
     await sink.open([...SIMULATION_TABLES, ...HIL_TABLES]);
     const stop = new AbortController();
@@ -113,6 +114,10 @@ export const serveCommand = {
         actuationLatencyS: moved.length === 0 ? 0 : Math.max(...moved.map((c) => c.actuationLatency)),
         startTransports: async (pdu, units, event) => {
           const transports: Transport[] = [];
+          // A busy port or a serial device that will not open is the user's environment: exit 2, no stack.
+          const asUserError = (what: string) => (error: unknown) => {
+            throw new UserError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+          };
           const server = await startTcpServer({
             host: tcp.host,
             port: tcp.port,
@@ -121,10 +126,15 @@ export const serveCommand = {
             maxConnections: argv.maxConnections,
             ...(allow.length > 0 ? { allow } : {}),
             onEvent: (kind: string, detail: string) => event("modbus-tcp", kind, detail),
-          });
+          }).catch(asUserError(`--modbus ${argv.modbus}`));
           transports.push({ name: `tcp://${tcp.host}:${server.port}`, close: () => server.close() });
           if (rtu !== undefined) {
-            const serial = await startRtuServer({ endpoint: rtu, handler: pdu.handle, onEvent: (kind: string, detail: string) => event("modbus-rtu", kind, detail) });
+            const serial = await startRtuServer({ endpoint: rtu, handler: pdu.handle, onEvent: (kind: string, detail: string) => event("modbus-rtu", kind, detail) }).catch(
+              async (error: unknown) => {
+                await server.close();
+                return asUserError(`--rtu ${argv.rtu}`)(error);
+              },
+            );
             transports.push({ name: argv.rtu!, close: () => serial.close() });
           }
           return transports;
@@ -144,6 +154,13 @@ export const serveCommand = {
         nodeVersion: process.version,
         isoNow: () => new Date().toISOString(),
       });
+    } catch (error) {
+      // Nothing served (a busy port, a serial device that will not open): leave no empty results file behind.
+      if (!existed) {
+        await sink.close();
+        for (const f of [out, `${out}.wal`]) rmSync(f, { force: true });
+      }
+      throw error;
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
