@@ -32,7 +32,7 @@ export interface PendingWrite {
   client: string;
 }
 
-/** Called when a write reaches the vector without its PendingWrite (a library change); it is answered 04. */
+/** Called when the queue and the library's calls disagree (a library change): the detail says how. */
 export type VectorMismatch = (detail: string) => void;
 
 export function createTcpVector(pdu: ServedPdu, units: readonly ServedUnit[], pending: PendingWrite[], onMismatch: VectorMismatch): IServiceVector {
@@ -46,11 +46,17 @@ export function createTcpVector(pdu: ServedPdu, units: readonly ServedUnit[], pe
   }
 
   function clientOf(unitID: number, address: number): string {
-    const entry = pending.shift();
-    if (entry === undefined || entry.unitId !== unitID || entry.address !== address) {
-      onMismatch(`write to unit ${unitID} address ${address} does not match the queued ${entry === undefined ? "nothing" : `unit ${entry.unitId} address ${entry.address}`}`);
+    // Normally the head of the queue. Should the library ever drop a request, its entry would sit in
+    // front: skip it (and say so) rather than shift every later write onto the wrong client.
+    let at = 0;
+    while (at < pending.length && (pending[at].unitId !== unitID || pending[at].address !== address)) at++;
+    if (at === pending.length) {
+      onMismatch(`write to unit ${unitID} address ${address} was not queued by the guard; answered 04`);
       throw modbusError(EXCEPTION_DEVICE_FAILURE);
     }
+    if (at > 0) onMismatch(`${at} queued write(s) never reached the vector; dropped`);
+    const entry = pending[at];
+    pending.splice(0, at + 1);
     return entry.client;
   }
 
