@@ -177,7 +177,8 @@ export class GuardedConnection {
 
   private received(chunk: Buffer): void {
     this.lastActivityMs = this.ctx.nowMs();
-    this.chunk = chunk;
+    // The socket is paused while a chunk is held, so this is not expected; if it happens, keep both.
+    this.chunk = this.chunk === null ? chunk : Buffer.concat([this.chunk.subarray(this.chunkAt), chunk]);
     this.chunkAt = 0;
     this.pump();
   }
@@ -225,7 +226,7 @@ export class GuardedConnection {
       this.socket.resume();
       this.paused = false;
     }
-    if (this.chunk === null && this.ended && !this.inFlight) this.socket.end();
+    if (this.chunk === null && this.ended && !this.inFlight && !this.socket.writableEnded) this.socket.end();
   }
 
   /** Answers one complete frame, or hands it to the library. */

@@ -22,9 +22,11 @@ import type { ServedUnit } from "./served-unit.js";
  * vector takes them in order: the library processes requests in the order it received them
  * (one setTimeout(0) each, and equal timeouts fire in insertion order).
  *
- * FC15 and FC23/43 never reach the vector: the guard answers them with the PDU handler (the library
- * has no FC23, and its FC15 with `setCoilArray` replies before the array is written and ignores the
- * write's outcome; without it, each coil would be a separate write to the gate).
+ * FC15 and FC23/43 never reach the vector: the guard answers them with the PDU handler. The library
+ * has no FC23; its FC15 with `setCoilArray` replies before calling it and drops what it returns
+ * (verified with modbus-serial 8.0.25: the reply left 200 ms before the promise resolved, and a
+ * rejected promise went unhandled, which ends the process); without `setCoilArray`, each coil would
+ * be a separate write to the gate.
  */
 export interface PendingWrite {
   unitId: number;
