@@ -39,6 +39,7 @@ export type TcpEventKind =
   | "bad_frame"
   | "frame_timeout"
   | "idle_timeout"
+  | "stalled"
   | "socket_error"
   | "server_error"
   | "library_error";
@@ -59,8 +60,10 @@ export interface TcpServerStats {
   exceptions: number;
   /** Connections closed for a malformed MBAP header. */
   badFrames: number;
-  /** Connections closed for a stalled frame or idleness. */
+  /** Connections closed for a stalled frame, idleness, or a reply that never came. */
   timeouts: number;
+  /** Writes handed to the library whose vector call has not come yet (0 when idle; more would be a leak). */
+  queuedWrites: number;
 }
 
 /** What a connection shares with its server. */
@@ -126,6 +129,8 @@ export class GuardedConnection {
   private unitId = 0;
   /** When the first byte of the incomplete frame arrived, or -1. */
   partialSinceMs = -1;
+  /** When the request in flight was dispatched. */
+  inFlightSinceMs = 0;
   lastActivityMs: number;
   readonly shim: LibrarySocket;
 
@@ -155,7 +160,7 @@ export class GuardedConnection {
     });
   }
 
-  /** True while a request is being answered (its time is not the client's). */
+  /** True while a request is being answered (its time is the twin's, not the client's). */
   get busy(): boolean {
     return this.inFlight;
   }
@@ -172,7 +177,8 @@ export class GuardedConnection {
 
   private received(chunk: Buffer): void {
     this.lastActivityMs = this.ctx.nowMs();
-    this.chunk = chunk;
+    // The socket is paused while a chunk is held, so this is not expected; if it happens, keep both.
+    this.chunk = this.chunk === null ? chunk : Buffer.concat([this.chunk.subarray(this.chunkAt), chunk]);
     this.chunkAt = 0;
     this.pump();
   }
@@ -220,7 +226,7 @@ export class GuardedConnection {
       this.socket.resume();
       this.paused = false;
     }
-    if (this.chunk === null && this.ended && !this.inFlight) this.socket.end();
+    if (this.chunk === null && this.ended && !this.inFlight && !this.socket.writableEnded) this.socket.end();
   }
 
   /** Answers one complete frame, or hands it to the library. */
@@ -237,6 +243,7 @@ export class GuardedConnection {
       if (typeof answer === "number") this.answer(answer, fc);
       else {
         this.inFlight = true;
+        this.inFlightSinceMs = ctx.nowMs();
         answer.then(
           (length) => this.settled(length, fc),
           () => this.settled(0, fc),
@@ -254,6 +261,7 @@ export class GuardedConnection {
       ctx.pendingWrites.push({ unitId: this.unitId, address: (this.pdu[1] << 8) | this.pdu[2], client: this.client });
     }
     this.inFlight = true;
+    this.inFlightSinceMs = ctx.nowMs();
     // The library copies the frame (Buffer.concat) before this returns, so the frame buffer is free again.
     this.shim.emit("data", this.frame.subarray(0, frameBytes));
   }

@@ -31,7 +31,8 @@ export interface TcpServerOptions {
   maxConnections?: number;
   /** Client addresses or CIDR blocks allowed to connect (default: anyone who can reach `host`). */
   allow?: readonly string[];
-  /** A connection with no request for this long is closed, ms (default 60 000). */
+  /** A connection with no request for this long is closed, ms (default 60 000); so is one whose
+   * request has had no reply for this long (the twin stopped in lockstep, or a library defect). */
   idleTimeoutMs?: number;
   /** A connection whose incomplete frame is older than this is closed (slow-loris), ms (default 2000). */
   frameTimeoutMs?: number;
@@ -61,7 +62,7 @@ export async function startTcpServer(options: TcpServerOptions): Promise<TcpServ
   const frameTimeoutMs = options.frameTimeoutMs ?? 2000;
   const allowed = options.allow === undefined ? undefined : fromAllowList(options.allow);
   const onEvent = options.onEvent ?? (() => {});
-  const stats: TcpServerStats = { connections: 0, accepted: 0, refused: 0, requests: 0, toLibrary: 0, direct: 0, exceptions: 0, badFrames: 0, timeouts: 0 };
+  const stats: TcpServerStats = { connections: 0, accepted: 0, refused: 0, requests: 0, toLibrary: 0, direct: 0, exceptions: 0, badFrames: 0, timeouts: 0, queuedWrites: 0 };
   const connections = new Set<GuardedConnection>();
   const pendingWrites: PendingWrite[] = [];
   const vector = createTcpVector(options.handler, options.units, pendingWrites, (detail) => onEvent("library_error", detail));
@@ -123,8 +124,13 @@ export async function startTcpServer(options: TcpServerOptions): Promise<TcpServ
   const sweep = setInterval(() => {
     const now = performance.now();
     for (const connection of connections) {
-      if (connection.busy) continue; // the twin is answering: not the client's time
-      if (connection.partial && now - connection.partialSinceMs > frameTimeoutMs) {
+      if (connection.busy) {
+        // The twin is answering (lockstep may take a while); only a reply that never comes ends it.
+        if (now - connection.inFlightSinceMs > idleTimeoutMs) {
+          stats.timeouts++;
+          connection.close("stalled", `no reply to the request in flight for ${idleTimeoutMs} ms`);
+        }
+      } else if (connection.partial && now - connection.partialSinceMs > frameTimeoutMs) {
         stats.timeouts++;
         connection.close("frame_timeout", `incomplete frame for more than ${frameTimeoutMs} ms`);
       } else if (!connection.partial && now - connection.lastActivityMs > idleTimeoutMs) {
@@ -140,7 +146,7 @@ export async function startTcpServer(options: TcpServerOptions): Promise<TcpServ
   onEvent("listening", `${options.host}:${port}`);
   return {
     port,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, queuedWrites: pendingWrites.length }),
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweep);

@@ -22,9 +22,11 @@ import type { ServedUnit } from "./served-unit.js";
  * vector takes them in order: the library processes requests in the order it received them
  * (one setTimeout(0) each, and equal timeouts fire in insertion order).
  *
- * FC15 and FC23/43 never reach the vector: the guard answers them with the PDU handler (the library
- * has no FC23, and its FC15 with `setCoilArray` replies before the array is written and ignores the
- * write's outcome; without it, each coil would be a separate write to the gate).
+ * FC15 and FC23/43 never reach the vector: the guard answers them with the PDU handler. The library
+ * has no FC23; its FC15 with `setCoilArray` replies before calling it and drops what it returns
+ * (verified with modbus-serial 8.0.25: the reply left 200 ms before the promise resolved, and a
+ * rejected promise went unhandled, which ends the process); without `setCoilArray`, each coil would
+ * be a separate write to the gate.
  */
 export interface PendingWrite {
   unitId: number;
@@ -32,7 +34,7 @@ export interface PendingWrite {
   client: string;
 }
 
-/** Called when a write reaches the vector without its PendingWrite (a library change); it is answered 04. */
+/** Called when the queue and the library's calls disagree (a library change): the detail says how. */
 export type VectorMismatch = (detail: string) => void;
 
 export function createTcpVector(pdu: ServedPdu, units: readonly ServedUnit[], pending: PendingWrite[], onMismatch: VectorMismatch): IServiceVector {
@@ -46,11 +48,17 @@ export function createTcpVector(pdu: ServedPdu, units: readonly ServedUnit[], pe
   }
 
   function clientOf(unitID: number, address: number): string {
-    const entry = pending.shift();
-    if (entry === undefined || entry.unitId !== unitID || entry.address !== address) {
-      onMismatch(`write to unit ${unitID} address ${address} does not match the queued ${entry === undefined ? "nothing" : `unit ${entry.unitId} address ${entry.address}`}`);
+    // Normally the head of the queue. Should the library ever drop a request, its entry would sit in
+    // front: skip it (and say so) rather than shift every later write onto the wrong client.
+    let at = 0;
+    while (at < pending.length && (pending[at].unitId !== unitID || pending[at].address !== address)) at++;
+    if (at === pending.length) {
+      onMismatch(`write to unit ${unitID} address ${address} was not queued by the guard; answered 04`);
       throw modbusError(EXCEPTION_DEVICE_FAILURE);
     }
+    if (at > 0) onMismatch(`${at} queued write(s) never reached the vector; dropped`);
+    const entry = pending[at];
+    pending.splice(0, at + 1);
     return entry.client;
   }
 

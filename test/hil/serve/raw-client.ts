@@ -53,10 +53,12 @@ export function rawClient(port: number, localAddress?: string): Promise<RawClien
         async next(timeoutMs = 2000) {
           const deadline = Date.now() + timeoutMs;
           while (frames.length === 0 && !isClosed && Date.now() < deadline) {
+            let timer: NodeJS.Timeout | undefined;
             await new Promise<void>((r) => {
               wake = r;
-              setTimeout(r, Math.max(1, deadline - Date.now()));
+              timer = setTimeout(r, Math.max(1, deadline - Date.now()));
             });
+            clearTimeout(timer);
           }
           return frames.shift();
         },

@@ -276,6 +276,25 @@ test("slow-loris: an incomplete frame older than frameTimeoutMs closes the conne
   }
 });
 
+test("a reply that never comes (the twin stopped while in lockstep) closes the connection after idleTimeoutMs as 'stalled'", async () => {
+  const s = await serveFixture({ idleTimeoutMs: 300 });
+  try {
+    const c = await rawClient(s.server.port);
+    s.gate.appliedResult = () => new Promise<void>(() => {});
+    c.send(adu(1, 1, [6, ...u16(40010), ...u16(5)]));
+    await c.closed;
+    assert.is(await c.next(10), undefined);
+    assert.ok(s.events.some(([kind, detail]) => kind === "stalled" && /no reply to the request in flight for 300 ms/.test(detail)), JSON.stringify(s.events));
+    s.gate.appliedResult = undefined;
+    const d = await rawClient(s.server.port);
+    d.send(adu(2, 1, [6, ...u16(40010), ...u16(6)]));
+    assert.equal(await d.next(), adu(2, 1, [6, ...u16(40010), ...u16(6)]), "the next client is served");
+    d.destroy();
+  } finally {
+    await s.server.close();
+  }
+});
+
 test("startTcpServer refuses port 0 (the library would bind 502) and reports a port in use", async () => {
   const rejection = (p: Promise<unknown>) => p.then(() => "resolved", (error: Error) => error.message);
   assert.match(await rejection(serveFixture({ port: 0 })), /1-65535/);
