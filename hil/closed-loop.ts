@@ -74,7 +74,7 @@ export async function compareClosedLoop(outDir: string, durationS: number, baseP
     for (const leg of ["tcp", "rtu", "realtime"]) {
       const rows = (
         await con.runAndReadAll(
-          `SELECT '${leg}' AS leg, count(*) AS cycles, sum(missed) AS missed,
+          `SELECT '${leg}' AS leg, count(*) AS cycles, sum(missed) AS missed, sum(skipped) AS skipped,
                   round(quantile_cont(read_ms, 0.5), 3) AS read_p50_ms, round(quantile_cont(read_ms, 0.99), 3) AS read_p99_ms,
                   round(quantile_cont(write_ms, 0.5), 3) AS write_p50_ms, round(quantile_cont(write_ms, 0.99), 3) AS write_p99_ms,
                   round(quantile_cont(lateness_ms, 0.99), 3) AS lateness_p99_ms
