@@ -4,6 +4,7 @@ import type { DeviceProfile, ProfilePoint, RegisterTable } from "../profile/prof
 import { decodeRegisters, encodeRegisters, registerCount } from "../profile/register-codec.js";
 import { chooseScaleFactors } from "./scale-factors.js";
 import { emptyUnit, type ServedTable, type ServedUnit, type WriteGate, type WriteVerdict } from "./served-unit.js";
+import { allowedValues, checkWSetReversion, isWSetControlRegister, sunspecName, wsetControl, type WSetControl } from "./sunspec-controls.js";
 import { serveSunSpecChain, type SunSpecServed } from "./sunspec-served.js";
 
 /**
@@ -93,22 +94,6 @@ interface Setpoint {
   /** Value last written to the simulation (NaN: none). */
   applied: number;
   wset: WSetControl | undefined;
-}
-
-/** SunSpec 704 WSet with its enable and reversion registers, and 802's controller heartbeat. */
-interface WSetControl {
-  ena: number;
-  rvrt: number;
-  enaRvrt: number | undefined;
-  rvrtTms: number;
-  rvrtRem: number | undefined;
-  ctrlHb: number | undefined;
-  /** 802 Hb, the device's own heartbeat. */
-  hb: number | undefined;
-  lastWriteS: number;
-  hbValue: number;
-  hbChangeS: number;
-  hbSeen: boolean;
 }
 
 type Owner =
@@ -430,34 +415,12 @@ export function createServedDevices(o: ServedDevicesOptions): ServedDevices {
     }
   };
 
-  /** SunSpec 704 reversion: WSet := WSetRvrt, WSetEna := WSetEnaRvrt when the timer runs out (or CtrlHb stops). */
+  /** SunSpec 704 reversion (sunspec-controls.ts), then the setpoint follows the reverted WSet. */
   const revertWSet = (unit: ServedUnit, device: string, sp: Setpoint, c: WSetControl, tS: number) => {
-    const regs = unit.holding.values;
-    if (c.ctrlHb !== undefined && regs[c.ctrlHb] !== c.hbValue) {
-      c.hbSeen = c.hbSeen || tS > 0;
-      c.hbValue = regs[c.ctrlHb]!;
-      c.hbChangeS = tS;
-    }
-    const tms = regs[c.rvrtTms]! * 0x10000 + regs[c.rvrtTms + 1]!;
-    const armed = regs[c.ena] === 1 && tms > 0 && tms !== 0xffffffff;
-    if (c.rvrtRem !== undefined) regs[c.rvrtRem] = 0;
-    if (c.rvrtRem !== undefined) regs[c.rvrtRem + 1] = armed ? Math.max(0, Math.ceil(tms - (tS - c.lastWriteS))) : 0;
-    if (!armed) return;
-    const sinceWriteS = tS - c.lastWriteS;
-    const sinceHbS = c.hbSeen ? tS - c.hbChangeS : 0;
-    if (sinceWriteS <= tms && sinceHbS <= tms) return;
-    regs[sp.point.address] = regs[c.rvrt]!;
-    regs[sp.point.address + 1] = regs[c.rvrt + 1]!;
-    if (c.enaRvrt !== undefined) regs[c.ena] = regs[c.enaRvrt]!;
-    sp.value = decodeSetpoint(sp, regs, sp.point.address);
-    c.lastWriteS = tS;
-    c.hbChangeS = tS;
-    record.event(
-      device,
-      "reversion",
-      sp.value,
-      `704 reversion after ${tms} s (${sinceWriteS > tms ? `WSet not written for ${sinceWriteS.toFixed(1)} s` : `CtrlHb unchanged for ${sinceHbS.toFixed(1)} s`}): ${sp.point.name} → ${sp.value} ${sp.point.unit}, WSetEna → ${regs[c.ena]}`,
-    );
+    const why = checkWSetReversion(unit.holding.values, c, sp.point.address, tS);
+    if (why === undefined) return;
+    sp.value = decodeSetpoint(sp, unit.holding.values, sp.point.address);
+    record.event(device, "reversion", sp.value, `${why}: ${sp.point.name} → ${sp.value} ${sp.point.unit}, WSetEna → ${unit.holding.values[c.ena]}`);
   };
 
   return { units: [...units.values()], gate, publish, apply, warnings, names: [...names] };
@@ -471,46 +434,3 @@ const TWIN_SOURCES: Readonly<Record<string, Source>> = Object.assign(Object.crea
   "twin.done": Source.Done,
   "twin.pace": Source.Pace,
 });
-
-/** The 704 registers around WSet, with defaults a device starts with (disabled, no reversion). */
-function wsetControl(unit: ServedUnit, s: SunSpecServed): WSetControl {
-  const at = (point: string) => s.address(704, point);
-  const ena = at("WSetEna")!;
-  const rvrt = at("WSetRvrt")!;
-  const rvrtTms = at("WSetRvrtTms")!;
-  const enaRvrt = at("WSetEnaRvrt");
-  const rvrtRem = at("WSetRvrtRem");
-  const ctrlHb = s.address(802, "CtrlHb");
-  const v = unit.holding.values;
-  v[ena] = 0;
-  const mod = at("WSetMod");
-  if (mod !== undefined) v[mod] = 1;
-  v[rvrt] = 0;
-  v[rvrt + 1] = 0;
-  if (enaRvrt !== undefined) v[enaRvrt] = 1;
-  v[rvrtTms] = 0;
-  v[rvrtTms + 1] = 0;
-  if (rvrtRem !== undefined) v.fill(0, rvrtRem, rvrtRem + 2);
-  if (ctrlHb !== undefined) v[ctrlHb] = 0;
-  const hb = s.address(802, "Hb");
-  if (hb !== undefined) v[hb] = 0;
-  return { ena, rvrt, enaRvrt, rvrtTms, rvrtRem, ctrlHb, hb, lastWriteS: 0, hbValue: 0, hbChangeS: 0, hbSeen: false };
-}
-
-function isWSetControlRegister(c: WSetControl, address: number): boolean {
-  return address === c.ena || address === c.rvrt || address === c.rvrt + 1 || address === c.rvrtTms || address === c.rvrtTms + 1;
-}
-
-/** The SunSpec name of the point holding `address` (`704.WSetEna`, `704.WSetRvrtTms`), or undefined. */
-function sunspecName(s: SunSpecServed | undefined, address: number): string | undefined {
-  const found = s?.pointAt(address) ?? s?.pointAt(address - 1);
-  return found === undefined ? undefined : `${found.model}.${found.point.name}`;
-}
-
-/** Values an enum register accepts: its symbols (704 WSetMod: only WATTS, the mode the twin serves). */
-function allowedValues(s: SunSpecServed, address: number): ReadonlySet<number> | undefined {
-  const found = s.pointAt(address);
-  if (found === undefined || found.point.symbols === undefined || found.point.type !== "enum16") return undefined;
-  if (found.model === 704 && found.point.name === "WSetMod") return new Set([1]);
-  return new Set(found.point.symbols.values());
-}
