@@ -337,6 +337,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         }
         port.publish(group.powerHandle, group.gpus > 0 ? powerW / group.gpus : 0, k);
         port.publish(group.demandHandle, group.gpus > 0 ? groupDemandW / group.gpus : 0, k);
+        // Constant, but published like the others: a never-published measurement reads as absent (age ∞).
+        port.publish(group.gpusHandle, group.gpus, k);
       }
       for (let w = 0; w < workloads.length; w++) {
         const outputs = workloads[w]!.outputs;
