@@ -1,10 +1,12 @@
 import { adu, u16 } from "./raw-client.js";
 
 /**
- * A seeded generator of malformed and hostile Modbus TCP input for the fuzz test: random function
+ * A seeded generator of malformed and hostile Modbus TCP input for the fuzz tests: random function
  * codes, lengths, addresses, quantities, wrong byte counts, broadcasts, garbage, bad protocol ids,
  * oversize and undersize MBAP lengths, partial headers. Each item says whether it ends the
- * connection (the server must close it) and whether a reply must come.
+ * connection (the server must close it) and whether a reply must come. It aims at the test fixture's
+ * units and registers (tcp-fuzz.test.ts) unless given a `HostileTarget` (serve-fuzz.test.ts: a real
+ * `dctwin serve` process).
  */
 export interface HostileItem {
   kind: string;
@@ -20,6 +22,12 @@ export interface HostileItem {
 
 type Rng = () => number;
 
+/** The unit ids and addresses to aim at (default: the fixture's units 1-4 and registers). */
+export interface HostileTarget {
+  units: readonly number[];
+  addresses: readonly number[];
+}
+
 const SERVED_FCS = [1, 2, 3, 4, 5, 6, 15, 16, 23, 43];
 const WRITE_FCS = [5, 6, 15, 16];
 const ADDRESSES = [0, 1, 7, 99, 100, 101, 199, 200, 1967, 1999, 2000, 39999, 40000, 40009, 40010, 40011, 40012, 40019, 40099, 40100, 0xfffe, 0xffff];
@@ -29,13 +37,13 @@ const int = (rng: Rng, n: number) => Math.floor(rng() * n);
 const pick = <T>(rng: Rng, list: readonly T[]) => list[int(rng, list.length)];
 const bytes = (rng: Rng, n: number) => Array.from({ length: n }, () => int(rng, 256));
 
-function unitId(rng: Rng): number {
+function unitId(rng: Rng, target: HostileTarget | undefined): number {
   const r = rng();
-  return r < 0.75 ? 1 + int(rng, 4) : r < 0.9 ? int(rng, 256) : 0;
+  return r < 0.75 ? (target === undefined ? 1 + int(rng, 4) : pick(rng, target.units)) : r < 0.9 ? int(rng, 256) : 0;
 }
 
-function address(rng: Rng): number {
-  return rng() < 0.7 ? pick(rng, ADDRESSES) : int(rng, 0x10000);
+function address(rng: Rng, target: HostileTarget | undefined): number {
+  return rng() < 0.7 ? pick(rng, target?.addresses ?? ADDRESSES) : int(rng, 0x10000);
 }
 
 function quantity(rng: Rng): number {
@@ -48,8 +56,8 @@ function value(rng: Rng): number {
 }
 
 /** A PDU for a served function code with random fields; byte counts right, off by one, or random. */
-function servedPdu(rng: Rng, fc: number): number[] {
-  const a = address(rng);
+function servedPdu(rng: Rng, fc: number, target?: HostileTarget): number[] {
+  const a = address(rng, target);
   const q = quantity(rng);
   const cappedQ = Math.min(q, 130); // the data actually sent stays within a frame
   const byteCountRoll = rng();
@@ -68,7 +76,7 @@ function servedPdu(rng: Rng, fc: number): number[] {
       return [16, ...u16(a), ...u16(cappedQ), byteCount(2 * cappedQ), ...Array.from({ length: Math.min(cappedQ, 120) }, () => u16(value(rng))).flat()];
     case 23: {
       const w = Math.min(quantity(rng), 120);
-      return [23, ...u16(a), ...u16(q), ...u16(address(rng)), ...u16(w), byteCount(2 * w), ...Array.from({ length: w }, () => u16(value(rng))).flat()];
+      return [23, ...u16(a), ...u16(q), ...u16(address(rng, target)), ...u16(w), byteCount(2 * w), ...Array.from({ length: w }, () => u16(value(rng))).flat()];
     }
     case 43:
       return [43, rng() < 0.8 ? 14 : int(rng, 256), int(rng, 6), int(rng, 256)];
@@ -77,24 +85,24 @@ function servedPdu(rng: Rng, fc: number): number[] {
   }
 }
 
-/** One hostile item with transaction id `transactionId`. */
-export function hostileItem(rng: Rng, transactionId: number): HostileItem {
+/** One hostile item with transaction id `transactionId`, aimed at `target` (default: the fixture). */
+export function hostileItem(rng: Rng, transactionId: number, target?: HostileTarget): HostileItem {
   const r = rng();
-  const unit = unitId(rng);
+  const unit = unitId(rng, target);
   const framed = (kind: string, pdu: number[]): HostileItem => {
     const clipped = pdu.slice(0, 253);
     return { kind, bytes: adu(transactionId, unit, clipped), transactionId, unitId: unit, fc: clipped[0], kills: false, expectsReply: unit !== 0 };
   };
   const killer = (kind: string, raw: number[]): HostileItem => ({ kind, bytes: raw, transactionId, unitId: unit, fc: -1, kills: true, expectsReply: false });
   if (r < 0.3) return framed("random-fc", [int(rng, 256), ...bytes(rng, int(rng, 12))]);
-  if (r < 0.62) return framed("served-fc", servedPdu(rng, pick(rng, SERVED_FCS)));
+  if (r < 0.62) return framed("served-fc", servedPdu(rng, pick(rng, SERVED_FCS), target));
   if (r < 0.74) {
     // A served request cut short or padded: its length no longer fits the function.
-    const pdu = servedPdu(rng, pick(rng, SERVED_FCS));
+    const pdu = servedPdu(rng, pick(rng, SERVED_FCS), target);
     return framed("bad-length", rng() < 0.5 ? pdu.slice(0, Math.max(1, pdu.length - 1 - int(rng, 4))) : [...pdu, ...bytes(rng, 1 + int(rng, 4))]);
   }
   if (r < 0.8) {
-    const item = framed("broadcast", servedPdu(rng, pick(rng, WRITE_FCS)));
+    const item = framed("broadcast", servedPdu(rng, pick(rng, WRITE_FCS), target));
     item.bytes[6] = 0;
     item.unitId = 0;
     item.expectsReply = false;

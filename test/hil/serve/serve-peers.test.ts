@@ -217,7 +217,7 @@ test("bad flags exit 2 with a message naming the flag and no stack trace", async
     [["--pace", "x0"], /--pace: got "x0", expected realtime, lockstep or xN/],
     [["--rtu", "/nope:1:8N1"], /--rtu: got .*\/nope:1:8N1.*baud rate/],
     [["--rtu", "/nope:9600:8N1"], /--rtu: got "\/nope:9600:8N1", but \/nope does not exist/],
-    [["--rtu", "/dev/null:9600:8N1"], /--rtu: got "\/dev\/null:9600:8N1": cannot open \/dev\/null: /],
+    [["--rtu", "/dev/null:9600:8N1"], /--rtu \/dev\/null:9600:8N1: .*Inappropriate ioctl/],
     [["--profile", "bad"], /--profile: got "bad", expected NAME=FILE/],
     [["--profile", `bess1=${join(dir.path, "nope.yaml")}`], /nope\.yaml: no such file/],
     [["--max-connections", "0"], /--max-connections: got 0/],
