@@ -74,7 +74,7 @@ export const serveCommand = {
     if (!isLoopback(tcp.host) && !argv.listen) {
       throw new UserError(`--modbus: got ${JSON.stringify(argv.modbus)}: ${tcp.host} is not a loopback address; add --listen to serve other machines (Modbus has no authentication: pair it with --allow)`);
     }
-    const rtu = argv.rtu === undefined ? undefined : fromEndpoint(argv.rtu.startsWith("rtu:") ? argv.rtu : `rtu:${argv.rtu}`, "--rtu");
+    const rtu = argv.rtu === undefined ? undefined : rtuEndpoint(argv.rtu);
     if (rtu !== undefined && rtu.kind !== "rtu") throw new UserError(`--rtu: got ${JSON.stringify(argv.rtu)}, expected /dev/ttyX:BAUD:8N1`);
     if (rtu !== undefined && !existsSync(rtu.path)) throw new UserError(`--rtu: got ${JSON.stringify(argv.rtu)}, but ${rtu.path} does not exist`);
     const allow = (argv.allow ?? []).flatMap((a) => a.split(","));
@@ -116,7 +116,7 @@ export const serveCommand = {
           const transports: Transport[] = [];
           // A busy port or a serial device that will not open is the user's environment: exit 2, no stack.
           const asUserError = (what: string) => (error: unknown) => {
-            throw new UserError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+            throw new UserError(`${what}: ${(error instanceof Error ? error.message : String(error)).replace(/^Error: /, "")}`);
           };
           const server = await startTcpServer({
             host: tcp.host,
@@ -148,7 +148,9 @@ export const serveCommand = {
         },
         sink,
         inputs,
-        clock: createWallClock(),
+        // No spin before a period: a client's request arriving then would wait for it (a served
+        // device answers requests; its period boundaries need no sub-millisecond precision).
+        clock: createWallClock(0),
         stop: stop.signal,
         engineVersion: ENGINE_VERSION,
         nodeVersion: process.version,
@@ -174,6 +176,16 @@ export const serveCommand = {
     console.log(`results: ${out} (run_id '${runId}'; hil_io holds every client write, hil_cycles every period)`);
   },
 };
+
+/** `--rtu /dev/ttyX:BAUD:8N1` (an `rtu:` prefix is accepted too). */
+function rtuEndpoint(text: string) {
+  try {
+    return fromEndpoint(text.startsWith("rtu:") ? text : `rtu:${text}`, "--rtu");
+  } catch (error) {
+    const why = error instanceof Error ? (/\(([^()]*)\)$/.exec(error.message)?.[1] ?? error.message) : String(error);
+    throw new UserError(`--rtu: got ${JSON.stringify(text)}, expected /dev/ttyX:BAUD:8N1 such as /dev/ttyUSB0:115200:8N1 (${why})`);
+  }
+}
 
 function parsePace(text: string): Pace {
   if (text === "lockstep") return { kind: "lockstep" };
