@@ -6,7 +6,7 @@ import { fromSweep, type SweepFile } from "./sweep.js";
 /** Reads a sweep file and its base scenario (`base` is relative to the sweep file). */
 export function loadSweep(path: string): SweepFile {
   const data = loadData(path) as Record<string, unknown> | undefined;
-  const base = data && typeof data === "object" ? data.base : undefined;
+  const base = data && typeof data === "object" && Object.hasOwn(data, "base") ? data.base : undefined;
   if (typeof base !== "string") throw invalidInput(path, [{ path: "base", value: base, expected: "the path of the base scenario file, relative to this file" }]);
   const basePath = resolve(dirname(path), base);
   return fromSweep(data, loadData(basePath), basePath, path);

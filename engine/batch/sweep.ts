@@ -1,8 +1,10 @@
 import seedrandom from "seedrandom";
 import { formatIssue, invalidInput, UserError, type Issue } from "../../models/lib/errors.js";
+import { FORBIDDEN_KEYS, findForbiddenKeys } from "../scenario/find-forbidden-keys.js";
 import { fromScenario } from "../scenario/from-scenario.js";
+import { scenarioSpec } from "../scenario/scenario-spec.js";
 import type { Scenario } from "../scenario/scenario-types.js";
-import { fromFieldPath, setAtPath, type PathStep } from "./field-path.js";
+import { fromFieldPath, pathSpecError, setAtPath, type PathStep } from "./field-path.js";
 
 /**
  * A sweep: a base scenario and axes over its field paths, expanded before anything runs into a
@@ -52,9 +54,11 @@ const NAME = /^[a-z][a-z0-9-]*$/;
 export function fromSweep(data: unknown, base: unknown, baseSource: string, source: string): SweepFile {
   const issues: Issue[] = [];
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw invalidInput(source, [{ path: "", value: data, expected: "a mapping with name, base and grid / zip / replicates" }]);
-  const d = data as Record<string, unknown>;
+  findForbiddenKeys(data, "", issues);
+  // Own keys only, so a missing field never reads a prototype member.
+  const d: Record<string, unknown> = Object.assign(Object.create(null), data);
   const known = ["name", "base", "set", "grid", "zip", "replicates", "description"];
-  for (const key of Object.keys(d)) if (!known.includes(key)) issues.push({ path: key, value: d[key], expected: `no such field; known fields: ${known.join(", ")}` });
+  for (const key of Object.keys(d)) if (!known.includes(key) && !FORBIDDEN_KEYS.has(key)) issues.push({ path: key, value: d[key], expected: `no such field; known fields: ${known.join(", ")}` });
   if (typeof d.name !== "string" || !NAME.test(d.name)) issues.push({ path: "name", value: d.name, expected: 'a lower-case id of letters, digits and dashes, e.g. "floor-sweep"' });
   const mapping = (key: string): Record<string, unknown> => {
     const v = d[key];
@@ -66,7 +70,13 @@ export function fromSweep(data: unknown, base: unknown, baseSource: string, sour
     return v as Record<string, unknown>;
   };
   const checkPath = (path: string, where: string) => {
-    if (fromFieldPath(path) === undefined) issues.push({ path: where, value: path, expected: 'a field path such as "hall.rows" or "controllers[0].floor"' });
+    const steps = fromFieldPath(path);
+    if (steps === undefined) {
+      issues.push({ path: where, value: path, expected: 'a field path such as "hall.rows" or "controllers[0].floor"' });
+      return;
+    }
+    const error = pathSpecError(scenarioSpec, steps);
+    if (error !== undefined) issues.push({ path: where, value: path, expected: `a field path of the scenario (${error})` });
   };
   const checkList = (value: unknown, where: string): unknown[] => {
     if (!Array.isArray(value) || value.length === 0) {
@@ -78,7 +88,7 @@ export function fromSweep(data: unknown, base: unknown, baseSource: string, sour
   const set = mapping("set");
   for (const path of Object.keys(set)) checkPath(path, `set["${path}"]`);
   const gridRaw = mapping("grid");
-  const grid: Record<string, unknown[]> = {};
+  const grid: Record<string, unknown[]> = Object.create(null);
   for (const [path, values] of Object.entries(gridRaw)) {
     checkPath(path, `grid["${path}"]`);
     grid[path] = checkList(values, `grid["${path}"]`);
@@ -93,7 +103,7 @@ export function fromSweep(data: unknown, base: unknown, baseSource: string, sour
           return;
         }
         const entries = Object.entries(group as Record<string, unknown>);
-        const out: Record<string, unknown[]> = {};
+        const out: Record<string, unknown[]> = Object.create(null);
         for (const [path, values] of entries) {
           checkPath(path, `zip[${g}]["${path}"]`);
           out[path] = checkList(values, `zip[${g}]["${path}"]`);
@@ -107,7 +117,7 @@ export function fromSweep(data: unknown, base: unknown, baseSource: string, sour
   const axisPaths = [...Object.keys(grid), ...zip.flatMap((g) => Object.keys(g))];
   const seen = new Set<string>();
   for (const path of axisPaths) {
-    if (seen.has(path) || path in set) issues.push({ path, value: path, expected: "each path on one axis only (not twice, not also in set)" });
+    if (seen.has(path) || Object.hasOwn(set, path)) issues.push({ path, value: path, expected: "each path on one axis only (not twice, not also in set)" });
     seen.add(path);
   }
   const replicates = d.replicates ?? 1;

@@ -1,6 +1,7 @@
 import { invalidInput, type Issue } from "../../models/lib/errors.js";
 import { validateDemandResponseEvents } from "../../models/signals/demand-response.js";
 import { batterySpecIssues } from "./battery-params.js";
+import { findForbiddenKeys } from "./find-forbidden-keys.js";
 import { fromRackSelection } from "./rack-selection.js";
 import type { EfficiencyPoint, FrequencyResponseSpec, Scenario } from "./scenario-types.js";
 import { scenarioSpec } from "./scenario-spec.js";
@@ -35,6 +36,7 @@ export const DOUBLE_CONVERSION_UPS_CURVE: EfficiencyPoint[] = [
  */
 export function fromScenario(data: unknown, source: string): Scenario {
   const issues: Issue[] = [];
+  findForbiddenKeys(data, "", issues);
   const raw = validate(scenarioSpec, data, "", issues) as Record<string, any> | undefined;
   if (raw === undefined) throw invalidInput(source, issues);
   const { $schema: _schema, dt, horizon, ...rest } = raw;

@@ -1,5 +1,6 @@
 import type { Issue } from "../../models/lib/errors.js";
 import { EXAMPLE, SI_UNIT, fromQuantity } from "../../models/lib/units.js";
+import { FORBIDDEN_KEYS } from "./find-forbidden-keys.js";
 import type { ObjectSpec, Spec } from "./spec.js";
 
 /**
@@ -97,8 +98,9 @@ export function validate(spec: Spec, input: unknown, path: string, issues: Issue
       return validateObject(spec, input, path, issues);
     case "union": {
       const kinds = Object.keys(spec.variants);
-      const kind = isRecord(input) ? input["kind"] : undefined;
-      const variant = typeof kind === "string" ? spec.variants[kind] : undefined;
+      const kind = isRecord(input) ? own(input, "kind") : undefined;
+      // Own keys only: a kind such as "toString" must not find Object.prototype.toString.
+      const variant = typeof kind === "string" && Object.hasOwn(spec.variants, kind) ? spec.variants[kind] : undefined;
       if (!isRecord(input) || variant === undefined) {
         const where = isRecord(input) ? join(path, "kind") : path;
         issues.push({ path: where, value: isRecord(input) ? kind : input, expected: `one of ${kinds.map((k) => JSON.stringify(k)).join(", ")}` });
@@ -115,14 +117,16 @@ function validateObject(spec: ObjectSpec, input: unknown, path: string, issues: 
     return undefined;
   }
   const out: Record<string, unknown> = {};
-  for (const key of extraKeys) out[key] = input[key];
+  for (const key of extraKeys) out[key] = own(input, key);
   for (const key of Object.keys(input)) {
-    if (!(key in spec.fields) && !extraKeys.includes(key)) {
-      issues.push({ path: join(path, key), value: input[key], expected: `no such field; known fields: ${Object.keys(spec.fields).join(", ")}` });
-    }
+    if (Object.hasOwn(spec.fields, key) || extraKeys.includes(key)) continue;
+    const expected = FORBIDDEN_KEYS.has(key)
+      ? `no key named ${key} (refused: prototype pollution)`
+      : `no such field; known fields: ${Object.keys(spec.fields).join(", ")}`;
+    issues.push({ path: join(path, key), value: own(input, key), expected });
   }
   for (const [key, fieldSpec] of Object.entries(spec.fields)) {
-    const value = input[key];
+    const value = own(input, key);
     if ((value === undefined || value === null) && spec.required?.includes(key)) {
       issues.push({ path: join(path, key), value, expected: `a value (required): ${fieldSpec.doc}` });
       continue;
@@ -139,6 +143,11 @@ function defaultOf(spec: Spec): unknown {
 
 function join(path: string, key: string): string {
   return path === "" ? key : `${path}.${key}`;
+}
+
+/** The value of an own property (never one inherited from a prototype); undefined when absent. */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -43,6 +43,14 @@ export function formatIssue(issue: Issue): string {
 
 /** Builds the error for an invalid input file, listing every issue on its own line. */
 export function invalidInput(source: string, issues: readonly Issue[]): UserError {
+  // Two checks may find one problem (a forbidden key is also not a field): report it once.
+  const seen = new Set<string>();
+  issues = issues.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.expected}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const lines = issues.map((issue) => `  - ${formatIssue(issue)}`);
   const noun = issues.length === 1 ? "problem" : "problems";
   return new UserError(`${source}: ${issues.length} ${noun}:\n${lines.join("\n")}`, issues);

@@ -73,13 +73,14 @@ export function fromQuantity(input: unknown, dimension: Dimension): number | und
   const unitText = match[2]!.trim();
   const units = UNITS[dimension];
   if (unitText === "") return magnitude;
-  const direct = units[unitText];
+  // Own keys only: a unit written "toString" must not find Object.prototype.toString.
+  const direct = Object.hasOwn(units, unitText) ? units[unitText] : undefined;
   if (direct !== undefined) return scale(magnitude, direct);
   // Try a one-letter SI prefix: kW, MW, MVA, kWh, MW/s, mHz ...
   const prefix = unitText.charAt(0);
-  const factor = PREFIX[prefix];
+  const factor = Object.hasOwn(PREFIX, prefix) ? PREFIX[prefix] : undefined;
   if (factor === undefined || prefix === "") return undefined;
-  const base = units[unitText.slice(1)];
+  const base = Object.hasOwn(units, unitText.slice(1)) ? units[unitText.slice(1)] : undefined;
   if (base === undefined || unitText.slice(1) === "" || unitText.slice(1) === "%") return undefined;
   return scale(magnitude, factor * base);
 }

@@ -1,0 +1,50 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { loadSweep } from "../../../engine/batch/load-sweep.js";
+import { expandSweep } from "../../../engine/batch/sweep.js";
+import { loadData, loadScenario } from "../../../engine/scenario/load-scenario.js";
+import { UserError } from "../../../models/lib/errors.js";
+import { ROOT } from "../../helpers.js";
+
+/**
+ * The hostile inputs named in issue #16, kept as files: each must be refused as a user error
+ * (exit code 2) whose message names the field path in cases.json, never an internal error.
+ */
+const DIR = `${ROOT}test/fixtures/hostile/`;
+const CASES = JSON.parse(readFileSync(`${DIR}cases.json`, "utf8")) as Record<string, string>;
+const CLI = `${ROOT}dist/engine/cli/main.js`;
+
+function check(file: string): void {
+  const data = loadData(file) as Record<string, unknown> | undefined;
+  if (data !== null && typeof data === "object" && Object.hasOwn(data, "base")) expandSweep(loadSweep(file), file);
+  else loadScenario(file);
+}
+
+test("every hostile fixture is refused in-process with a UserError naming its field path", () => {
+  for (const [file, path] of Object.entries(CASES)) {
+    try {
+      check(`${DIR}${file}`);
+      assert.unreachable(`${file} was accepted`);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw new Error(`${file}: not a UserError: ${(error as Error).stack}`);
+      assert.ok(error.message.includes(`${path}:`), `${file}: message does not name ${path}:\n${error.message}`);
+    }
+  }
+  assert.is(({} as Record<string, unknown>)["horizon"], undefined, "Object.prototype untouched");
+});
+
+test("dctwin validate / batch --dry-run exit 2 (never 1) on a sample of the hostile fixtures, naming the path", () => {
+  for (const [file, args] of [
+    ["enum-valueof.yaml", ["validate"]],
+    ["sweep-proto-set.yaml", ["batch", "--dry-run"]],
+  ] as const) {
+    const r = spawnSync(process.execPath, [CLI, ...args, `${DIR}${file}`], { cwd: ROOT, encoding: "utf8" });
+    assert.is(r.status, 2, `${file}: exit ${r.status}\n${r.stderr}`);
+    assert.not.match(r.stderr, /internal error/);
+    assert.ok(r.stderr.includes(`${CASES[file]}:`), `${file}: ${r.stderr}`);
+  }
+});
+
+test.run();
