@@ -2,6 +2,7 @@ import seedrandom from "seedrandom";
 import { formatIssue, invalidInput, UserError, type Issue } from "../../models/lib/errors.js";
 import { FORBIDDEN_KEYS, findForbiddenKeys } from "../scenario/find-forbidden-keys.js";
 import { fromScenario } from "../scenario/from-scenario.js";
+import { INPUT_LIMITS, type InputLimits } from "../scenario/input-limits.js";
 import { scenarioSpec } from "../scenario/scenario-spec.js";
 import type { Scenario } from "../scenario/scenario-types.js";
 import { fromFieldPath, pathSpecError, setAtPath, type PathStep } from "./field-path.js";
@@ -139,7 +140,7 @@ export function replicateSeed(seed: number, replicate: number): number {
  * UserError naming the axis; a value that makes a run's scenario invalid makes that run a failing
  * plan whose error names the axis, the path and the value (the batch records it and goes on).
  */
-export function expandSweep(sweep: SweepFile, source: string): RunPlan[] {
+export function expandSweep(sweep: SweepFile, source: string, limits: InputLimits = INPUT_LIMITS): RunPlan[] {
   type Axis = { where: (i: number) => string; paths: { path: string; steps: PathStep[]; values: unknown[] }[]; length: number };
   const axes: Axis[] = [
     ...Object.entries(sweep.grid).map(([path, values]) => ({ where: (i: number) => `grid["${path}"][${i}]`, paths: [{ path, steps: fromFieldPath(path)!, values }], length: values.length })),
@@ -150,6 +151,13 @@ export function expandSweep(sweep: SweepFile, source: string): RunPlan[] {
   ];
   const combinations = axes.reduce((n, a) => n * a.length, 1);
   const total = combinations * sweep.replicates;
+  // Counted before anything is expanded: 4 axes of 100 values would be 10^8 plans.
+  if (total > limits.maxRuns) {
+    const factors = [...axes.map((a) => `${a.length} (${a.paths.map((p) => p.path).join(" with ")})`), ...(sweep.replicates > 1 ? [`${sweep.replicates} (replicates)`] : [])];
+    throw invalidInput(source, [
+      { path: "grid", value: `${factors.join(" × ")} = ${total.toLocaleString("en")} runs`, expected: `a sweep of at most ${limits.maxRuns.toLocaleString("en")} runs (split it, or raise the limit: --max-runs)` },
+    ]);
+  }
   const width = String(total - 1).length;
   const runs: RunPlan[] = [];
   const structural: Issue[] = [];
@@ -191,7 +199,7 @@ export function expandSweep(sweep: SweepFile, source: string): RunPlan[] {
     const runId = `${sweep.name}-${String(index).padStart(width, "0")}`;
     const plan: RunPlan = { index, runId, params, combination, seed: 0 };
     try {
-      const scenario = fromScenario(data, `${source} (run ${runId})`);
+      const scenario = fromScenario(data, `${source} (run ${runId})`, limits);
       scenario.seed = replicateSeed(scenario.seed, replicate);
       plan.scenario = scenario;
       plan.seed = scenario.seed;

@@ -11,12 +11,19 @@ import type { ObjectSpec, Spec } from "./spec.js";
  * Example: validate(quantity("duration", ".."), "40ms", "dt", issues) === 0.04.
  */
 export function validate(spec: Spec, input: unknown, path: string, issues: Issue[]): unknown {
-  if (input === undefined || input === null) {
+  if (input === null) {
+    // YAML writes an empty value (`grid:`) or `~` as null: say so rather than guess a default.
+    issues.push({ path, value: null, expected: `${expectedOf(spec)} (or leave the field out${defaultOf(spec) !== undefined ? " for its default" : ""})` });
+    return undefined;
+  }
+  if (input === undefined) {
     const fallback = defaultOf(spec);
     if (fallback !== undefined) return validate(spec, fallback, path, issues);
     if (spec.t === "object" && !spec.optional) return validateObject(spec, {}, path, issues);
     return undefined;
   }
+  // A value out of range is reported and dropped: checks of relations never see it (a rack count
+  // of 1e21 must not reach an allocation).
   switch (spec.t) {
     case "quantity": {
       const value = fromQuantity(input, spec.dim);
@@ -25,14 +32,17 @@ export function validate(spec: Spec, input: unknown, path: string, issues: Issue
         issues.push({ path, value: input, expected: `a ${spec.dim} such as ${EXAMPLE[spec.dim]}` });
         return undefined;
       }
+      const max = spec.max;
       if (spec.min !== undefined && value < spec.min) {
         issues.push({ path, value: input, expected: `at least ${spec.min} ${unit}` });
-      } else if (spec.max !== undefined && value > spec.max) {
-        issues.push({ path, value: input, expected: `at most ${spec.max} ${unit}` });
+      } else if (max !== undefined && value > max) {
+        issues.push({ path, value: input, expected: `at most ${max} ${unit}` });
       } else if (spec.above !== undefined && !(value > spec.above)) {
         issues.push({ path, value: input, expected: `more than ${spec.above} ${unit}` });
+      } else {
+        return value;
       }
-      return value;
+      return undefined;
     }
     case "number": {
       if (typeof input !== "number" || !Number.isFinite(input)) {
@@ -45,8 +55,10 @@ export function validate(spec: Spec, input: unknown, path: string, issues: Issue
         issues.push({ path, value: input, expected: `at least ${spec.min}` });
       } else if (spec.max !== undefined && input > spec.max) {
         issues.push({ path, value: input, expected: `at most ${spec.max}` });
+      } else {
+        return input;
       }
-      return input;
+      return undefined;
     }
     case "string": {
       if (typeof input !== "string") {
@@ -135,6 +147,12 @@ function validateObject(spec: ObjectSpec, input: unknown, path: string, issues: 
     if (normalised !== undefined) out[key] = normalised;
   }
   return out;
+}
+
+/** What a field takes, for messages: a quantity's examples, or the field's description. */
+function expectedOf(spec: Spec): string {
+  if (spec.t === "quantity") return `a ${spec.dim} such as ${EXAMPLE[spec.dim]}`;
+  return `a value: ${spec.doc}`;
 }
 
 function defaultOf(spec: Spec): unknown {

@@ -41,6 +41,9 @@ export function formatIssue(issue: Issue): string {
   return `${issue.path || "(root)"}: got ${showValue(issue.value)}, expected ${issue.expected}`;
 }
 
+/** Issues listed in a message; the rest are counted. */
+const MAX_LISTED_ISSUES = 50;
+
 /** Builds the error for an invalid input file, listing every issue on its own line. */
 export function invalidInput(source: string, issues: readonly Issue[]): UserError {
   // Two checks may find one problem (a forbidden key is also not a field): report it once.
@@ -51,7 +54,9 @@ export function invalidInput(source: string, issues: readonly Issue[]): UserErro
     seen.add(key);
     return true;
   });
-  const lines = issues.map((issue) => `  - ${formatIssue(issue)}`);
+  // A file with thousands of problems still gets a readable message (every issue stays in .issues).
+  const lines = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => `  - ${formatIssue(issue)}`);
+  if (issues.length > MAX_LISTED_ISSUES) lines.push(`  ... and ${issues.length - MAX_LISTED_ISSUES} more`);
   const noun = issues.length === 1 ? "problem" : "problems";
   return new UserError(`${source}: ${issues.length} ${noun}:\n${lines.join("\n")}`, issues);
 }

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadSweep } from "../../../engine/batch/load-sweep.js";
 import { expandSweep } from "../../../engine/batch/sweep.js";
 import { loadData, loadScenario } from "../../../engine/scenario/load-scenario.js";
 import { UserError } from "../../../models/lib/errors.js";
-import { ROOT } from "../../helpers.js";
+import { ROOT, tempDir } from "../../helpers.js";
 
 /**
  * The hostile inputs named in issue #16, kept as files: each must be refused as a user error
@@ -22,23 +22,49 @@ function check(file: string): void {
   else loadScenario(file);
 }
 
-test("every hostile fixture is refused in-process with a UserError naming its field path", () => {
-  for (const [file, path] of Object.entries(CASES)) {
-    try {
-      check(`${DIR}${file}`);
-      assert.unreachable(`${file} was accepted`);
-    } catch (error) {
-      if (!(error instanceof UserError)) throw new Error(`${file}: not a UserError: ${(error as Error).stack}`);
-      assert.ok(error.message.includes(`${path}:`), `${file}: message does not name ${path}:\n${error.message}`);
-    }
+/** Checks that `file` is refused with a UserError naming `path`, within 2 s. */
+function refused(file: string, path: string): void {
+  const start = performance.now();
+  try {
+    check(file);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw new Error(`${file}: not a UserError: ${(error as Error).stack}`);
+    assert.ok(error.message.includes(`${path}:`), `${file}: message does not name ${path}:\n${error.message}`);
+    const ms = performance.now() - start;
+    assert.ok(ms < 2000, `${file}: refused after ${ms.toFixed(0)} ms`);
+    return;
   }
+  assert.unreachable(`${file} was accepted`);
+}
+
+test("every hostile fixture is refused in-process with a UserError naming its field path, within 2 s", () => {
+  for (const [file, path] of Object.entries(CASES)) refused(`${DIR}${file}`, path);
   assert.is(({} as Record<string, unknown>)["horizon"], undefined, "Object.prototype untouched");
+});
+
+test("generated hostile files (too large to commit) are refused too: 10^5 top-level keys, 8·10^6 nested [, /dev/zero", () => {
+  const dir = tempDir();
+  try {
+    let keys = "";
+    for (let i = 0; i < 100_000; i++) keys += `k${i}: ${i}\n`;
+    writeFileSync(`${dir.path}/keys.yaml`, keys);
+    refused(`${dir.path}/keys.yaml`, "(root)");
+    writeFileSync(`${dir.path}/keys.json`, `{${Array.from({ length: 100_000 }, (_, i) => `"k${i}": ${i}`).join(",")}}`);
+    refused(`${dir.path}/keys.json`, "(root)");
+    writeFileSync(`${dir.path}/deep.yaml`, "[".repeat(8_000_000));
+    refused(`${dir.path}/deep.yaml`, "(root)");
+    refused("/dev/zero", "(root)");
+  } finally {
+    dir.remove();
+  }
 });
 
 test("dctwin validate / batch --dry-run exit 2 (never 1) on a sample of the hostile fixtures, naming the path", () => {
   for (const [file, args] of [
     ["enum-valueof.yaml", ["validate"]],
     ["sweep-proto-set.yaml", ["batch", "--dry-run"]],
+    ["racks-1e21.yaml", ["validate"]],
+    ["sweep-1e8-runs.yaml", ["batch", "--dry-run"]],
   ] as const) {
     const r = spawnSync(process.execPath, [CLI, ...args, `${DIR}${file}`], { cwd: ROOT, encoding: "utf8" });
     assert.is(r.status, 2, `${file}: exit ${r.status}\n${r.stderr}`);
