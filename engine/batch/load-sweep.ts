@@ -6,8 +6,17 @@ import { fromSweep, type SweepFile } from "./sweep.js";
 
 /** Reads a sweep file and its base scenario (`base` is relative to the sweep file), both within `limits`. */
 export function loadSweep(path: string, limits: InputLimits = INPUT_LIMITS): SweepFile {
-  const data = loadData(path, limits) as Record<string, unknown> | undefined;
-  const base = data && typeof data === "object" && Object.hasOwn(data, "base") ? data.base : undefined;
+  return loadSweepBase(loadData(path, limits), path, limits);
+}
+
+/** True when parsed file data is a sweep rather than a scenario: a mapping with a `base` field. */
+export function isSweepData(data: unknown): boolean {
+  return typeof data === "object" && data !== null && !Array.isArray(data) && Object.hasOwn(data, "base");
+}
+
+/** Validates sweep data already read from `path`, loading its base scenario (relative to `path`). */
+export function loadSweepBase(data: unknown, path: string, limits: InputLimits = INPUT_LIMITS): SweepFile {
+  const base = isSweepData(data) ? (data as { base: unknown }).base : undefined;
   if (typeof base !== "string") throw invalidInput(path, [{ path: "base", value: base, expected: "the path of the base scenario file, relative to this file" }]);
   const basePath = resolve(dirname(path), base);
   return fromSweep(data, loadData(basePath, limits), basePath, path);
