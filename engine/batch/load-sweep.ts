@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { invalidInput } from "../../models/lib/errors.js";
+import { invalidInput, showValue, UserError } from "../../models/lib/errors.js";
 import { INPUT_LIMITS, type InputLimits } from "../scenario/input-limits.js";
 import { loadData } from "../scenario/load-scenario.js";
 import { fromSweep, type SweepFile } from "./sweep.js";
@@ -19,5 +19,17 @@ export function loadSweepBase(data: unknown, path: string, limits: InputLimits =
   const base = isSweepData(data) ? (data as { base: unknown }).base : undefined;
   if (typeof base !== "string") throw invalidInput(path, [{ path: "base", value: base, expected: "the path of the base scenario file, relative to this file" }]);
   const basePath = resolve(dirname(path), base);
-  return fromSweep(data, loadData(basePath, limits), basePath, path);
+  let baseData: unknown;
+  try {
+    baseData = loadData(basePath, limits);
+  } catch (error) {
+    // Name the field that points at the file, with what is wrong with the file.
+    if (!(error instanceof UserError)) throw error;
+    throw invalidInput(path, [{ path: "base", value: base, expected: `a readable scenario file (${error.message.replace(/\s*\n\s*(- )?/g, " ")})` }]);
+  }
+  if (typeof baseData !== "object" || baseData === null || Array.isArray(baseData)) {
+    throw invalidInput(path, [{ path: "base", value: base, expected: `a scenario file (a mapping of fields); ${basePath} holds ${showValue(baseData === undefined ? null : baseData)}` }]);
+  }
+  if (isSweepData(baseData)) throw invalidInput(path, [{ path: "base", value: base, expected: `a scenario file; ${basePath} is a sweep (it has a base of its own)` }]);
+  return fromSweep(data, baseData, basePath, path);
 }

@@ -61,6 +61,8 @@ export function fromSweep(data: unknown, base: unknown, baseSource: string, sour
   const known = ["name", "base", "set", "grid", "zip", "replicates", "description"];
   for (const key of Object.keys(d)) if (!known.includes(key) && !FORBIDDEN_KEYS.has(key)) issues.push({ path: key, value: d[key], expected: `no such field; known fields: ${known.join(", ")}` });
   if (typeof d.name !== "string" || !NAME.test(d.name)) issues.push({ path: "name", value: d.name, expected: 'a lower-case id of letters, digits and dashes, e.g. "floor-sweep"' });
+  if (d.description !== undefined && typeof d.description !== "string") issues.push({ path: "description", value: d.description, expected: "a string: what the sweep compares" });
+  if (d.base !== undefined && typeof d.base !== "string") issues.push({ path: "base", value: d.base, expected: "the path of the base scenario file, relative to this file" });
   const mapping = (key: string): Record<string, unknown> => {
     const v = d[key];
     if (v === undefined) return {};
@@ -185,7 +187,8 @@ export function expandSweep(sweep: SweepFile, source: string, limits: InputLimit
     const data = clone();
     for (const [path, value] of Object.entries(sweep.set)) setAtPath(data, fromFieldPath(path)!, value);
     const params: Record<string, unknown> = {};
-    const valueAt = new Map<string, { where: string; value: unknown }>();
+    // Where each path's value comes from, for messages: an axis, or `set` (else the base file).
+    const valueAt = new Map<string, { where: string; value: unknown }>(Object.entries(sweep.set).map(([path, value]) => [path, { where: `set["${path}"]`, value }]));
     axes.forEach((axis, a) => {
       for (const p of axis.paths) {
         const value = p.values[picks[a]!];
