@@ -23,7 +23,7 @@ function refused(file: string, path: string): void {
     check(file);
   } catch (error) {
     if (!(error instanceof UserError)) throw new Error(`${file}: not a UserError: ${(error as Error).stack}`);
-    assert.ok(error.message.includes(`${path}:`), `${file}: message does not name ${path}:\n${error.message}`);
+    assert.ok(error.message.includes(`${path}:`) || error.message.includes(`: ${path} (`), `${file}: message does not name ${path}:\n${error.message}`);
     const ms = performance.now() - start;
     assert.ok(ms < 2000, `${file}: refused after ${ms.toFixed(0)} ms`);
     return;
