@@ -27,6 +27,8 @@ export class UserError extends Error {
 export function showValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (typeof value === "string") return JSON.stringify(value);
+  // JSON.stringify writes NaN and Infinity as null.
+  if (typeof value === "number") return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -94,6 +94,7 @@ test("fromScenario refuses Infinity, NaN and null with the path, and drops out-o
   hasIssue(refused(() => fromScenario({ ...base, grid: { importCapacity: "1e400MW" } }, "t")), "grid.importCapacity", /a power such as/);
   hasIssue(refused(() => fromScenario(yaml("name: t\nhorizon: .inf\nseed: .nan\n"), "t")), "horizon", /a duration/);
   hasIssue(refused(() => fromScenario(yaml("name: t\nhorizon: 10s\nseed: .nan\n"), "t")), "seed", /a whole number/);
+  assert.match(refused(() => fromScenario(yaml("name: t\nhorizon: 10s\nseed: .nan\n"), "t")).message, "seed: got NaN, expected a whole number");
   hasIssue(refused(() => fromScenario(yaml("name: t\nhorizon: 10s\ngrid:\n"), "t")), "grid", /or leave the field out/, /null/);
   hasIssue(refused(() => fromScenario({ ...base, dt: null }, "t")), "dt", /a duration such as .*leave the field out for its default/);
   hasIssue(refused(() => fromScenario({ ...base, horizon: "200kms" }, "t")), "horizon", /a duration such as/);
