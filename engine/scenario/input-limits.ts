@@ -27,7 +27,7 @@ export interface InputLimits {
 export const INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({
   maxFileBytes: 4 * 1024 * 1024,
   maxDepth: 64,
-  maxValues: 50_000,
+  maxValues: 20_000,
   maxKeys: 1_000,
   maxItems: 10_000,
   maxAliasCount: 100,
