@@ -71,14 +71,17 @@ function checkTicks(raw: Record<string, unknown>, maxTicks: number, issues: Issu
   const { dt, horizon } = raw;
   if (typeof dt !== "number") return;
   const limit = `${maxTicks.toLocaleString("en")} ticks`;
-  if (typeof horizon === "number" && horizon / dt > maxTicks) {
+  if (typeof horizon !== "number") return;
+  if (horizon / dt > maxTicks) {
     const ticks = Math.round(horizon / dt);
     issues.push({
       path: "horizon",
       value: `${horizon}s`,
       expected: `at most ${limit} of dt = ${dt}s, i.e. ${maxTicks * dt}s; it would be ${ticks.toLocaleString("en")} ticks (raise dt, shorten the horizon, or raise the limit: --max-ticks)`,
     });
+    return;
   }
+  // Within a horizon that passed, only a duration longer than the horizon can span too many ticks.
   for (const { path, valueS } of durationsOf(scenarioSpec, raw, "")) {
     if (path === "dt" || path === "horizon" || !(valueS / dt > maxTicks)) continue;
     issues.push({ path, value: `${valueS}s`, expected: `a duration of at most ${limit} of dt = ${dt}s; it would be ${Math.round(valueS / dt).toLocaleString("en")} ticks` });
