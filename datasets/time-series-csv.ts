@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadText } from "./load-text.js";
 import { unreadableFile } from "../models/lib/errors.js";
 import type { SignalSampling, UniformSeries } from "../models/signals/signal.js";
 
@@ -77,13 +78,12 @@ export function uniformSeriesOf(
   return { startMs: timeMs[0]!, periodS: stepMs / 1000, values, sampling, unit, timeMs };
 }
 
-/** Reads a text file; a missing or unreadable file is a UserError naming the path. */
+/** Largest time-series CSV read, bytes: a month of NESO 1-s frequency data is ~70 MB. */
+export const MAX_SERIES_FILE_BYTES = 512 * 1024 * 1024;
+
+/** Reads a text file; a missing, unreadable or endless (`/dev/zero`) file is a UserError naming the path. */
 export function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw unreadableFile(path, (error as Error).message);
-  }
+  return loadText(path, MAX_SERIES_FILE_BYTES, "a month of 1-s frequency data is ~70 MB");
 }
 
 /** A committed dataset folder, found from this module whether it runs from source or from dist/. */

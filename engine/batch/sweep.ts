@@ -1,8 +1,11 @@
 import seedrandom from "seedrandom";
 import { formatIssue, invalidInput, UserError, type Issue } from "../../models/lib/errors.js";
+import { FORBIDDEN_KEYS, findForbiddenKeys } from "../scenario/find-forbidden-keys.js";
 import { fromScenario } from "../scenario/from-scenario.js";
+import { INPUT_LIMITS, type InputLimits } from "../scenario/input-limits.js";
+import { scenarioSpec } from "../scenario/scenario-spec.js";
 import type { Scenario } from "../scenario/scenario-types.js";
-import { fromFieldPath, setAtPath, type PathStep } from "./field-path.js";
+import { fromFieldPath, pathSpecError, setAtPath, type PathStep } from "./field-path.js";
 
 /**
  * A sweep: a base scenario and axes over its field paths, expanded before anything runs into a
@@ -52,10 +55,14 @@ const NAME = /^[a-z][a-z0-9-]*$/;
 export function fromSweep(data: unknown, base: unknown, baseSource: string, source: string): SweepFile {
   const issues: Issue[] = [];
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw invalidInput(source, [{ path: "", value: data, expected: "a mapping with name, base and grid / zip / replicates" }]);
-  const d = data as Record<string, unknown>;
+  findForbiddenKeys(data, "", issues);
+  // Own keys only, so a missing field never reads a prototype member.
+  const d: Record<string, unknown> = Object.assign(Object.create(null), data);
   const known = ["name", "base", "set", "grid", "zip", "replicates", "description"];
-  for (const key of Object.keys(d)) if (!known.includes(key)) issues.push({ path: key, value: d[key], expected: `no such field; known fields: ${known.join(", ")}` });
+  for (const key of Object.keys(d)) if (!known.includes(key) && !FORBIDDEN_KEYS.has(key)) issues.push({ path: key, value: d[key], expected: `no such field; known fields: ${known.join(", ")}` });
   if (typeof d.name !== "string" || !NAME.test(d.name)) issues.push({ path: "name", value: d.name, expected: 'a lower-case id of letters, digits and dashes, e.g. "floor-sweep"' });
+  if (d.description !== undefined && typeof d.description !== "string") issues.push({ path: "description", value: d.description, expected: "a string: what the sweep compares" });
+  if (d.base !== undefined && typeof d.base !== "string") issues.push({ path: "base", value: d.base, expected: "the path of the base scenario file, relative to this file" });
   const mapping = (key: string): Record<string, unknown> => {
     const v = d[key];
     if (v === undefined) return {};
@@ -66,7 +73,13 @@ export function fromSweep(data: unknown, base: unknown, baseSource: string, sour
     return v as Record<string, unknown>;
   };
   const checkPath = (path: string, where: string) => {
-    if (fromFieldPath(path) === undefined) issues.push({ path: where, value: path, expected: 'a field path such as "hall.rows" or "controllers[0].floor"' });
+    const steps = fromFieldPath(path);
+    if (steps === undefined) {
+      issues.push({ path: where, value: path, expected: 'a field path such as "hall.rows" or "controllers[0].floor"' });
+      return;
+    }
+    const error = pathSpecError(scenarioSpec, steps);
+    if (error !== undefined) issues.push({ path: where, value: path, expected: `a field path of the scenario (${error})` });
   };
   const checkList = (value: unknown, where: string): unknown[] => {
     if (!Array.isArray(value) || value.length === 0) {
@@ -78,7 +91,7 @@ export function fromSweep(data: unknown, base: unknown, baseSource: string, sour
   const set = mapping("set");
   for (const path of Object.keys(set)) checkPath(path, `set["${path}"]`);
   const gridRaw = mapping("grid");
-  const grid: Record<string, unknown[]> = {};
+  const grid: Record<string, unknown[]> = Object.create(null);
   for (const [path, values] of Object.entries(gridRaw)) {
     checkPath(path, `grid["${path}"]`);
     grid[path] = checkList(values, `grid["${path}"]`);
@@ -93,7 +106,7 @@ export function fromSweep(data: unknown, base: unknown, baseSource: string, sour
           return;
         }
         const entries = Object.entries(group as Record<string, unknown>);
-        const out: Record<string, unknown[]> = {};
+        const out: Record<string, unknown[]> = Object.create(null);
         for (const [path, values] of entries) {
           checkPath(path, `zip[${g}]["${path}"]`);
           out[path] = checkList(values, `zip[${g}]["${path}"]`);
@@ -107,7 +120,7 @@ export function fromSweep(data: unknown, base: unknown, baseSource: string, sour
   const axisPaths = [...Object.keys(grid), ...zip.flatMap((g) => Object.keys(g))];
   const seen = new Set<string>();
   for (const path of axisPaths) {
-    if (seen.has(path) || path in set) issues.push({ path, value: path, expected: "each path on one axis only (not twice, not also in set)" });
+    if (seen.has(path) || Object.hasOwn(set, path)) issues.push({ path, value: path, expected: "each path on one axis only (not twice, not also in set)" });
     seen.add(path);
   }
   const replicates = d.replicates ?? 1;
@@ -129,7 +142,7 @@ export function replicateSeed(seed: number, replicate: number): number {
  * UserError naming the axis; a value that makes a run's scenario invalid makes that run a failing
  * plan whose error names the axis, the path and the value (the batch records it and goes on).
  */
-export function expandSweep(sweep: SweepFile, source: string): RunPlan[] {
+export function expandSweep(sweep: SweepFile, source: string, limits: InputLimits = INPUT_LIMITS): RunPlan[] {
   type Axis = { where: (i: number) => string; paths: { path: string; steps: PathStep[]; values: unknown[] }[]; length: number };
   const axes: Axis[] = [
     ...Object.entries(sweep.grid).map(([path, values]) => ({ where: (i: number) => `grid["${path}"][${i}]`, paths: [{ path, steps: fromFieldPath(path)!, values }], length: values.length })),
@@ -140,6 +153,13 @@ export function expandSweep(sweep: SweepFile, source: string): RunPlan[] {
   ];
   const combinations = axes.reduce((n, a) => n * a.length, 1);
   const total = combinations * sweep.replicates;
+  // Counted before anything is expanded: 4 axes of 100 values would be 10^8 plans.
+  if (total > limits.maxRuns) {
+    const factors = [...axes.map((a) => `${a.length} (${a.paths.map((p) => p.path).join(" with ")})`), ...(sweep.replicates > 1 ? [`${sweep.replicates} (replicates)`] : [])];
+    throw invalidInput(source, [
+      { path: "grid", value: `${factors.join(" × ")} = ${total.toLocaleString("en")} runs`, expected: `a sweep of at most ${limits.maxRuns.toLocaleString("en")} runs (split it, or raise the limit: --max-runs)` },
+    ]);
+  }
   const width = String(total - 1).length;
   const runs: RunPlan[] = [];
   const structural: Issue[] = [];
@@ -167,7 +187,8 @@ export function expandSweep(sweep: SweepFile, source: string): RunPlan[] {
     const data = clone();
     for (const [path, value] of Object.entries(sweep.set)) setAtPath(data, fromFieldPath(path)!, value);
     const params: Record<string, unknown> = {};
-    const valueAt = new Map<string, { where: string; value: unknown }>();
+    // Where each path's value comes from, for messages: an axis, or `set` (else the base file).
+    const valueAt = new Map<string, { where: string; value: unknown }>(Object.entries(sweep.set).map(([path, value]) => [path, { where: `set["${path}"]`, value }]));
     axes.forEach((axis, a) => {
       for (const p of axis.paths) {
         const value = p.values[picks[a]!];
@@ -181,7 +202,7 @@ export function expandSweep(sweep: SweepFile, source: string): RunPlan[] {
     const runId = `${sweep.name}-${String(index).padStart(width, "0")}`;
     const plan: RunPlan = { index, runId, params, combination, seed: 0 };
     try {
-      const scenario = fromScenario(data, `${source} (run ${runId})`);
+      const scenario = fromScenario(data, `${source} (run ${runId})`, limits);
       scenario.seed = replicateSeed(scenario.seed, replicate);
       plan.scenario = scenario;
       plan.seed = scenario.seed;

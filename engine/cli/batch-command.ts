@@ -11,7 +11,9 @@ import { createDuckDbSink, rowGroupSizeFor } from "../sinks/duckdb-sink.js";
 import { fanOut } from "../sinks/fan-out.js";
 import { exportPartitions } from "../sinks/parquet-partitions.js";
 import type { Sink } from "../sinks/sink.js";
+import { INPUT_LIMITS, inputLimits } from "../scenario/input-limits.js";
 import { formatBatchSummary } from "./batch-summary.js";
+import { limitArg, maxTicksOption } from "./limit-options.js";
 import { formatDuration } from "./format.js";
 import { formatRows } from "./query-command.js";
 import { ENGINE_VERSION } from "./version.js";
@@ -30,6 +32,8 @@ interface BatchArgs {
   dryRun: boolean;
   shard?: string;
   outDir?: string;
+  maxRuns?: number;
+  maxTicks?: number;
 }
 
 /** Parses `--shard i/N` (0 ≤ i < N). */
@@ -53,10 +57,13 @@ export const batchCommand = {
       .option("resume", { type: "boolean", default: false, describe: "skip runs already recorded in the output" })
       .option("dry-run", { type: "boolean", default: false, describe: "print the run list and stop" })
       .option("shard", { type: "string", describe: "run shard i of N (i/N, 0-based) and write its Parquet partition to --out-dir" })
-      .option("out-dir", { type: "string", describe: "shared directory of the batch's Parquet partitions (with --shard)" }),
+      .option("out-dir", { type: "string", describe: "shared directory of the batch's Parquet partitions (with --shard)" })
+      .option("max-runs", { type: "number", describe: `refuse sweeps of more runs than this (default ${INPUT_LIMITS.maxRuns.toLocaleString("en")})` })
+      .option("max-ticks", maxTicksOption),
   handler: async (argv: BatchArgs) => {
-    const sweep = loadSweep(argv.sweep);
-    let plans: RunPlan[] = expandSweep(sweep, argv.sweep);
+    const limits = inputLimits({ maxRuns: limitArg("--max-runs", argv.maxRuns), maxTicks: limitArg("--max-ticks", argv.maxTicks) });
+    const sweep = loadSweep(argv.sweep, limits);
+    let plans: RunPlan[] = expandSweep(sweep, argv.sweep, limits);
     let shardName: string | undefined;
     if (argv.shard !== undefined) {
       const { shard, shards } = fromShard(argv.shard);

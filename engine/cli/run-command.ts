@@ -5,6 +5,7 @@ import type { Argv } from "yargs";
 import { UserError } from "../../models/lib/errors.js";
 import { planOf } from "../batch/sweep.js";
 import { runBatch } from "../pool/run-batch.js";
+import { inputLimits } from "../scenario/input-limits.js";
 import { loadScenario } from "../scenario/load-scenario.js";
 import { createArrowSink } from "../sinks/arrow-sink.js";
 import { createDuckDbSink, rowGroupSizeFor } from "../sinks/duckdb-sink.js";
@@ -12,6 +13,7 @@ import { fanOut } from "../sinks/fan-out.js";
 import type { Sink } from "../sinks/sink.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { formatKpiTable } from "./format.js";
+import { limitArg, maxTicksOption } from "./limit-options.js";
 import { createProgress } from "./progress.js";
 import { ENGINE_VERSION } from "./version.js";
 
@@ -33,14 +35,15 @@ export const runCommand = {
       .option("arrow", { type: "string", describe: "also write Arrow IPC files under this directory" })
       .option("seed", { type: "number", describe: "override the scenario's seed" })
       .option("run-id", { type: "string", describe: "run id (default: the scenario name)" })
+      .option("max-ticks", maxTicksOption)
       .option("simulate-external", { type: "boolean", default: false, describe: "simulate components the scenario marks external (real devices in `dctwin hil`): the twin run to compare a HIL run with" })
       .option("threads", {
         type: "number",
         describe: `1: simulate and write on one thread; 2: simulate on a worker thread while this one writes (default: 2 for runs of ${WORKER_MIN_TICKS.toLocaleString("en")} ticks or more on a machine with 2+ cores)`,
       }),
-  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number; simulateExternal?: boolean }) => {
+  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number; simulateExternal?: boolean; maxTicks?: number }) => {
     if (argv.threads !== undefined && argv.threads !== 1 && argv.threads !== 2) throw new UserError(`--threads: got ${argv.threads}, expected 1 or 2`);
-    const scenario = loadScenario(argv.scenario);
+    const scenario = loadScenario(argv.scenario, inputLimits({ maxTicks: limitArg("--max-ticks", argv.maxTicks) }));
     if (argv.seed !== undefined) {
       if (!Number.isInteger(argv.seed) || argv.seed < 0) throw new UserError(`--seed: got ${argv.seed}, expected a whole number ≥ 0`);
       scenario.seed = argv.seed;

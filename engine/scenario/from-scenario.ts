@@ -1,6 +1,10 @@
 import { invalidInput, type Issue } from "../../models/lib/errors.js";
+import { SIGNAL_COVERAGE, WEATHER_COVERAGE, type Coverage } from "../../datasets/data-coverage.js";
 import { validateDemandResponseEvents } from "../../models/signals/demand-response.js";
 import { batterySpecIssues } from "./battery-params.js";
+import { durationsOf } from "./durations-of.js";
+import { findForbiddenKeys } from "./find-forbidden-keys.js";
+import { INPUT_LIMITS, type InputLimits } from "./input-limits.js";
 import { fromRackSelection } from "./rack-selection.js";
 import type { EfficiencyPoint, FrequencyResponseSpec, Scenario } from "./scenario-types.js";
 import { scenarioSpec } from "./scenario-spec.js";
@@ -33,10 +37,12 @@ export const DOUBLE_CONVERSION_UPS_CURVE: EfficiencyPoint[] = [
  * a UserError listing every problem with its field path, value and what was expected.
  * `source` names the input in messages (usually the file path).
  */
-export function fromScenario(data: unknown, source: string): Scenario {
+export function fromScenario(data: unknown, source: string, limits: InputLimits = INPUT_LIMITS): Scenario {
   const issues: Issue[] = [];
+  findForbiddenKeys(data, "", issues);
   const raw = validate(scenarioSpec, data, "", issues) as Record<string, any> | undefined;
   if (raw === undefined) throw invalidInput(source, issues);
+  checkTicks(raw, limits.maxTicks, issues);
   const { $schema: _schema, dt, horizon, ...rest } = raw;
   const scenario = { ...rest, dtS: dt, horizonS: horizon } as unknown as Scenario;
   if (scenario.electrical !== undefined) {
@@ -55,6 +61,31 @@ export function fromScenario(data: unknown, source: string): Scenario {
   checkCoolingRelations(scenario, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return scenario;
+}
+
+/**
+ * Refuses runs of more than maxTicks ticks (horizon ÷ dt), and durations that span more than
+ * maxTicks ticks (windows become ring buffers of that many ticks), with the tick count they would be.
+ */
+function checkTicks(raw: Record<string, unknown>, maxTicks: number, issues: Issue[]): void {
+  const { dt, horizon } = raw;
+  if (typeof dt !== "number") return;
+  const limit = `${maxTicks.toLocaleString("en")} ticks`;
+  if (typeof horizon !== "number") return;
+  if (horizon / dt > maxTicks) {
+    const ticks = Math.round(horizon / dt);
+    issues.push({
+      path: "horizon",
+      value: `${horizon}s`,
+      expected: `at most ${limit} of dt = ${dt}s, i.e. ${maxTicks * dt}s; it would be ${ticks.toLocaleString("en")} ticks (raise dt, shorten the horizon, or raise the limit: --max-ticks)`,
+    });
+    return;
+  }
+  // Within a horizon that passed, only a duration longer than the horizon can span too many ticks.
+  for (const { path, valueS } of durationsOf(scenarioSpec, raw, "")) {
+    if (path === "dt" || path === "horizon" || !(valueS / dt > maxTicks)) continue;
+    issues.push({ path, value: `${valueS}s`, expected: `a duration of at most ${limit} of dt = ${dt}s; it would be ${Math.round(valueS / dt).toLocaleString("en")} ticks` });
+  }
 }
 
 function checkRelations(s: Scenario, issues: Issue[]): void {
@@ -209,7 +240,29 @@ function checkSiteRelations(s: Scenario, issues: Issue[]): void {
   }
   if (typeof s.startTime === "string" && Number.isNaN(Date.parse(s.startTime))) {
     issues.push({ path: "startTime", value: s.startTime, expected: "a real date and time" });
+    return;
   }
+  // The data each signal reads must cover startTime to startTime + horizon (else the run fails when it loads it).
+  const needs: [string, Coverage | undefined][] = [
+    [`signals.price is ${signals?.price}`, own(SIGNAL_COVERAGE.price, signals?.price)],
+    [`signals.carbon is ${signals?.carbon}`, own(SIGNAL_COVERAGE.carbon, signals?.carbon)],
+    [`cooling.weather is ${s.cooling?.weather}`, own(WEATHER_COVERAGE, s.cooling?.weather)],
+  ];
+  if (typeof s.startTime !== "string" || typeof s.horizonS !== "number") return;
+  const startMs = Date.parse(s.startTime);
+  for (const [why, span] of needs) {
+    if (span === undefined) continue;
+    const fromMs = Date.parse(span.fromUtc);
+    const toMs = Date.parse(span.toUtc);
+    if (startMs < fromMs || startMs + s.horizonS * 1000 > toMs) {
+      const latest = new Date(toMs - s.horizonS * 1000).toISOString().replace(".000Z", "Z");
+      issues.push({ path: "startTime", value: s.startTime, expected: `a time from ${span.fromUtc} to ${latest} (the data ends ${span.toUtc}, and the run lasts ${s.horizonS} s), because ${why}` });
+    }
+  }
+}
+
+function own<T>(record: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function checkFrequencyRelations(s: Scenario, issues: Issue[]): void {

@@ -1,31 +1,20 @@
-import { readFileSync } from "node:fs";
-import { parse as parseYaml, YAMLParseError } from "yaml";
-import { unreadableFile } from "../../models/lib/errors.js";
+import { loadText } from "../../datasets/load-text.js";
+import { fromDataText } from "./from-data-text.js";
 import { fromScenario } from "./from-scenario.js";
+import { INPUT_LIMITS, type InputLimits } from "./input-limits.js";
 import type { Scenario } from "./scenario-types.js";
 
-/** Reads a YAML or JSON file into plain data; a missing file or bad syntax is a UserError. */
-export function loadData(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw unreadableFile(path, code === "ENOENT" ? "no such file" : `cannot read (${code ?? String(error)})`);
-  }
-  try {
-    if (path.endsWith(".json")) return JSON.parse(text);
-    return parseYaml(text);
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const where = error.linePos?.[0];
-      throw unreadableFile(path, `YAML syntax error${where ? ` at line ${where.line}, column ${where.col}` : ""}: ${error.message.split("\n")[0]}`);
-    }
-    throw unreadableFile(path, `JSON syntax error: ${(error as Error).message}`);
-  }
+/**
+ * Reads a YAML or JSON file into plain data within `limits`; a missing, oversized or endless file
+ * (`/dev/zero`), bad syntax or data past a limit is a UserError. At most maxFileBytes + 1 bytes
+ * are ever read.
+ */
+export function loadData(path: string, limits: InputLimits = INPUT_LIMITS): unknown {
+  const text = loadText(path, limits.maxFileBytes, "a scenario or sweep file is a few KB");
+  return fromDataText(text, path.endsWith(".json") ? "json" : "yaml", path, limits);
 }
 
 /** Loads and validates a scenario file (YAML or JSON). */
-export function loadScenario(path: string): Scenario {
-  return fromScenario(loadData(path), path);
+export function loadScenario(path: string, limits: InputLimits = INPUT_LIMITS): Scenario {
+  return fromScenario(loadData(path, limits), path, limits);
 }

@@ -1,5 +1,6 @@
 import type { Issue } from "../../models/lib/errors.js";
 import { EXAMPLE, SI_UNIT, fromQuantity } from "../../models/lib/units.js";
+import { FORBIDDEN_KEYS } from "./find-forbidden-keys.js";
 import type { ObjectSpec, Spec } from "./spec.js";
 
 /**
@@ -10,12 +11,19 @@ import type { ObjectSpec, Spec } from "./spec.js";
  * Example: validate(quantity("duration", ".."), "40ms", "dt", issues) === 0.04.
  */
 export function validate(spec: Spec, input: unknown, path: string, issues: Issue[]): unknown {
-  if (input === undefined || input === null) {
+  if (input === null) {
+    // YAML writes an empty value (`grid:`) or `~` as null: say so rather than guess a default.
+    issues.push({ path, value: null, expected: `${expectedOf(spec)} (or leave the field out${defaultOf(spec) !== undefined ? " for its default" : ""})` });
+    return undefined;
+  }
+  if (input === undefined) {
     const fallback = defaultOf(spec);
     if (fallback !== undefined) return validate(spec, fallback, path, issues);
     if (spec.t === "object" && !spec.optional) return validateObject(spec, {}, path, issues);
     return undefined;
   }
+  // A value out of range is reported and dropped: checks of relations never see it (a rack count
+  // of 1e21 must not reach an allocation).
   switch (spec.t) {
     case "quantity": {
       const value = fromQuantity(input, spec.dim);
@@ -24,14 +32,17 @@ export function validate(spec: Spec, input: unknown, path: string, issues: Issue
         issues.push({ path, value: input, expected: `a ${spec.dim} such as ${EXAMPLE[spec.dim]}` });
         return undefined;
       }
+      const max = spec.max;
       if (spec.min !== undefined && value < spec.min) {
         issues.push({ path, value: input, expected: `at least ${spec.min} ${unit}` });
-      } else if (spec.max !== undefined && value > spec.max) {
-        issues.push({ path, value: input, expected: `at most ${spec.max} ${unit}` });
+      } else if (max !== undefined && value > max) {
+        issues.push({ path, value: input, expected: `at most ${max} ${unit}` });
       } else if (spec.above !== undefined && !(value > spec.above)) {
         issues.push({ path, value: input, expected: `more than ${spec.above} ${unit}` });
+      } else {
+        return value;
       }
-      return value;
+      return undefined;
     }
     case "number": {
       if (typeof input !== "number" || !Number.isFinite(input)) {
@@ -44,8 +55,10 @@ export function validate(spec: Spec, input: unknown, path: string, issues: Issue
         issues.push({ path, value: input, expected: `at least ${spec.min}` });
       } else if (spec.max !== undefined && input > spec.max) {
         issues.push({ path, value: input, expected: `at most ${spec.max}` });
+      } else {
+        return input;
       }
-      return input;
+      return undefined;
     }
     case "string": {
       if (typeof input !== "string") {
@@ -97,8 +110,9 @@ export function validate(spec: Spec, input: unknown, path: string, issues: Issue
       return validateObject(spec, input, path, issues);
     case "union": {
       const kinds = Object.keys(spec.variants);
-      const kind = isRecord(input) ? input["kind"] : undefined;
-      const variant = typeof kind === "string" ? spec.variants[kind] : undefined;
+      const kind = isRecord(input) ? own(input, "kind") : undefined;
+      // Own keys only: a kind such as "toString" must not find Object.prototype.toString.
+      const variant = typeof kind === "string" && Object.hasOwn(spec.variants, kind) ? spec.variants[kind] : undefined;
       if (!isRecord(input) || variant === undefined) {
         const where = isRecord(input) ? join(path, "kind") : path;
         issues.push({ path: where, value: isRecord(input) ? kind : input, expected: `one of ${kinds.map((k) => JSON.stringify(k)).join(", ")}` });
@@ -115,14 +129,16 @@ function validateObject(spec: ObjectSpec, input: unknown, path: string, issues: 
     return undefined;
   }
   const out: Record<string, unknown> = {};
-  for (const key of extraKeys) out[key] = input[key];
+  for (const key of extraKeys) out[key] = own(input, key);
   for (const key of Object.keys(input)) {
-    if (!(key in spec.fields) && !extraKeys.includes(key)) {
-      issues.push({ path: join(path, key), value: input[key], expected: `no such field; known fields: ${Object.keys(spec.fields).join(", ")}` });
-    }
+    if (Object.hasOwn(spec.fields, key) || extraKeys.includes(key)) continue;
+    const expected = FORBIDDEN_KEYS.has(key)
+      ? `no key named ${key} (refused: prototype pollution)`
+      : `no such field; known fields: ${Object.keys(spec.fields).join(", ")}`;
+    issues.push({ path: join(path, key), value: own(input, key), expected });
   }
   for (const [key, fieldSpec] of Object.entries(spec.fields)) {
-    const value = input[key];
+    const value = own(input, key);
     if ((value === undefined || value === null) && spec.required?.includes(key)) {
       issues.push({ path: join(path, key), value, expected: `a value (required): ${fieldSpec.doc}` });
       continue;
@@ -133,12 +149,23 @@ function validateObject(spec: ObjectSpec, input: unknown, path: string, issues: 
   return out;
 }
 
+/** What a field takes, for messages: a quantity's examples, or the field's description. */
+function expectedOf(spec: Spec): string {
+  if (spec.t === "quantity") return `a ${spec.dim} such as ${EXAMPLE[spec.dim]}`;
+  return `a value: ${spec.doc}`;
+}
+
 function defaultOf(spec: Spec): unknown {
   return "default" in spec ? spec.default : undefined;
 }
 
 function join(path: string, key: string): string {
   return path === "" ? key : `${path}.${key}`;
+}
+
+/** The value of an own property (never one inherited from a prototype); undefined when absent. */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

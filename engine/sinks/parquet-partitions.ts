@@ -37,13 +37,26 @@ export async function exportPartitions(dbPath: string, dir: string, batch: strin
   }
 }
 
+/** The batches that have a runs partition under `dir`, sorted (`runs/batch=<name>/`). */
+export function batchesIn(dir: string): string[] {
+  return readdirSync(join(dir, "runs"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith("batch=") && !entry.name.endsWith(".partial"))
+    .map((entry) => entry.name.slice("batch=".length))
+    .sort();
+}
+
 /**
  * Merges every shard partition under `dir` (optionally of one batch) into one DuckDB file with
  * the same tables, column types and comments as a single-process batch. A run id present in two
- * shards is an error (nothing is written then).
+ * shards, or a `batch` that is not there (the message lists those that are), is an error, and
+ * nothing is written then.
  */
 export async function mergePartitions(dir: string, outPath: string, tables: readonly TableSpec[], batch?: string): Promise<{ runs: number; rows: Map<string, number> }> {
   if (!existsSync(join(dir, "runs"))) throw new UserError(`${dir}: no runs partitions (expected ${join(dir, "runs", "batch=…", "shard=…")})`);
+  // Checked before the output is touched: a misspelt batch must not leave an empty database.
+  const batches = batchesIn(dir);
+  if (batches.length === 0) throw new UserError(`${dir}: no batch partitions (expected ${join(dir, "runs", "batch=…", "shard=…")})`);
+  if (batch !== undefined && !batches.includes(batch)) throw new UserError(`--batch: got ${JSON.stringify(batch)}, expected a batch present in ${dir}: ${batches.join(", ")}`);
   const glob = (table: string) => `'${join(dir, table, "*", "*", "*.parquet").replaceAll("'", "''")}'`;
   const where = batch === undefined ? "" : ` WHERE batch = '${batch.replaceAll("'", "''")}'`;
   const present = readdirSync(dir).filter((name) => !name.startsWith("_") && existsSync(join(dir, name)));

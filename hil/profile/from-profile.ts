@@ -1,3 +1,4 @@
+import { findForbiddenKeys } from "../../engine/scenario/find-forbidden-keys.js";
 import { validate } from "../../engine/scenario/validate.js";
 import { invalidInput, type Issue } from "../../models/lib/errors.js";
 import type { Dimension } from "../../models/lib/units.js";
@@ -52,24 +53,6 @@ export function fromProfile(data: unknown, source: string): DeviceProfile {
   crossCheck(profile, points, issues);
   if (issues.length > 0) throw invalidInput(source, issues);
   return profile;
-}
-
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-
-/** Reports every key that could pollute prototypes, anywhere in the data, with its path. */
-function findForbiddenKeys(value: unknown, path: string, issues: Issue[]): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => findForbiddenKeys(item, `${path}[${i}]`, issues));
-  } else if (isRecord(value)) {
-    for (const key of Object.keys(value)) {
-      const where = path === "" ? key : `${path}.${key}`;
-      if (FORBIDDEN_KEYS.has(key)) {
-        issues.push({ path: where, value: Object.getOwnPropertyDescriptor(value, key)?.value, expected: `no key named ${key} (refused: prototype pollution)` });
-      } else {
-        findForbiddenKeys(value[key], where, issues);
-      }
-    }
-  }
 }
 
 const HEADER_SPEC: ObjectSpec = obj(

@@ -27,6 +27,8 @@ export class UserError extends Error {
 export function showValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (typeof value === "string") return JSON.stringify(value);
+  // JSON.stringify writes NaN and Infinity as null.
+  if (typeof value === "number") return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
@@ -41,9 +43,22 @@ export function formatIssue(issue: Issue): string {
   return `${issue.path || "(root)"}: got ${showValue(issue.value)}, expected ${issue.expected}`;
 }
 
+/** Issues listed in a message; the rest are counted. */
+const MAX_LISTED_ISSUES = 50;
+
 /** Builds the error for an invalid input file, listing every issue on its own line. */
 export function invalidInput(source: string, issues: readonly Issue[]): UserError {
-  const lines = issues.map((issue) => `  - ${formatIssue(issue)}`);
+  // Two checks may find one problem (a forbidden key is also not a field): report it once.
+  const seen = new Set<string>();
+  issues = issues.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.expected}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  // A file with thousands of problems still gets a readable message (every issue stays in .issues).
+  const lines = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => `  - ${formatIssue(issue)}`);
+  if (issues.length > MAX_LISTED_ISSUES) lines.push(`  ... and ${issues.length - MAX_LISTED_ISSUES} more`);
   const noun = issues.length === 1 ? "problem" : "problems";
   return new UserError(`${source}: ${issues.length} ${noun}:\n${lines.join("\n")}`, issues);
 }

@@ -17,7 +17,7 @@ export type Dimension =
   | "flowPerPower"
   | "frequency";
 
-const PREFIX: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, m: 1e-3 };
+const PREFIX: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, m: 1e-3 };
 
 /** Unit symbols per dimension, each mapped to its SI factor (before any prefix). */
 const UNITS: Record<Dimension, Record<string, number>> = {
@@ -30,6 +30,19 @@ const UNITS: Record<Dimension, Record<string, number>> = {
   temperature: { C: 1, "°C": 1 },
   flowPerPower: { "L/min/kW": 1e-3 / 60 / 1e3, "m3/s/W": 1 },
   frequency: { Hz: 1, mHz: 1e-3 },
+};
+
+/** Units that take an SI prefix (kW, MWh, mHz); durations, fractions and temperatures take none. */
+const PREFIXED: Record<Dimension, readonly string[]> = {
+  duration: [],
+  power: ["W"],
+  apparentPower: ["VA"],
+  energy: ["J", "Wh"],
+  rampRate: ["W/s", "W/min"],
+  fraction: [],
+  temperature: [],
+  flowPerPower: [],
+  frequency: ["Hz"],
 };
 
 /** What each dimension's SI value is measured in, for messages and the JSON Schema. */
@@ -71,17 +84,25 @@ export function fromQuantity(input: unknown, dimension: Dimension): number | und
   if (!match) return undefined;
   const magnitude = Number(match[1]);
   const unitText = match[2]!.trim();
+  const factor = unitText === "" ? 1 : unitFactor(unitText, dimension);
+  if (factor === undefined) return undefined;
+  const value = unitText === "" ? magnitude : scale(magnitude, factor);
+  // "1e400MW" is Infinity: no quantity is infinite.
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The SI factor of a unit written exactly as listed (own keys only: "toString" is no unit), or
+ * with one SI prefix on a unit that takes prefixes (kW, MVA, MWh, mHz); undefined otherwise, so
+ * "200kms" is not 200 s and "5mmin" is nothing.
+ */
+function unitFactor(unitText: string, dimension: Dimension): number | undefined {
   const units = UNITS[dimension];
-  if (unitText === "") return magnitude;
-  const direct = units[unitText];
-  if (direct !== undefined) return scale(magnitude, direct);
-  // Try a one-letter SI prefix: kW, MW, MVA, kWh, MW/s, mHz ...
+  if (Object.hasOwn(units, unitText)) return units[unitText];
   const prefix = unitText.charAt(0);
-  const factor = PREFIX[prefix];
-  if (factor === undefined || prefix === "") return undefined;
-  const base = units[unitText.slice(1)];
-  if (base === undefined || unitText.slice(1) === "" || unitText.slice(1) === "%") return undefined;
-  return scale(magnitude, factor * base);
+  const base = unitText.slice(1);
+  if (!Object.hasOwn(PREFIX, prefix) || !PREFIXED[dimension].includes(base)) return undefined;
+  return PREFIX[prefix]! * units[base]!;
 }
 
 /**

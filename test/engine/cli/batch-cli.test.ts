@@ -77,6 +77,11 @@ test("shards run as separate processes and merged equal the single-process batch
     assert.equal(await resultsHash(merged), await resultsHash(single));
     const q = dctwin("query", merged, "SELECT count(*) AS n FROM read_parquet('" + parts + "/site_series/*/*/*.parquet', hive_partitioning = true) WHERE batch = 'tiny'");
     assert.match(q.stdout, /8000/, "DuckDB reads the partitions together");
+    const misspelt = dctwin("merge", parts, "--out", `${dir.path}/misspelt.duckdb`, "--batch", "tinny");
+    assert.is(misspelt.status, 2, misspelt.stderr);
+    assert.match(misspelt.stderr, 'expected a batch present in');
+    assert.match(misspelt.stderr, ": tiny\n");
+    assert.not.ok(existsSync(`${dir.path}/misspelt.duckdb`));
   } finally {
     dir.remove();
   }
