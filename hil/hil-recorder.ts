@@ -50,7 +50,13 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
   };
   const cutIo = () => {
     if (ion === 0) return;
-    const names = (index: Int32Array | Int8Array, table: readonly string[]) => Array.from(index.subarray(0, ion), (i) => table[i]!);
+    // A plain loop: Array.from over a typed array with a mapper goes through the iterator protocol
+    // (~1.4 KB of garbage per 40 ms cycle, amortised, issue #11).
+    const names = (index: Int32Array | Int8Array, table: readonly string[]) => {
+      const out = new Array<string>(ion);
+      for (let r = 0; r < ion; r++) out[r] = table[index[r]!]!;
+      return out;
+    };
     ready.push({
       table: HIL_IO.name,
       runId,
