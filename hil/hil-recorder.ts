@@ -15,7 +15,12 @@ export type Outcome = (typeof OUTCOMES)[number];
  */
 export interface HilRecorder {
   cycle(tS: number, cycle: number, plannedMs: number, startMs: number, readMs: number, computeMs: number, writeMs: number, missed: boolean, skipped: number, fallback: boolean): void;
-  io(tS: number, cycle: number, device: number, point: number, op: Op, value: number, outcome: Outcome, ageS: number, readback: number, detail: string): void;
+  /**
+   * `detail` may end in a number: then the row's detail is `detail + String(detailNumber) +
+   * detailSuffix`, made when the chunk is cut, so a detail that carries a value (a ramp-limited
+   * write's sent value) costs no string on the hot path.
+   */
+  io(tS: number, cycle: number, device: number, point: number, op: Op, value: number, outcome: Outcome, ageS: number, readback: number, detail: string, detailNumber?: number, detailSuffix?: string): void;
   /** Chunks of full buffers (or of everything with `all`), ready for a sink. */
   drain(all: boolean): Chunk[];
   /** Rows recorded so far, per table. */
@@ -34,6 +39,10 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
     t: f64Column(capacity), cycle: i32Column(capacity), device: new Int32Array(capacity), point: new Int32Array(capacity), op: new Int8Array(capacity),
     value: f64Column(capacity), outcome: new Int8Array(capacity), age: f64Column(capacity), readback: f64Column(capacity), detail: new Array<string>(capacity).fill(""),
   });
+  // Rows whose detail ends in a number (see io()): their number and suffix, kept across cuts.
+  const detailHasNumber = new Uint8Array(capacity);
+  const detailNumber = new Float64Array(capacity);
+  const detailSuffix = new Array<string>(capacity).fill("");
   let c = newCycles();
   let cn = 0;
   let io = newIo();
@@ -48,6 +57,15 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
     c = newCycles();
     cn = 0;
   };
+  const details = () => {
+    const out = io.detail.slice(0, ion);
+    for (let r = 0; r < ion; r++) {
+      if (detailHasNumber[r] === 0) continue;
+      out[r] = `${out[r]}${detailNumber[r]}${detailSuffix[r]}`;
+      detailHasNumber[r] = 0;
+    }
+    return out;
+  };
   const cutIo = () => {
     if (ion === 0) return;
     // A plain loop: Array.from over a typed array with a mapper goes through the iterator protocol
@@ -61,7 +79,7 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
       table: HIL_IO.name,
       runId,
       length: ion,
-      columns: [io.t, io.cycle, names(io.device, devices), names(io.point, points), names(io.op, OPS), io.value, names(io.outcome, OUTCOMES), io.age, io.readback, io.detail.slice(0, ion)],
+      columns: [io.t, io.cycle, names(io.device, devices), names(io.point, points), names(io.op, OPS), io.value, names(io.outcome, OUTCOMES), io.age, io.readback, details()],
     });
     io = newIo();
     ion = 0;
@@ -84,7 +102,7 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
       totalCycles++;
       if (cn === capacity) cutCycles();
     },
-    io(tS, cycle, device, point, op, value, outcome, ageS, readback, detail) {
+    io(tS, cycle, device, point, op, value, outcome, ageS, readback, detail, number, suffix) {
       const r = ion++;
       io.t[r] = tS;
       io.cycle[r] = cycle;
@@ -96,6 +114,11 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
       io.age[r] = ageS;
       io.readback[r] = readback;
       io.detail[r] = detail;
+      if (number !== undefined) {
+        detailHasNumber[r] = 1;
+        detailNumber[r] = number;
+        detailSuffix[r] = suffix ?? "";
+      }
       totalIo++;
       if (ion === capacity) cutIo();
     },

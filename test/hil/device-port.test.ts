@@ -259,7 +259,7 @@ test("a ramp limit sends a limited step ('limited' row, then 'accepted' with the
   const r = rows().filter((x) => x.cycle === 1);
   assert.equal(r.map((x) => x.quality), ["limited", "accepted"]);
   assert.is(r[0]!.value, 30);
-  assert.match(r[0]!.detail, /ramp limit 0.5/);
+  assert.is(r[0]!.detail, "ramp limit 0.5 /s: 20.5 sent instead");
   assert.ok(near(r[1]!.value, 20.5));
   assert.ok(near(r[1]!.readback, 20.5));
   assert.equal(link.writes().at(-1)!.values, [205]);
@@ -476,6 +476,16 @@ test("safeStop writes every resolved setpoint's fallback (and only those)", asyn
   assert.equal(stops.map((w) => [w.table, w.address, w.values]), [["holding", 10, [5]], ["holding", 11, [0xfffd]], ["coil", 0, [1]]]);
   assert.is(port.commanded(ha), 5);
   assert.ok(events.some((e) => e.kind === "safe_stop" && e.detail === "end of the run"));
+});
+
+test("the recorder: a detail ending in a number is made when its chunk is cut, across cuts, and only for its own row", () => {
+  const recorder = createHilRecorder("r", ["d"], ["p"], 4);
+  for (let i = 0; i < 10; i++) {
+    if (i % 3 === 0) recorder.io(i, i, 0, 0, "write", i, "limited", Number.NaN, Number.NaN, "ramp: ", i / 8, " sent");
+    else recorder.io(i, i, 0, 0, "read", i, "ok", 0, Number.NaN, i === 4 ? "plain" : "");
+  }
+  const details = recorder.drain(true).flatMap((c) => (c.table === HIL_IO.name ? (c.columns[HIL_IO.columns.findIndex((s) => s.name === "detail")] as string[]) : []));
+  assert.equal(details, ["ramp: 0 sent", "", "", "ramp: 0.375 sent", "plain", "", "ramp: 0.75 sent", "", "", "ramp: 1.125 sent"]);
 });
 
 // ---------------------------------------------------------------------------------------------
