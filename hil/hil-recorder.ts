@@ -21,11 +21,13 @@ export interface HilRecorder {
    * write's sent value) costs no string on the hot path.
    */
   io(tS: number, cycle: number, device: number, point: number, op: Op, value: number, outcome: Outcome, ageS: number, readback: number, detail: string, detailNumber?: number, detailSuffix?: string): void;
-  /** Chunks of full buffers (or of everything with `all`), ready for a sink. */
+  /** Chunks of full buffers (or of everything with `all`), ready for a sink (none: a shared frozen empty array). */
   drain(all: boolean): Chunk[];
   /** Rows recorded so far, per table. */
   counts(): { cycles: number; io: number };
 }
+
+const NOTHING_READY: Chunk[] = Object.freeze([]) as unknown as Chunk[];
 
 /** `devices` and `points` name the indices io() receives. */
 export function createHilRecorder(runId: string, devices: readonly string[], points: readonly string[], capacity = 8192): HilRecorder {
@@ -127,7 +129,8 @@ export function createHilRecorder(runId: string, devices: readonly string[], poi
         cutCycles();
         cutIo();
       }
-      return ready.splice(0, ready.length);
+      // Nothing ready (most cycles): a shared empty array, not a new one.
+      return ready.length === 0 ? NOTHING_READY : ready.splice(0, ready.length);
     },
     counts: () => ({ cycles: totalCycles, io: totalIo }),
   };
