@@ -9,8 +9,10 @@
  * and a spin that reads it back to back does so ~40,000 times in 2 ms, which was ~550 KB of garbage
  * per 40 ms cycle (issue #11). It busy-waits in chunks of integer work instead, each at most
  * CHUNK_MS and at most half the time left (the work's speed is measured on every chunk), so it
- * reads the clock ~60 times per cycle and still closes on the deadline to within a microsecond
- * or so.
+ * reads the clock ~20 times per cycle and still closes on the deadline to within a microsecond
+ * or so. A chunk overshoots only if the work runs more than twice as slowly as just measured (a
+ * preempted chunk is late whatever the spin does); CHUNK_MS bounds the first chunk, sized from
+ * the previous cycle's speed.
  */
 export interface WallClock {
   /** Monotonic time, ms (performance.now()). */
@@ -20,7 +22,7 @@ export interface WallClock {
 }
 
 /** Longest stretch of busy work between two clock reads, ms. */
-const CHUNK_MS = 0.05;
+const CHUNK_MS = 0.25;
 /** Fewest iterations per chunk (well under a microsecond), so the speed estimate can always recover. */
 const MIN_CHUNK = 16;
 
