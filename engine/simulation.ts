@@ -61,8 +61,8 @@ export interface Simulation {
   advance(): Chunk[];
   /**
    * Runs at most `ticks` ticks (never past the next chunk boundary) and returns the chunks completed
-   * on the way (often none): the real-time loop of hardware in the loop advances one controller
-   * period at a time with it. Same results as advance().
+   * on the way (often none: then a shared, frozen empty array): the real-time loop of hardware in
+   * the loop advances one controller period at a time with it. Same results as advance().
    */
   advanceBy(ticks: number): Chunk[];
   /**
@@ -412,9 +412,19 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     return rows;
   };
 
+  // What one advance completes is gathered here and handed over as a new array, or as NO_CHUNKS
+  // when it completes none (most one-period advances of a HIL run: no array per call, issue #11).
+  const completed: Chunk[] = [];
+  const handOver = (): Chunk[] => {
+    if (completed.length === 0) return NO_CHUNKS;
+    const chunks = completed.slice();
+    completed.length = 0;
+    return chunks;
+  };
   const advanceUntil = (kLimit: number): Chunk[] => {
-    const out: Chunk[] = [];
-    if (done) return out;
+    if (done) return NO_CHUNKS;
+    const out = completed;
+    out.length = 0;
     const chunkEndK = Math.min(endK, chunkStartK + chunkTicks);
     const kEnd = Math.min(chunkEndK, kLimit);
     // Rack windows close inside the chunk: run window by window.
@@ -426,7 +436,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         windowStartK = k;
       }
     }
-    if (k < chunkEndK) return out;
+    if (k < chunkEndK) return handOver();
     const length = kEnd - chunkStartK;
     siteKpis.pcc.add(site.pcc, length);
     siteKpis.it.add(site.it, length);
@@ -457,7 +467,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       finish(out);
       done = true;
     }
-    return out;
+    return handOver();
   };
 
   const sim: Simulation = {
@@ -502,6 +512,9 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   };
   return sim;
 }
+
+/** What an advance returns when it completed no chunk: shared, so frozen. */
+const NO_CHUNKS: Chunk[] = Object.freeze([]) as unknown as Chunk[];
 
 /** Every table a run writes, in the order sinks should create them. */
 export const SIMULATION_TABLES = RUN_TABLES;

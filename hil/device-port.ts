@@ -172,6 +172,8 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
   const sentValue = new Float64Array(sets.length).fill(Number.NaN);
   const sentMs = new Float64Array(sets.length).fill(-Infinity);
   const setResolved = new Uint8Array(sets.length);
+  // The detail of a ramp-limited write, up to the value sent (which the recorder appends when it cuts a chunk).
+  const rampDetail = sets.map((p) => `ramp limit ${p.rampLimitPerS} ${p.unit}/s: `);
   const encodeBuf = new Uint16Array(2);
   const readbackBuf = new Uint16Array(2);
   const heartbeatBuf = new Uint16Array(1);
@@ -357,7 +359,7 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
           const from = sentValue[i]!;
           if (target > from + stepMax || target < from - stepMax) {
             const limited = target > from ? from + stepMax : from - stepMax;
-            recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "limited", Number.NaN, Number.NaN, `ramp limit ${p.rampLimitPerS} ${p.unit}/s: ${limited} sent instead`);
+            recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "limited", Number.NaN, Number.NaN, rampDetail[i]!, limited, " sent instead");
             target = limited;
             // The rest of the way goes in later cycles (unless the controller writes again).
             pending[i] = 1;

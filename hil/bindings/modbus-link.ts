@@ -78,11 +78,26 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
   let consecutiveTimeouts = 0;
   let lastError = "";
   let closed = false;
-  // The queue: each request waits for the previous one.
-  let tail: Promise<unknown> = Promise.resolve();
-  // The request on the wire: ended at once (LINK_DOWN) when the connection drops, because
-  // modbus-serial leaves it to its own timeout (hil-notes §2.3).
-  let inflight: ((code: number) => void) | undefined;
+  // One request at a time. `busy` while one is on the wire (or about to be); requests made
+  // meanwhile wait in `queue` and start in order, each from a microtask after the one before
+  // settles (never inside the library's callback). The real-time loop awaits every request, so the
+  // queue is empty there and a request costs its promise and one callback closure (issue #11: a
+  // promise chain per request was ~0.5 KB of garbage).
+  let busy = false;
+  const queue: (() => void)[] = [];
+  const idleWaiters: (() => void)[] = [];
+  // The request on the wire: its number, and how it is settled. It is ended at once (LINK_DOWN)
+  // when the connection drops, because modbus-serial leaves it to its own timeout (hil-notes
+  // §2.3); a late or second callback of a settled request is ignored (its number is not `current`).
+  let current = 0;
+  let settleCurrent: ((code: number) => void) | undefined;
+  // new Promise(capture) hands its resolve function over without a closure per request.
+  let captured: ((code: number) => void) | undefined;
+  const capture = (resolve: (code: number) => void) => {
+    captured = resolve;
+  };
+  // FC16 takes a plain array: one per register count, reused (the library copies it at once).
+  const fc16Arrays: number[][] = [];
 
   const drop = (why: string) => {
     if (client !== undefined) {
@@ -99,9 +114,9 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
       up = false;
       link.observer("link_lost", why);
     }
-    if (inflight !== undefined) {
+    if (settleCurrent !== undefined) {
       lastError = why;
-      inflight(LINK_DOWN);
+      settle(current, LINK_DOWN);
     }
     nextAttemptMs = options.nowMs() + backoffMs;
     backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
@@ -177,30 +192,115 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
     return LINK_FAILED;
   };
 
-  const enqueue = (run: (c: Client, done: (code: number) => void) => void): Promise<number> => {
-    const next = tail.then(
-      () =>
-        new Promise<number>((resolve) => {
-          ensure();
-          const c = client;
-          if (!up || c === undefined) {
-            lastError = lastError || "not connected";
-            resolve(LINK_DOWN);
-            return;
-          }
-          let settled = false;
-          const once = (code: number) => {
-            if (settled) return;
-            settled = true;
-            inflight = undefined;
-            resolve(code);
-          };
-          inflight = once;
-          run(c, once);
-        }),
-    );
-    tail = next;
-    return next;
+  const runQueued = () => {
+    const start = queue.shift();
+    if (start !== undefined) start();
+    else becomeIdle();
+  };
+  const becomeIdle = () => {
+    busy = false;
+    while (idleWaiters.length > 0) idleWaiters.shift()!();
+  };
+  // After a request settles: the next queued one starts from a microtask, or the link is idle.
+  const release = () => {
+    if (queue.length > 0) queueMicrotask(runQueued);
+    else becomeIdle();
+  };
+  // Settles request `seq` if it is the one on the wire and not settled yet.
+  const settle = (seq: number, code: number) => {
+    if (seq !== current || settleCurrent === undefined) return;
+    const resolve = settleCurrent;
+    settleCurrent = undefined;
+    resolve(code);
+    release();
+  };
+  /**
+   * Starts a request whose promise resolves with `resolve`: the client to send it on and its
+   * number, or undefined when the link is down (then it is already settled with LINK_DOWN).
+   */
+  const begin = (resolve: (code: number) => void): Client | undefined => {
+    ensure();
+    const c = client;
+    if (!up || c === undefined) {
+      lastError = lastError || "not connected";
+      resolve(LINK_DOWN);
+      release();
+      return undefined;
+    }
+    current++;
+    settleCurrent = resolve;
+    return c;
+  };
+  // The library threw instead of calling back: the request fails (and the link stays usable).
+  const failed = (seq: number, err: unknown) => {
+    lastError = err instanceof Error ? err.message : String(err);
+    settle(seq, LINK_FAILED);
+  };
+  /** A new request's promise; its resolve function is left in `captured`. */
+  const newRequest = (): Promise<number> => new Promise<number>(capture);
+  const takeResolve = (): ((code: number) => void) => {
+    const resolve = captured!;
+    captured = undefined;
+    return resolve;
+  };
+
+  const startRead = (resolve: (code: number) => void, unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number) => {
+    const c = begin(resolve);
+    if (c === undefined) return;
+    const seq = current;
+    const cb: Callback = (err, data) => {
+      if (seq !== current || settleCurrent === undefined) return;
+      const code = outcome(err);
+      if (code === LINK_OK) {
+        const values = data?.data;
+        if (values === undefined || values.length < count) {
+          lastError = `short reply: ${values?.length ?? 0} of ${count} values`;
+          settle(seq, LINK_FAILED);
+          return;
+        }
+        for (let i = 0; i < count; i++) out[outOffset + i] = Number(values[i]);
+      }
+      settle(seq, code);
+    };
+    try {
+      if (table === "holding") c.writeFC3(unitId, address, count, cb as never);
+      else if (table === "input") c.writeFC4(unitId, address, count, cb as never);
+      else if (table === "coil") c.writeFC1(unitId, address, count, cb as never);
+      else c.writeFC2(unitId, address, count, cb as never);
+    } catch (err) {
+      failed(seq, err);
+    }
+  };
+  const startWriteRegisters = (resolve: (code: number) => void, unitId: number, address: number, values: Uint16Array, count: number) => {
+    const c = begin(resolve);
+    if (c === undefined) return;
+    const seq = current;
+    const cb: Callback = (err) => {
+      if (seq === current && settleCurrent !== undefined) settle(seq, outcome(err));
+    };
+    try {
+      if (count === 1) {
+        c.writeFC6(unitId, address, values[0]!, cb as never);
+        return;
+      }
+      const array = (fc16Arrays[count] ??= new Array<number>(count).fill(0));
+      for (let i = 0; i < count; i++) array[i] = values[i]!;
+      c.writeFC16(unitId, address, array, cb as never);
+    } catch (err) {
+      failed(seq, err);
+    }
+  };
+  const startWriteCoil = (resolve: (code: number) => void, unitId: number, address: number, on: boolean) => {
+    const c = begin(resolve);
+    if (c === undefined) return;
+    const seq = current;
+    try {
+      c.writeFC5(unitId, address, on, ((err: Parameters<Callback>[0]) => {
+        if (seq === current && settleCurrent !== undefined) settle(seq, outcome(err));
+      }) as never);
+    } catch (err) {
+      failed(seq, err);
+    }
   };
 
   const link: ModbusLink = {
@@ -213,42 +313,45 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
       ensure();
       if (connecting !== undefined) await connecting;
     },
+    // Each starts now when the link is free (no closure), else queues a closure that starts it.
     read(unitId, table, address, count, out, outOffset) {
-      return enqueue((c, done) => {
-        const cb: Callback = (err, data) => {
-          const code = outcome(err);
-          if (code === LINK_OK) {
-            const values = data?.data;
-            if (values === undefined || values.length < count) {
-              lastError = `short reply: ${values?.length ?? 0} of ${count} values`;
-              done(LINK_FAILED);
-              return;
-            }
-            for (let i = 0; i < count; i++) out[outOffset + i] = Number(values[i]);
-          }
-          done(code);
-        };
-        if (table === "holding") c.writeFC3(unitId, address, count, cb as never);
-        else if (table === "input") c.writeFC4(unitId, address, count, cb as never);
-        else if (table === "coil") c.writeFC1(unitId, address, count, cb as never);
-        else c.writeFC2(unitId, address, count, cb as never);
-      });
+      const promise = newRequest();
+      const resolve = takeResolve();
+      if (busy) {
+        queue.push(() => startRead(resolve, unitId, table, address, count, out, outOffset));
+      } else {
+        busy = true;
+        startRead(resolve, unitId, table, address, count, out, outOffset);
+      }
+      return promise;
     },
     writeRegisters(unitId, address, values, count) {
-      return enqueue((c, done) => {
-        const cb: Callback = (err) => done(outcome(err));
-        if (count === 1) c.writeFC6(unitId, address, values[0]!, cb as never);
-        else c.writeFC16(unitId, address, Array.from(values.subarray(0, count)), cb as never);
-      });
+      const promise = newRequest();
+      const resolve = takeResolve();
+      if (busy) {
+        queue.push(() => startWriteRegisters(resolve, unitId, address, values, count));
+      } else {
+        busy = true;
+        startWriteRegisters(resolve, unitId, address, values, count);
+      }
+      return promise;
     },
     writeCoil(unitId, address, on) {
-      return enqueue((c, done) => c.writeFC5(unitId, address, on, ((err: Parameters<Callback>[0]) => done(outcome(err))) as never));
+      const promise = newRequest();
+      const resolve = takeResolve();
+      if (busy) {
+        queue.push(() => startWriteCoil(resolve, unitId, address, on));
+      } else {
+        busy = true;
+        startWriteCoil(resolve, unitId, address, on);
+      }
+      return promise;
     },
     lastError: () => lastError,
     async close() {
       closed = true;
       if (connecting !== undefined) await connecting;
-      await tail.catch(() => undefined);
+      if (busy) await new Promise<void>((resolve) => idleWaiters.push(resolve));
       const c = client;
       client = undefined;
       up = false;

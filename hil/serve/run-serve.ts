@@ -133,7 +133,7 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
       write(device, point, value, outcome, detail, client) {
         if (outcome === "accepted") accepted++;
         else refused++;
-        const row: Parameters<NonNullable<typeof recorder>["io"]> = [sim.k * dtS, state.periods, deviceIndex(device), pointIndex(point), "write", value, outcome, Number.NaN, Number.NaN, detail, client];
+        const row: Parameters<NonNullable<typeof recorder>["io"]> = [sim.k * dtS, state.periods, deviceIndex(device), pointIndex(point), "write", value, outcome, Number.NaN, Number.NaN, detail, undefined, undefined, client];
         if (recorder === undefined) pending.push(row);
         else recorder.io(...row);
       },

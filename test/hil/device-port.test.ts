@@ -10,7 +10,8 @@ import { HIL_IO } from "../../hil/hil-tables.js";
 import { loadProfile } from "../../hil/profile/load-profile.js";
 import type { DeviceProfile, ProfilePoint } from "../../hil/profile/profile-types.js";
 import { ROOT } from "../helpers.js";
-import { FakeLink } from "./fake-link.js";
+import { allocatedBytes } from "../alloc-meter.js";
+import { FakeLink, ImageLink } from "./fake-link.js";
 
 function point(p: Partial<ProfilePoint> & Pick<ProfilePoint, "name" | "kind" | "address">): ProfilePoint {
   return {
@@ -259,7 +260,7 @@ test("a ramp limit sends a limited step ('limited' row, then 'accepted' with the
   const r = rows().filter((x) => x.cycle === 1);
   assert.equal(r.map((x) => x.quality), ["limited", "accepted"]);
   assert.is(r[0]!.value, 30);
-  assert.match(r[0]!.detail, /ramp limit 0.5/);
+  assert.is(r[0]!.detail, "ramp limit 0.5 /s: 20.5 sent instead");
   assert.ok(near(r[1]!.value, 20.5));
   assert.ok(near(r[1]!.readback, 20.5));
   assert.equal(link.writes().at(-1)!.values, [205]);
@@ -478,6 +479,16 @@ test("safeStop writes every resolved setpoint's fallback (and only those)", asyn
   assert.ok(events.some((e) => e.kind === "safe_stop" && e.detail === "end of the run"));
 });
 
+test("the recorder: a detail ending in a number is made when its chunk is cut, across cuts, and only for its own row", () => {
+  const recorder = createHilRecorder("r", ["d"], ["p"], 4);
+  for (let i = 0; i < 10; i++) {
+    if (i % 3 === 0) recorder.io(i, i, 0, 0, "write", i, "limited", Number.NaN, Number.NaN, "ramp: ", i / 8, " sent");
+    else recorder.io(i, i, 0, 0, "read", i, "ok", 0, Number.NaN, i === 4 ? "plain" : "");
+  }
+  const details = recorder.drain(true).flatMap((c) => (c.table === HIL_IO.name ? (c.columns[HIL_IO.columns.findIndex((s) => s.name === "detail")] as string[]) : []));
+  assert.equal(details, ["ramp: 0 sent", "", "", "ramp: 0.375 sent", "plain", "", "ramp: 0.75 sent", "", "", "ramp: 1.125 sent"]);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Allocation (a generous bound: catches a leak per cycle, not an allocation per cycle)
 
@@ -515,6 +526,45 @@ test("1,000 poll/flush cycles on the fake link do not grow the heap beyond a gen
   const grown = process.memoryUsage().heapUsed - before;
   if (process.env.DCTWIN_SHOW_HEAP) console.log(`heap grew ${grown} bytes`);
   assert.ok(grown < 8e6, `heap grew ${grown} bytes over 1,000 cycles`);
+});
+
+test("a poll/write/flush cycle of the SunSpec battery over an in-memory link allocates little (issue #11)", async () => {
+  // ImageLink allocates nothing itself, so this is the device port's and the recorder's own garbage:
+  // ~2-3 KB per cycle here (the promises and awaits of 2 block reads, a write and its readback, the
+  // chunks the recorder cuts). The bound catches a closure or a string per point or per register
+  // (the Array.from the recorder used to cut its string columns with was ~1.4 KB per cycle).
+  const link = new ImageLink();
+  const h = link.image.holding;
+  h[40250] = 3; // W_SF
+  h[40124] = 3; // WChaDisChaMax_SF
+  h[40360] = 50; // SoC %
+  h[40074] = 10_000; // WChaRteMax, kW
+  h[40075] = 10_000; // WDisChaRteMax, kW
+  const devices: DeviceBinding[] = [{ name: "bess1", profile: loadProfile(`${ROOT}hil/profiles/sunspec-battery.yaml`), link }];
+  const recorder = createHilRecorder("r", ["bess1"], devicePortPointNames(devices));
+  let ms = 0;
+  const port = createDevicePort(devices, { armed: true, nowMs: () => ms, recorder, event: () => undefined });
+  const hSet = port.setpoint("battery.bess1.powerSetW");
+  for (const p of devices[0]!.profile.points) if (p.kind === "measurement") port.measurement(p.name);
+  let n = 0;
+  const cycles = async (count: number) => {
+    for (let i = 0; i < count; i++, n++) {
+      ms = n * 40;
+      port.beginCycle(n, n * 0.04);
+      await port.poll();
+      // Steps beyond the 5 MW/s ramp limit: a limited write and its readback every cycle.
+      port.write(hSet, (n % 2) * 5e6);
+      await port.flush();
+      recorder.drain(false);
+    }
+  };
+  await cycles(3000); // warm-up: the hot path optimised
+  const requests = link.requests;
+  const { bytes } = await allocatedBytes(() => cycles(2000));
+  const perCycle = bytes / 2000;
+  if (process.env.DCTWIN_SHOW_HEAP) console.log(`device port + recorder: ${(perCycle / 1024).toFixed(2)} KB per cycle, ${((link.requests - requests) / 2000).toFixed(2)} requests per cycle`);
+  assert.ok(link.requests - requests >= 2000 * 4, "2 reads, a write and its readback per cycle");
+  assert.ok(perCycle < 8 * 1024, `the device port and the recorder allocated ${(perCycle / 1024).toFixed(1)} KB per cycle`);
 });
 
 test.run();

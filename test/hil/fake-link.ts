@@ -92,3 +92,54 @@ export class FakeLink implements ModbusLink {
   }
   async close(): Promise<void> {}
 }
+
+const RESOLVED_OK: Promise<number> = Promise.resolve(LINK_OK);
+const RESOLVED_DOWN: Promise<number> = Promise.resolve(LINK_DOWN);
+
+/**
+ * A lean in-memory ModbusLink for allocation measurements: one 65,536-register image per table
+ * (any unit id), no request log, no string keys, and already-settled promises, so it allocates
+ * nothing itself; what a poll or flush over it allocates is the device port's own. `onWrite`
+ * lets a bench make the device react (e.g. its power follow the setpoint).
+ */
+export class ImageLink implements ModbusLink {
+  readonly endpoint: Endpoint = { kind: "tcp", host: "image", port: 502 };
+  observer: LinkObserver = () => undefined;
+  up = true;
+  readonly image: Record<RegisterTable, Uint16Array> = {
+    holding: new Uint16Array(65536),
+    input: new Uint16Array(65536),
+    coil: new Uint16Array(65536),
+    discrete: new Uint16Array(65536),
+  };
+  onWrite: (table: RegisterTable, address: number, count: number) => void = () => undefined;
+  requests = 0;
+
+  async open(): Promise<void> {}
+  read(_unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number): Promise<number> {
+    this.requests++;
+    if (!this.up) return RESOLVED_DOWN;
+    const src = this.image[table];
+    for (let i = 0; i < count; i++) out[outOffset + i] = src[address + i]!;
+    return RESOLVED_OK;
+  }
+  writeRegisters(_unitId: number, address: number, values: Uint16Array, count: number): Promise<number> {
+    this.requests++;
+    if (!this.up) return RESOLVED_DOWN;
+    const dst = this.image.holding;
+    for (let i = 0; i < count; i++) dst[address + i] = values[i]!;
+    this.onWrite("holding", address, count);
+    return RESOLVED_OK;
+  }
+  writeCoil(_unitId: number, address: number, on: boolean): Promise<number> {
+    this.requests++;
+    if (!this.up) return RESOLVED_DOWN;
+    this.image.coil[address] = on ? 1 : 0;
+    this.onWrite("coil", address, 1);
+    return RESOLVED_OK;
+  }
+  lastError(): string {
+    return this.up ? "" : "not connected";
+  }
+  async close(): Promise<void> {}
+}

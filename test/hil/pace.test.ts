@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createWallClock, nextCycle } from "../../hil/pace.js";
+import { allocatedBytes } from "../alloc-meter.js";
 
 test("nextCycle with catch-up is always n + 1, however late the cycle ended", () => {
   for (const [n, endMs] of [[0, 10], [3, 171], [5, 10_000], [9, -5]] as const) {
@@ -51,6 +52,21 @@ test("createWallClock().sleepUntil never resolves before its deadline", async ()
   const past = clock.nowMs() - 5;
   await clock.sleepUntil(past);
   assert.ok(clock.nowMs() >= past);
+});
+
+test("sleepUntil's spin does not allocate per clock read (issue #11: it made ~550 KB per 40 ms cycle)", async () => {
+  const clock = createWallClock();
+  // Deadlines 6-9 ms ahead: the timer wakes 2 ms early and the rest is spun.
+  const sleeps = async (n: number) => {
+    for (let i = 0; i < n; i++) await clock.sleepUntil(clock.nowMs() + 6 + (i % 4));
+  };
+  await sleeps(100); // warm-up: the spin gets optimised
+  const { bytes } = await allocatedBytes(() => sleeps(40));
+  const perSleep = bytes / 40;
+  if (process.env.DCTWIN_SHOW_HEAP) console.log(`sleepUntil: ${(perSleep / 1024).toFixed(2)} KB allocated per sleep`);
+  // ~2 KB here (a promise, a timer, ~20 clock reads of 16 B); reading the clock back to
+  // back for 2 ms is ~10,000-40,000 reads, 160-640 KB.
+  assert.ok(perSleep < 32 * 1024, `sleepUntil allocated ${(perSleep / 1024).toFixed(1)} KB per sleep`);
 });
 
 test.run();
