@@ -66,6 +66,9 @@ async function measure(label: string, device: string, periodMs: number, scenario
       `read p50/p99 ${f(row!["read_p50"])}/${f(row!["read_p99"])} ms, compute p50 ${f(row!["compute_p50"])} ms, write p50 ${f(row!["write_p50"])} ms; ` +
       `CPU ${f(cpuS, 1)} s (${f((100 * cpuS) / wallS, 1)} % of a core), peak RSS ${(Number(cpu[3]) / 1024).toFixed(0)} MB; load average ${load0.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`,
   );
+  // The deadline misses, each with where its time went: a slow device read shows as read_ms.
+  const misses = await query(out, "SELECT cycle, round(lateness_ms, 2) AS late_ms, round(read_ms, 2) AS read_ms, round(compute_ms, 2) AS compute_ms, round(write_ms, 2) AS write_ms FROM hil_cycles WHERE missed = 1 ORDER BY cycle");
+  for (const m of misses) console.log(`  miss at cycle ${m["cycle"]}: late ${m["late_ms"]} ms, read ${m["read_ms"]} ms, compute ${m["compute_ms"]} ms, write ${m["write_ms"]} ms`);
 }
 
 console.log(`${machineLine()}${pin ? "; dctwin pinned to core 1, the peer to core 0" : ""}`);
