@@ -1,10 +1,9 @@
-import { f64ColumnOf } from "../engine/columns.js";
+import { createEventLog, realTimeRunRow } from "./run-record.js";
 import type { KpiRow } from "../engine/kpis/kpi-row.js";
 import type { WorkloadInputs } from "../engine/plant/workload-factory.js";
 import type { Scenario } from "../engine/scenario/scenario-types.js";
 import { createSimulation } from "../engine/simulation.js";
 import type { Chunk, Sink } from "../engine/sinks/sink.js";
-import { EVENTS } from "../engine/tables.js";
 import { UserError } from "../models/lib/errors.js";
 import { LINK_OK } from "./bindings/modbus-link.js";
 import { createDevicePort, devicePortPointNames, type DeviceBinding } from "./device-port.js";
@@ -69,15 +68,9 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
   const maxCycles = Math.ceil(scenario.ticks / periodTicks) + 1;
   const lateness = new Float64Array(maxCycles);
 
-  const events: { t: number[]; source: string[]; kind: string[]; value: number[]; detail: string[] } = { t: [], source: [], kind: [], value: [], detail: [] };
+  const events = createEventLog();
   let cycleTS = 0;
-  const event = (source: string, kind: string, value: number, detail: string) => {
-    events.t.push(cycleTS);
-    events.source.push(source);
-    events.kind.push(kind);
-    events.value.push(value);
-    events.detail.push(detail);
-  };
+  const event = (source: string, kind: string, value: number, detail: string) => events.add(cycleTS, source, kind, value, detail);
   const recorder = createHilRecorder(o.runId, o.devices.map((d) => d.name), devicePortPointNames(o.devices));
   // In lockstep the device's time is simulated time: ages, ramp limits, write intervals and the
   // heartbeat count periods, not the wire's speed, so the run is the same however fast the link is.
@@ -157,23 +150,22 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
     await port.safeStop(stopped ? "stopped before the horizon (Ctrl-C)" : "end of the run");
     await write(last);
     await write(recorder.drain(true));
-    await write([{ table: EVENTS.name, runId: o.runId, length: events.t.length, columns: [f64ColumnOf(events.t), events.source, events.kind, f64ColumnOf(events.value), events.detail] }]);
+    await write([events.chunk(o.runId)]);
     const wallS = (clock.nowMs() - wallStartMs) / 1000;
-    await o.sink.endRun({
-      runId: o.runId,
-      scenario: o.scenarioName,
-      paramsJson: JSON.stringify({ hil: { devices: o.devices.map((d) => d.name), armed: o.armed, overrun: o.overrun, periodS, pace: o.lockstep === undefined ? "realtime" : "lockstep" } }),
-      seed: scenario.seed,
-      dtS,
-      horizonS: sim.k * dtS,
-      ticks: sim.k,
-      engineVersion: o.engineVersion,
-      nodeVersion: o.nodeVersion,
-      startedAt: o.isoNow(),
-      wallS,
-      status: "ok",
-      error: "",
-    });
+    await o.sink.endRun(
+      realTimeRunRow({
+        runId: o.runId,
+        scenario: o.scenarioName,
+        paramsJson: JSON.stringify({ hil: { devices: o.devices.map((d) => d.name), armed: o.armed, overrun: o.overrun, periodS, pace: o.lockstep === undefined ? "realtime" : "lockstep" } }),
+        seed: scenario.seed,
+        dtS,
+        ticks: sim.k,
+        engineVersion: o.engineVersion,
+        nodeVersion: o.nodeVersion,
+        startedAt: o.isoNow(),
+        wallS,
+      }),
+    );
     const sorted = lateness.slice(0, cycles).sort();
     const q = (p: number) => (cycles === 0 ? Number.NaN : sorted[Math.min(cycles - 1, Math.ceil(p * cycles) - 1)]!);
     let early = 0;

@@ -1,10 +1,9 @@
-import { f64ColumnOf } from "../../engine/columns.js";
+import { createEventLog, realTimeRunRow } from "../run-record.js";
 import type { KpiRow } from "../../engine/kpis/kpi-row.js";
 import type { WorkloadInputs } from "../../engine/plant/workload-factory.js";
 import type { Scenario } from "../../engine/scenario/scenario-types.js";
 import { createSimulation } from "../../engine/simulation.js";
 import type { Chunk, Sink } from "../../engine/sinks/sink.js";
-import { EVENTS } from "../../engine/tables.js";
 import { createHilRecorder } from "../hil-recorder.js";
 import type { WallClock } from "../pace.js";
 import { createPduHandler, type ServedPdu } from "./pdu.js";
@@ -84,14 +83,8 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
   const periodS = periodTicks * dtS;
   const sim = createSimulation(scenario, o.runId, { inputs: o.inputs, chunkTicks: SERVE_CHUNK_TICKS });
 
-  const events: { t: number[]; source: string[]; kind: string[]; value: number[]; detail: string[] } = { t: [], source: [], kind: [], value: [], detail: [] };
-  const event = (source: string, kind: string, value: number, detail: string) => {
-    events.t.push(sim.k * dtS);
-    events.source.push(source);
-    events.kind.push(kind);
-    events.value.push(value);
-    events.detail.push(detail);
-  };
+  const events = createEventLog();
+  const event = (source: string, kind: string, value: number, detail: string) => events.add(sim.k * dtS, source, kind, value, detail);
 
   let wake: (() => void) | undefined;
   let advanced: (() => void)[] = [];
@@ -221,23 +214,22 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
     const last = stopped ? sim.stop() : [];
     await write(last);
     await write(recorder.drain(true));
-    await write([{ table: EVENTS.name, runId: o.runId, length: events.t.length, columns: [f64ColumnOf(events.t), events.source, events.kind, f64ColumnOf(events.value), events.detail] }]);
+    await write([events.chunk(o.runId)]);
     const wallS = (clock.nowMs() - wallStartMs) / 1000;
-    await o.sink.endRun({
-      runId: o.runId,
-      scenario: o.scenarioName,
-      paramsJson: JSON.stringify({ serve: { devices: o.devices.map((d) => `${d.name}:${d.profile.name}`), pace: o.pace, periodS, moved: o.movedControllers } }),
-      seed: scenario.seed,
-      dtS,
-      horizonS: sim.k * dtS,
-      ticks: sim.k,
-      engineVersion: o.engineVersion,
-      nodeVersion: o.nodeVersion,
-      startedAt: o.isoNow(),
-      wallS,
-      status: "ok",
-      error: "",
-    });
+    await o.sink.endRun(
+      realTimeRunRow({
+        runId: o.runId,
+        scenario: o.scenarioName,
+        paramsJson: JSON.stringify({ serve: { devices: o.devices.map((d) => `${d.name}:${d.profile.name}`), pace: o.pace, periodS, moved: o.movedControllers } }),
+        seed: scenario.seed,
+        dtS,
+        ticks: sim.k,
+        engineVersion: o.engineVersion,
+        nodeVersion: o.nodeVersion,
+        startedAt: o.isoNow(),
+        wallS,
+      }),
+    );
     return {
       periods: state.periods,
       overruns: state.overruns,
