@@ -85,6 +85,11 @@ export interface SimulationOptions {
   /** Ticks per site_series chunk (default 65,536: ~5 MB per chunk). */
   chunkTicks?: number;
   /**
+   * The tick that reaches the horizon does not close the run (KPIs, spectra, last racks: tens of
+   * ms); stop() does. The real-time loop closes the run after its last cycle's timing.
+   */
+  deferFinish?: boolean;
+  /**
    * Hardware in the loop: the devices' side of the plant (hil/device-port.ts). Controllers then see
    * a composite port (engine/composite-port.ts): points the devices declare go to them, the rest to
    * the twin; external batteries take their AC power from it. Absent: the sim port alone.
@@ -100,6 +105,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const dtS = scenario.dtS;
   const totalTicks = scenario.ticks;
   const chunkTicks = options.chunkTicks ?? DEFAULT_CHUNK_TICKS;
+  const deferFinish = options.deferFinish === true;
   const trace = options.trace;
   const port = createSimPort(dtS);
   const plant = buildPlant(scenario, port, options.inputs ?? {});
@@ -463,7 +469,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     siteHeat.emit(out, runId);
     if (thermalActive) thermal.emit(out);
     chunkStartK = kEnd;
-    if (k >= endK) {
+    if (k >= endK && !deferFinish) {
       finish(out);
       done = true;
     }
@@ -486,6 +492,13 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     advanceBy: (ticks: number) => advanceUntil(k + ticks),
     stop() {
       if (done) return [];
+      if (k >= endK && k > 0) {
+        // The horizon was reached with deferFinish: close the run now.
+        completed.length = 0;
+        finish(completed);
+        done = true;
+        return handOver();
+      }
       endK = k;
       if (k === 0) {
         done = true;

@@ -8,6 +8,7 @@ import { UserError } from "../models/lib/errors.js";
 import { LINK_OK } from "./bindings/modbus-link.js";
 import { createDevicePort, devicePortPointNames, type DeviceBinding } from "./device-port.js";
 import { createHilRecorder } from "./hil-recorder.js";
+import { createResultWriter } from "./result-writer.js";
 import { nextCycle, type OverrunPolicy, type WallClock } from "./pace.js";
 
 export interface HilRunOptions {
@@ -47,6 +48,9 @@ export interface HilSummary {
   kpis: KpiRow[];
 }
 
+/** Result submissions the writer may hold before the loop waits for it. */
+const MAX_BACKLOG = 8;
+
 /** Twin ticks per results chunk in HIL mode: 1,500 ticks is 60 s at 40 ms, a small write. */
 const HIL_CHUNK_TICKS = 1500;
 
@@ -84,11 +88,14 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
   // Devices on one bus share its link: open (and close) each link once.
   const links = [...new Set(o.devices.map((d) => d.link))];
   await Promise.all(links.map((l) => l.open()));
-  const sim = createSimulation(scenario, o.runId, { inputs: o.inputs, devicePort: port, chunkTicks: HIL_CHUNK_TICKS });
+  const sim = createSimulation(scenario, o.runId, { inputs: o.inputs, devicePort: port, chunkTicks: HIL_CHUNK_TICKS, deferFinish: true });
   const wallStartMs = clock.nowMs();
   await o.sink.beginRun(o.runId);
+  // Results are written behind the loop: a cycle hands its chunks over and goes on.
+  const writer = createResultWriter(o.sink);
   const write = async (chunks: readonly Chunk[]) => {
-    for (const c of chunks) await o.sink.write(c);
+    writer.submit(chunks);
+    await writer.settle();
   };
   try {
     port.beginCycle(0, 0);
@@ -111,7 +118,7 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
         await clock.sleepUntil(clock.nowMs() + Math.min(1000, 50 * 2 ** Math.min(attempt, 5)));
       }
     };
-    while (!sim.done && !o.stop.aborted) {
+    while (sim.k < sim.totalTicks && !o.stop.aborted) {
       const planned = o.lockstep === undefined ? t0 + n * periodMs : clock.nowMs();
       if (o.lockstep === undefined) await clock.sleepUntil(planned);
       const start = clock.nowMs();
@@ -121,7 +128,7 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
       const read = clock.nowMs();
       // Advance the twin to the end of this cycle (past any skipped cycles: it keeps wall time).
       const targetK = Math.min(sim.totalTicks, (n + 1) * periodTicks);
-      while (!sim.done && sim.k < targetK) pendingChunks.push(...sim.advanceBy(targetK - sim.k));
+      while (sim.k < targetK) pendingChunks.push(...sim.advanceBy(targetK - sim.k));
       const computed = clock.nowMs();
       await port.flush();
       if (o.lockstep !== undefined) await advance(n + 1);
@@ -132,21 +139,25 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
       if (miss) missed++;
       recorder.cycle(cycleTS, n, planned - wallStartMs, start - wallStartMs, read - start, computed - read, end - computed, miss, skipped, port.inFallback);
       cycles++;
-      // Results are written after the cycle's own timing (a slow write shows as the next cycle's lateness).
+      // Results go to the writer after the cycle's own timing; it writes them while the loop waits
+      // for the next deadline (only a backlog of MAX_BACKLOG submissions makes the loop wait).
       if (pendingChunks.length > 0) {
-        await write(pendingChunks);
-        sim.release(pendingChunks);
-        pendingChunks.length = 0;
+        const chunks = pendingChunks.splice(0, pendingChunks.length);
+        writer.submit(chunks, () => sim.release(chunks));
       }
-      const drained = recorder.drain(false);
-      if (drained.length > 0) await write(drained);
+      writer.submit(recorder.drain(false));
+      if (writer.failed !== undefined) throw writer.failed;
+      const room = writer.room(MAX_BACKLOG);
+      if (room !== undefined) await room;
       const next = o.lockstep === undefined ? nextCycle(n, t0, periodMs, clock.nowMs(), o.overrun) : n + 1;
       skipped = next - n - 1;
       skippedTotal += skipped;
       n = next;
     }
-    const stopped = !sim.done;
-    const last = stopped ? sim.stop() : [];
+    // The run is closed here, after the last cycle's timing (deferFinish): closing it (KPIs,
+    // spectra: tens of ms) is not a late cycle.
+    const stopped = sim.k < sim.totalTicks;
+    const last = sim.stop();
     await port.safeStop(stopped ? "stopped before the horizon (Ctrl-C)" : "end of the run");
     await write(last);
     await write(recorder.drain(true));
@@ -182,6 +193,7 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
       kpis: sim.kpis(),
     };
   } catch (error) {
+    await writer.settle().catch(() => undefined);
     await o.sink.abortRun(o.runId);
     throw error;
   } finally {

@@ -7,6 +7,7 @@ import { UserError } from "../../models/lib/errors.js";
 import { runBatch, type BatchProgress } from "../pool/run-batch.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { createArrowSink } from "../sinks/arrow-sink.js";
+import { StorageError } from "../sinks/storage-error.js";
 import { createDuckDbSink, rowGroupSizeFor } from "../sinks/duckdb-sink.js";
 import { fanOut } from "../sinks/fan-out.js";
 import { exportPartitions } from "../sinks/parquet-partitions.js";
@@ -133,6 +134,13 @@ export const batchCommand = {
     console.log(
       `${result.outcomes.length} run(s) in ${result.wallS.toFixed(2)} s wall, ${failed} failed; the main thread (the results writer) was busy ${result.mainBusyS.toFixed(2)} s (${((100 * result.mainBusyS) / Math.max(result.wallS, 1e-9)).toFixed(0)} % of wall)`,
     );
+    if (result.storageFailure !== undefined) {
+      const { error, notWritten } = result.storageFailure;
+      throw new StorageError(
+        `${error.message}\nthe batch stopped: ${result.outcomes.length} finished run(s) are kept in ${out}; ` +
+          `${notWritten.length} run(s) in progress were not written (${notWritten.join(", ")}); fix the cause and continue with --resume`,
+      );
+    }
     if (result.interrupted) {
       console.log(`interrupted: finished runs are kept in ${out}; continue with --resume`);
       process.exitCode = EXIT_INTERRUPTED;

@@ -13,7 +13,8 @@ import { UserError } from "../../models/lib/errors.js";
 import { fromQuantity } from "../../models/lib/units.js";
 import { loadInputs } from "../plant/load-inputs.js";
 import { loadScenario } from "../scenario/load-scenario.js";
-import { createDuckDbSink, rowGroupSizeFor } from "../sinks/duckdb-sink.js";
+import { rowGroupSizeFor } from "../sinks/duckdb-sink.js";
+import { createWorkerDuckDbSink } from "../sinks/worker-sink.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { formatKpiTable } from "./format.js";
 import { applyDuration, named } from "./hil-options.js";
@@ -77,7 +78,7 @@ export const hilCommand = {
     const runId = argv.runId ?? `${scenario.name}-hil`;
     const out = argv.out ?? `results/${scenario.name}-hil.duckdb`;
     mkdirSync(dirname(out), { recursive: true });
-    const sink = createDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) });
+    const sink = createWorkerDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) });
     await sink.open([...SIMULATION_TABLES, ...HIL_TABLES]);
     const stop = new AbortController();
     const onSignal = () => {

@@ -12,6 +12,7 @@ import { schemaCommand } from "./schema-command.js";
 import { serveCommand } from "./serve-command.js";
 import { faultProxyCommand } from "./fault-proxy-command.js";
 import { validateCommand } from "./validate-command.js";
+import { describeFsError } from "../sinks/storage-error.js";
 
 /**
  * dctwin's command line. A user mistake (bad file, bad option) prints its message and exits 2,
@@ -49,6 +50,11 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 main(hideBin(process.argv)).catch((error: unknown) => {
   if (error instanceof UserError) {
     process.stderr.write(`dctwin: ${error.message}\n`);
+    process.exit(2);
+  }
+  const fsError = describeFsError(error);
+  if (fsError !== undefined) {
+    process.stderr.write(`dctwin: ${fsError}\n`);
     process.exit(2);
   }
   process.stderr.write(`dctwin: internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);

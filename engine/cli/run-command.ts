@@ -73,6 +73,7 @@ export const runCommand = {
       progress.done();
       await sink.close();
     }
+    if (result.storageFailure !== undefined) throw result.storageFailure.error;
     const outcome = result.outcomes[0]!;
     if (outcome.status === "failed") throw new UserError(`run ${runId} failed: ${outcome.error}`);
     const simS = scenario.horizonS;

@@ -18,7 +18,8 @@ import { fromQuantity } from "../../models/lib/units.js";
 import { loadInputs } from "../plant/load-inputs.js";
 import type { Scenario } from "../scenario/scenario-types.js";
 import { loadScenario } from "../scenario/load-scenario.js";
-import { createDuckDbSink, rowGroupSizeFor } from "../sinks/duckdb-sink.js";
+import { rowGroupSizeFor } from "../sinks/duckdb-sink.js";
+import { createWorkerDuckDbSink } from "../sinks/worker-sink.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { formatKpiTable } from "./format.js";
 import { applyDuration, named } from "./hil-options.js";
@@ -91,7 +92,7 @@ export const serveCommand = {
     const out = argv.out ?? `results/${scenario.name}-serve.duckdb`;
     mkdirSync(dirname(out), { recursive: true });
     const existed = existsSync(out);
-    const sink = createDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) });
+    const sink = createWorkerDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) });
     await sink.open([...SIMULATION_TABLES, ...HIL_TABLES]);
     const stop = new AbortController();
     const onSignal = () => {

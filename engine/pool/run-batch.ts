@@ -5,6 +5,7 @@ import { Piscina } from "piscina";
 import type { RunPlan } from "../batch/sweep.js";
 import type { KpiRow } from "../kpis/kpi-row.js";
 import type { Chunk, RunRow, Sink } from "../sinks/sink.js";
+import { StorageError } from "../sinks/storage-error.js";
 import { type AckMessage, type ChunksMessage, type RunResult, type RunTask } from "./protocol.js";
 import { runTask } from "./run-task.js";
 import type { WorkloadInputs } from "../plant/workload-factory.js";
@@ -16,6 +17,9 @@ import type { WorkloadInputs } from "../plant/workload-factory.js";
  * runs are in flight; each is committed with its `runs` row when it ends. A run that fails (an
  * invalid parameter value, a model error) is recorded in `runs` with its error and the batch goes
  * on. On abort (Ctrl-C) no new run starts, runs in flight are rolled back, and finished ones stay.
+ * A storage failure (a full disk, an I/O error: a StorageError from the sink) is not the run's
+ * result: the batch stops as on abort, nothing of the runs in flight is recorded (so `--resume`
+ * runs them again), and the result says which runs were not written and why.
  */
 export interface BatchOptions {
   threads: number;
@@ -53,6 +57,8 @@ export interface BatchRunOutcome {
 export interface BatchResult {
   outcomes: BatchRunOutcome[];
   interrupted: boolean;
+  /** The storage failure that stopped the batch, and the runs it left unwritten. */
+  storageFailure?: { error: StorageError; notWritten: string[] };
   wallS: number;
   /**
    * Seconds this (the main) thread was busy: writing results and orchestrating. DuckDB moves
@@ -71,6 +77,12 @@ const WORKER = fileURLToPath(new URL("./worker.js", import.meta.url));
 export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOptions): Promise<BatchResult> {
   const t0 = o.nowMs();
   const elu0 = performance.eventLoopUtilization();
+  // Stops the batch: Ctrl-C (o.signal) or a storage failure.
+  const stop = new AbortController();
+  if (o.signal?.aborted) stop.abort();
+  o.signal?.addEventListener("abort", () => stop.abort(), { once: true });
+  let storageFailure: StorageError | undefined;
+  const notWritten: string[] = [];
   // Each run's sink calls are ordered (one run's chain of promises); runs interleave freely, each
   // on its own connection of the one writer.
   const workers = Math.min(o.threads, plans.length);
@@ -115,7 +127,7 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
     };
     if (pool === undefined) {
       return runTask(task, async (chunks, k) => {
-        if (o.signal?.aborted) throw new Error("interrupted");
+        if (stop.signal.aborted) throw new Error("interrupted");
         await writeChunks(chunks, k);
         return chunks;
       }, inputsCache);
@@ -136,7 +148,7 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
       });
     });
     try {
-      const result: RunResult = await pool.run({ ...task, port: channel.port2 }, { transferList: [channel.port2] as any, ...(o.signal ? { signal: o.signal } : {}) });
+      const result: RunResult = await pool.run({ ...task, port: channel.port2 }, { transferList: [channel.port2] as any, signal: stop.signal });
       await pending;
       if (writeError !== undefined) throw writeError;
       return result;
@@ -146,6 +158,19 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
   };
 
   const runOne = async (plan: RunPlan): Promise<void> => {
+    try {
+      await runOneRecorded(plan);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      storageFailure ??= error;
+      if (!notWritten.includes(plan.runId)) notWritten.push(plan.runId);
+      stop.abort();
+      ticksDone.delete(plan.runId);
+      await sink.abortRun(plan.runId).catch(() => undefined);
+    }
+  };
+
+  const runOneRecorded = async (plan: RunPlan): Promise<void> => {
     const startedAt = o.isoNow();
     const r0 = o.nowMs();
     await sink.beginRun(plan.runId);
@@ -156,11 +181,13 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
       try {
         result = await executeOne(plan);
       } catch (error) {
+        if (error instanceof StorageError) throw error;
         result = { runId: plan.runId, status: "failed", error: error instanceof Error ? error.message : String(error), kpis: [], ticks: 0 };
       }
     }
     ticksDone.delete(plan.runId);
-    if (o.signal?.aborted) {
+    if (stop.signal.aborted) {
+      if (storageFailure !== undefined) notWritten.push(plan.runId);
       await sink.abortRun(plan.runId);
       return;
     }
@@ -180,7 +207,7 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
 
   let next = 0;
   const lane = async () => {
-    while (next < plans.length && !o.signal?.aborted) await runOne(plans[next++]!);
+    while (next < plans.length && !stop.signal.aborted) await runOne(plans[next++]!);
   };
   // Two runs per worker thread are in flight, so a worker never waits while this thread begins or
   // commits a run: the second run is already queued in piscina when the first one returns.
@@ -191,5 +218,12 @@ export async function runBatch(plans: readonly RunPlan[], sink: Sink, o: BatchOp
     await pool?.destroy();
   }
   const busy = performance.eventLoopUtilization(elu0);
-  return { outcomes, interrupted: o.signal?.aborted ?? false, wallS: (o.nowMs() - t0) / 1000, mainBusyS: busy.active / 1000, writeS: writeMs / 1000 };
+  return {
+    ...(storageFailure !== undefined ? { storageFailure: { error: storageFailure, notWritten } } : {}),
+    outcomes,
+    interrupted: o.signal?.aborted ?? false,
+    wallS: (o.nowMs() - t0) / 1000,
+    mainBusyS: busy.active / 1000,
+    writeS: writeMs / 1000,
+  };
 }

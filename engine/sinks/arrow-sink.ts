@@ -41,6 +41,7 @@ import { checkChunk } from "./check-chunk.js";
 import { checkTableSpecs } from "./check-table-specs.js";
 import { runRowChunk, runsTable } from "./runs-table.js";
 import type { Chunk, RunRow, Sink, TableSpec } from "./sink.js";
+import { withStorageErrors } from "./storage-error.js";
 
 const PARTIAL_DIR = "_partial";
 const PART_FILE = "part-0.arrow";
@@ -144,7 +145,7 @@ export function createArrowSink(dir: string): Sink {
     rmSync(run.partialDir, { recursive: true, force: true });
   }
 
-  return {
+  return withStorageErrors(dir, {
     async open(tables: readonly TableSpec[]): Promise<void> {
       if (closed) throw new Error(`Arrow sink ${dir} is closed`);
       if (open.size > 0) throw new Error(`Arrow sink ${dir}: open during run ${[...open.keys()][0]}`);
@@ -229,5 +230,5 @@ export function createArrowSink(dir: string): Sink {
       for (const run of [...open.values()]) discard(run);
       closed = true;
     },
-  };
+  });
 }

@@ -59,6 +59,7 @@ import { checkTableSpecs } from "./check-table-specs.js";
 import { DuckDbTableAppender, NULL_SOURCE, RUN_ID_SOURCE, type TablePlan } from "./duckdb-table-appender.js";
 import { runRowChunk, runsTable } from "./runs-table.js";
 import type { Chunk, ColumnSpec, ColumnType, RunRow, Sink, TableSpec } from "./sink.js";
+import { storageError, withStorageErrors } from "./storage-error.js";
 
 const SQL_TYPE: Record<ColumnType, string> = { f64: "DOUBLE", f32: "FLOAT", i32: "INTEGER", utf8: "VARCHAR" };
 
@@ -156,8 +157,8 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
   async function connect(): Promise<DuckDBConnection> {
     if (closed) throw new Error(`DuckDB sink ${path} is closed`);
     if (connection) return connection;
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     try {
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
       // A bounded buffer cache keeps the writer's memory flat however long the run: DuckDB spills
       // a transaction's appended rows to a temporary file when they outgrow it. One
       // thread: appends are single-threaded, and DuckDB's extra threads only contended with the
@@ -176,7 +177,7 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
       instance?.closeSync();
       connection = undefined;
       instance = undefined;
-      throw new UserError(`${path}: cannot open DuckDB file: ${(error as Error).message}`);
+      throw storageError(path, "opening it", error) ?? new UserError(`${path}: cannot open DuckDB file: ${(error as Error).message}`);
     }
     return connection;
   }
@@ -271,7 +272,7 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
     }
   }
 
-  return {
+  return withStorageErrors(path, {
     async open(tables: readonly TableSpec[]): Promise<void> {
       checkTableSpecs(tables);
       if (open.size > 0) throw new Error(`DuckDB sink ${path}: open during run ${[...open.keys()][0]}`);
@@ -380,5 +381,5 @@ export function createDuckDbSink(path: string, options: DuckDbSinkOptions = {}):
         instance = undefined;
       }
     },
-  };
+  });
 }

@@ -4,6 +4,7 @@ import type { WorkloadInputs } from "../../engine/plant/workload-factory.js";
 import type { Scenario } from "../../engine/scenario/scenario-types.js";
 import { createSimulation } from "../../engine/simulation.js";
 import type { Chunk, Sink } from "../../engine/sinks/sink.js";
+import { createResultWriter } from "../result-writer.js";
 import { createHilRecorder } from "../hil-recorder.js";
 import type { WallClock } from "../pace.js";
 import { createPduHandler, type ServedPdu } from "./pdu.js";
@@ -151,8 +152,11 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
   const transports = await o.startTransports(pdu, served.units, (source, kind, detail) => event(source, kind, 0, detail));
   o.onListening?.(served);
   const wallStartMs = clock.nowMs();
+  // Results are written behind the loop (hil/result-writer.ts), so a period never waits for the sink.
+  const writer = createResultWriter(o.sink);
   const write = async (chunks: readonly Chunk[]) => {
-    for (const c of chunks) await o.sink.write(c);
+    writer.submit(chunks);
+    await writer.settle();
   };
   const pendingChunks: Chunk[] = [];
   o.stop.addEventListener("abort", () => wake?.(), { once: true });
@@ -199,12 +203,13 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
       recorder.cycle(tS, n, planned - wallStartMs, start - wallStartMs, 0, computed - start, 0, miss, 0, false);
       n++;
       if (pendingChunks.length > 0) {
-        await write(pendingChunks);
-        sim.release(pendingChunks);
-        pendingChunks.length = 0;
+        const chunks = pendingChunks.splice(0, pendingChunks.length);
+        writer.submit(chunks, () => sim.release(chunks));
       }
-      const drained = recorder.drain(false);
-      if (drained.length > 0) await write(drained);
+      writer.submit(recorder.drain(false));
+      if (writer.failed !== undefined) throw writer.failed;
+      const room = writer.room(8);
+      if (room !== undefined) await room;
     }
     const stopped = !sim.done;
     // Let the last advance's reply leave before the transports close.
@@ -242,6 +247,7 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
     };
   } catch (error) {
     for (const t of transports) await t.close().catch(() => undefined);
+    await writer.settle().catch(() => undefined);
     await o.sink.abortRun(o.runId);
     throw error;
   }

@@ -74,4 +74,19 @@ test("stop() after k ticks ends the run: last series rows, racks, events, decisi
   }
 });
 
+test("deferFinish: the horizon's tick leaves the run open, and stop() then closes it with byte-identical chunks and KPIs", () => {
+  const scenario = short("hall-training-1h-battery.yaml", 3000);
+  const whole = createSimulation(scenario, "r", { chunkTicks: 1000 });
+  const wholeChunks = runAll(whole);
+  const sim = createSimulation(scenario, "r", { chunkTicks: 1000, deferFinish: true });
+  const chunks: Chunk[] = [];
+  while (sim.k < scenario.ticks) chunks.push(...sim.advanceBy(7));
+  assert.not.ok(sim.done, "done before stop()");
+  assert.not.ok(chunks.some((c) => c.table === "kpis"), "a kpis chunk before stop()");
+  chunks.push(...sim.stop());
+  assert.ok(sim.done);
+  assert.is(hashChunks(chunks), hashChunks(wholeChunks));
+  assert.equal(sim.kpis(), whole.kpis());
+});
+
 test.run();
