@@ -2,31 +2,22 @@
  * Arrow schemas and record batches for the sinks' tables, built over the engine's typed arrays
  * without copying them (utf8 columns are encoded, as Arrow needs offsets and bytes).
  *
- * Column types: run_id Dictionary<Utf8, Int32> (one dictionary entry per file, so the constant
- * run id costs 4 bytes a row instead of its text), f64 Float64, f32 Float32, i32 Int32, utf8 Utf8.
- * Each field's metadata holds `unit` and `description`; the schema's holds the table's
- * `description`.
+ * Column types: f64 Float64, f32 Float32, i32 Int32, utf8 Utf8. Each field's metadata holds `unit`
+ * and `description`; the schema's holds the table's `description`.
+ *
+ * No run_id column: the Arrow sink writes one file per table per run under a hive-style folder
+ * `run_id=<id>/`, and readers take run_id from that folder name. Were it also a column of the file,
+ * its type would have to equal the type each reader infers for the partition key, and no one type
+ * does: pyarrow.dataset's `partitioning="hive"` infers string (int32 when every id looks like an
+ * integer), pyarrow.parquet-style readers a dictionary of strings, and pyarrow refuses to merge a
+ * file field with a partition field of another type ("Field run_id has incompatible types:
+ * dictionary<...> vs string", issue #16, when this column was a dictionary). Hive-partitioned
+ * writers leave the key out of the files for this reason (pyarrow's write_dataset does), and
+ * DuckDB and polars read the key from the path as pyarrow does.
  */
 
-import {
-  Dictionary,
-  Field,
-  Float32,
-  Float64,
-  Int32,
-  RecordBatch,
-  Schema,
-  Struct,
-  Utf8,
-  makeData,
-  vectorFromArray,
-  type Data,
-  type DataType,
-  type Vector,
-} from "apache-arrow";
+import { Field, Float32, Float64, Int32, RecordBatch, Schema, Struct, Utf8, makeData, type Data, type DataType } from "apache-arrow";
 import type { Chunk, ColumnData, ColumnType, TableSpec } from "./sink.js";
-
-const RUN_ID_DESCRIPTION = "Run identifier: joins every table to its row in runs";
 
 function arrowType(type: ColumnType): DataType {
   switch (type) {
@@ -42,20 +33,11 @@ function arrowType(type: ColumnType): DataType {
 }
 
 /**
- * The Arrow schema of a table: `run_id` (dictionary-encoded text) then the spec's columns.
+ * The Arrow schema of a table: the spec's columns (run_id is the file's folder, not a column).
  *
- * Example: toArrowSchema(spec).fields[1].metadata.get("unit") === spec.columns[0].unit.
+ * Example: toArrowSchema(spec).fields[0].metadata.get("unit") === spec.columns[0].unit.
  */
 export function toArrowSchema(spec: TableSpec): Schema {
-  const runId = new Field(
-    "run_id",
-    new Dictionary(new Utf8(), new Int32(), 0),
-    false,
-    new Map([
-      ["unit", ""],
-      ["description", RUN_ID_DESCRIPTION],
-    ]),
-  );
   const fields = spec.columns.map(
     (c) =>
       new Field(
@@ -68,20 +50,7 @@ export function toArrowSchema(spec: TableSpec): Schema {
         ]),
       ),
   );
-  return new Schema([runId, ...fields], new Map([["description", spec.description]]));
-}
-
-/** The one-entry dictionary of a run's `run_id` column; reuse it for every batch of a file. */
-export function runIdDictionary(runId: string): Vector<Utf8> {
-  return vectorFromArray([runId], new Utf8());
-}
-
-/** Shared zero indices for the run_id column; never written to, so batches may share them. */
-let zeros = new Int32Array(0);
-
-function zeroIndices(length: number): Int32Array {
-  if (zeros.length < length) zeros = new Int32Array(Math.max(length, 2 * zeros.length));
-  return zeros.subarray(0, length);
+  return new Schema(fields, new Map([["description", spec.description]]));
 }
 
 const encoder = new TextEncoder();
@@ -109,16 +78,15 @@ function columnData(type: DataType, data: ColumnData, length: number): Data {
 
 /**
  * A record batch of `chunk` (already checked against its spec) under `schema` (from
- * `toArrowSchema`), with `dictionary` (from `runIdDictionary(chunk.runId)`) for run_id.
+ * `toArrowSchema`).
  *
- * Example: toRecordBatch(schema, chunk, dict).numRows === chunk.length.
+ * Example: toRecordBatch(schema, chunk).numRows === chunk.length.
  */
-export function toRecordBatch(schema: Schema, chunk: Chunk, dictionary: Vector<Utf8>): RecordBatch {
+export function toRecordBatch(schema: Schema, chunk: Chunk): RecordBatch {
   const { length } = chunk;
-  const runIdField = schema.fields[0];
-  const children: Data[] = [makeData({ type: runIdField.type as Dictionary<Utf8, Int32>, length, data: zeroIndices(length), dictionary })];
+  const children: Data[] = [];
   for (let i = 0; i < chunk.columns.length; i++) {
-    children.push(columnData(schema.fields[i + 1].type, chunk.columns[i], length));
+    children.push(columnData(schema.fields[i].type, chunk.columns[i], length));
   }
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, children }));
 }

@@ -1,15 +1,15 @@
 /**
  * Arrow IPC result sink: one Arrow IPC *file* (random-access format, `ARROW1` magic and footer)
- * per table per run, laid out hive-style so DuckDB, pyarrow or polars read a folder as one
- * dataset partitioned by run.
+ * per table per run, laid out hive-style so pyarrow or polars (or DuckDB with its nanoarrow
+ * extension) read a folder as one dataset partitioned by run.
  *
  * Contract: `createArrowSink(dir)` returns a `Sink`; one run at a time per sink. Several sinks
  * (processes, shards) may share `dir` as long as they write different run ids.
  *
  * File layout (`<id>` is `encodeURIComponent(runId)`):
  * - `<dir>/<table>/run_id=<id>/part-0.arrow`: the run's rows of `<table>`, one record batch per
- *   `write`; `run_id` is also kept as a column (dictionary-encoded). Only tables the run wrote
- *   to get a file.
+ *   `write`. `run_id` is the hive partition key only, not a column inside the file (why: see
+ *   `arrow-batch.ts`). Only tables the run wrote to get a file.
  * - `<dir>/runs/run_id=<id>/part-0.arrow`: the run's `runs` row (see `runs-table.ts`).
  * - `<dir>/_partial/run_id=<id>/<table>.arrow.partial`: files of the run in progress. Dataset
  *   readers skip `_`-prefixed folders, and the names do not end in `.arrow`.
@@ -35,8 +35,8 @@
 
 import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { AsyncByteQueue, RecordBatchFileWriter, type Schema, type Utf8, type Vector } from "apache-arrow";
-import { runIdDictionary, toArrowSchema, toRecordBatch } from "./arrow-batch.js";
+import { AsyncByteQueue, RecordBatchFileWriter, type Schema } from "apache-arrow";
+import { toArrowSchema, toRecordBatch } from "./arrow-batch.js";
 import { checkChunk } from "./check-chunk.js";
 import { checkTableSpecs } from "./check-table-specs.js";
 import { runRowChunk, runsTable } from "./runs-table.js";
@@ -74,7 +74,6 @@ interface OpenFile {
 interface CurrentRun {
   runId: string;
   partialDir: string;
-  dictionary: Vector<Utf8>;
   files: Map<string, OpenFile>;
 }
 
@@ -120,7 +119,7 @@ export function createArrowSink(dir: string): Sink {
 
   function appendBatch(run: CurrentRun, chunk: Chunk): void {
     const file = openFile(run, chunk.table);
-    file.writer.write(toRecordBatch(schemas.get(chunk.table)!, chunk, run.dictionary));
+    file.writer.write(toRecordBatch(schemas.get(chunk.table)!, chunk));
   }
 
   /** Writes the footer, makes the bytes durable and releases the descriptor. */
@@ -178,7 +177,7 @@ export function createArrowSink(dir: string): Sink {
         }
       }
       mkdirSync(partialDir, { recursive: true });
-      open.set(runId, { runId, partialDir, dictionary: runIdDictionary(runId), files: new Map() });
+      open.set(runId, { runId, partialDir, files: new Map() });
     },
 
     async write(chunk: Chunk): Promise<void> {
