@@ -15,7 +15,7 @@ import { machineLine } from "./machine.js";
  *
  * With `--priority` (root), dctwin and the peer run at nice −10, so the rest of a shared machine
  * (builds, other sessions) cannot hold them off the CPU: a real device answers on a processor of
- * its own, and a HIL rig raises its loop's priority. dctwin's results thread lowers itself to 19.
+ * its own, and a HIL rig raises its loop's priority.
  *
  * With `--pin`, dctwin runs on core 1 and the peer (and socat) on core 0, as a HIL rig gives its
  * loop a core of its own; without it they share both cores with whatever else runs.

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../../models/lib/errors.js";
 import type { DuckDbSinkOptions } from "./duckdb-sink.js";
+import { StorageError } from "./storage-error.js";
 import type { Chunk, RunRow, Sink, TableSpec } from "./sink.js";
 
 /** Owner → sink thread. */
@@ -16,7 +17,7 @@ export type SinkRequest = { id: number } & (
 );
 
 /** Sink thread → owner: the answer to request `id`. */
-export type SinkReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; user: boolean; message: string; stack: string });
+export type SinkReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; user: boolean; storage: boolean; message: string; stack: string });
 
 const WORKER = fileURLToPath(new URL("./sink-worker.js", import.meta.url));
 
@@ -28,7 +29,8 @@ const WORKER = fileURLToPath(new URL("./sink-worker.js", import.meta.url));
  * its write resolves, exactly as with the in-thread sink. Chunks' numeric columns are shared
  * memory (engine/columns.ts): posting one copies only its string columns.
  *
- * A user error in the sink thread (a busy or unwritable file) is a UserError here too.
+ * A user error in the sink thread is a UserError here too, and a storage failure (a full disk, a
+ * busy or unwritable file) a StorageError.
  */
 export function createWorkerDuckDbSink(path: string, options: DuckDbSinkOptions = {}): Sink {
   const worker = new Worker(WORKER, { workerData: { path, options } });
@@ -46,6 +48,7 @@ export function createWorkerDuckDbSink(path: string, options: DuckDbSinkOptions 
     if (w === undefined) return;
     waiting.delete(reply.id);
     if (reply.ok) w.resolve(reply.value);
+    else if (reply.storage) w.reject(new StorageError(reply.message));
     else if (reply.user) w.reject(new UserError(reply.message));
     else {
       const error = new Error(reply.message);

@@ -5,6 +5,7 @@ import * as assert from "uvu/assert";
 import { UserError } from "../../../models/lib/errors.js";
 import { createDuckDbSink } from "../../../engine/sinks/duckdb-sink.js";
 import type { Sink } from "../../../engine/sinks/sink.js";
+import { StorageError } from "../../../engine/sinks/storage-error.js";
 import { createWorkerDuckDbSink } from "../../../engine/sinks/worker-sink.js";
 import { resultsHash } from "../../helpers.js";
 import { mixedChunk, mixedTable, runRow, siteChunk, siteTable, tempDir } from "./sample-tables.js";
@@ -40,7 +41,7 @@ test("the DuckDB sink on its own thread writes the same file as in this thread (
   assert.equal(await resultsHash(there), expected);
 });
 
-test("a user error in the sink thread (a path under a regular file) is a UserError here, and the thread ends", async () => {
+test("a storage failure in the sink thread (a path under a regular file) is a StorageError here, and the thread ends", async () => {
   const file = join(temp.dir, "plain-file");
   writeFileSync(file, "not a folder");
   const sink = createWorkerDuckDbSink(join(file, "results.duckdb"));
@@ -48,8 +49,9 @@ test("a user error in the sink thread (a path under a regular file) is a UserErr
     await sink.open([siteTable]);
     assert.unreachable("open should have failed");
   } catch (error) {
+    assert.instance(error, StorageError);
     assert.instance(error, UserError);
-    assert.match((error as Error).message, /plain-file/);
+    assert.match((error as Error).message, /plain-file\/results\.duckdb: a part of the path is a file, not a folder/);
   }
   await sink.close();
 });
