@@ -63,7 +63,7 @@ test("a perfect forecast is the data; persistence is the current value", async (
   for (let j = 0; j < nc; j++) assert.is(out[j], now, "persistence");
 });
 
-test("noisy forecasts: the relative error's standard deviation by lead matches the configuration", async () => {
+test("noisy forecasts: the relative error's standard deviation by lead matches the configuration, and leads share their error (a random walk)", async () => {
   const sd0 = 0.05;
   const sd24 = 0.25;
   const { scenario, sim, signals } = await stageOf({ marketPeriod: "30min", price: { kind: "dataset", forecast: { mode: "perfect" } }, carbon: { kind: "dataset", forecast: { error0h: sd0, error24h: sd24 } } }, { horizon: "300d", startTime: "2020-01-01T00:00:00Z" });
@@ -75,17 +75,20 @@ test("noisy forecasts: the relative error's standard deviation by lead matches t
   const out = new Float64Array(96);
   const leads = [0, 11, 47, 95];
   const sum2 = leads.map(() => 0);
+  let cross = 0; // Σ e(24 h) × e(48 h): a random walk has cov = var(e(24 h)), corr = sd(24 h) / sd(48 h)
   let issues = 0;
   for (let p = 0; p < 300 * 48; p += 1) {
     const k = p * 1800;
     sim.beginTick(k);
     signals.beginTick(k);
     noisy.read(h, 48, out);
-    leads.forEach((j, i) => {
+    const err = leads.map((j) => {
       const targetMs = startMs + (p + 1 + j) * 1_800_000;
       const actual = carbon.values[Math.floor((targetMs - carbon.startMs) / 3_600_000)]!;
-      sum2[i] += (out[j]! / actual - 1) ** 2;
+      return out[j]! / actual - 1;
     });
+    err.forEach((e, i) => (sum2[i] += e * e));
+    cross += err[2]! * err[3]!;
     issues++;
   }
   leads.forEach((j, i) => {
@@ -93,6 +96,9 @@ test("noisy forecasts: the relative error's standard deviation by lead matches t
     const expected = forecastErrorSd(sd0, sd24, (j + 1) * 1800);
     assert.ok(Math.abs(sd / expected - 1) < 0.04, `lead ${(j + 1) * 0.5} h: sd ${sd.toFixed(4)} vs ${expected.toFixed(4)} over ${issues} issues`);
   });
+  const corr = cross / Math.sqrt(sum2[2]! * sum2[3]!);
+  const expectedCorr = forecastErrorSd(sd0, sd24, 48 * 1800) / forecastErrorSd(sd0, sd24, 96 * 1800);
+  assert.ok(Math.abs(corr - expectedCorr) < 0.05, `corr(e(24 h), e(48 h)) ${corr.toFixed(3)} vs ${expectedCorr.toFixed(3)}`);
 });
 
 test("forecasts are deterministic: same seed, same values, however often and by whom they are read; another seed differs", async () => {
