@@ -25,8 +25,10 @@ const forecast = obj(
 );
 
 const common = {
+  // At least a minute: a signal's values are generated and recorded per period, so a 40 ms period
+  // over a year-long run would allocate gigabytes before the first tick.
   period: quantity("duration", "period of the signal: it holds each value for this long from startTime (price: signals.port.marketPeriod; default 30min carbon, 5min stress)", {
-    above: 0,
+    min: 60,
     max: 86400,
   }),
   forecast,

@@ -39,7 +39,7 @@ test("bad signal fields are reported together, each with its path, value and exp
         marketPeriod: "20min",
         price: { kind: "dataset" },
         carbon: { kind: "weather" },
-        stress: { kind: "static", values: [0.1, 1.5], period: "7ms" },
+        stress: { kind: "static", values: [0.1, 1.5], period: "90.02s" },
         currency: "USD",
       },
     },
@@ -51,6 +51,8 @@ test("bad signal fields are reported together, each with its path, value and exp
   assert.is(at("signals.port.stress.values[1]")?.value, 1.5);
   assert.ok(at("signals.port.stress.period")?.expected.includes("whole number of ticks"), JSON.stringify(issues));
   assert.ok(at("signals.port.currency") !== undefined, JSON.stringify(issues));
+  const short = issuesOf({ ...base, signals: { carbon: "gb-2020", port: { carbon: { kind: "dataset", period: "10s" } } } });
+  assert.equal(short.map((i) => [i.path, i.expected]), [["signals.port.carbon.period", "at least 60 s"]], "no period under a minute: it would allocate per period");
 });
 
 test("a live signal needs exactly one of url and file; a stress dataset does not exist; startTime is required", () => {
