@@ -23,5 +23,7 @@ export function createCompositePort(sim: PlantPort, device: PlantPort): PlantPor
     ageS: (h) => (h >= DEVICE ? device.ageS(h - DEVICE) : sim.ageS(h)),
     write: (h, value) => (h >= DEVICE ? device.write(h - DEVICE, value) : sim.write(h, value)),
     commanded: (h) => (h >= DEVICE ? device.commanded(h - DEVICE) : sim.commanded(h)),
+    // Signals and their forecasts come from the twin's side (a live provider in HIL mode).
+    ...(sim.forecasts === undefined ? {} : { forecasts: sim.forecasts }),
   };
 }

@@ -46,4 +46,33 @@ export interface PlantPort {
   write(handle: number, value: number): void;
   /** Current commanded value of a setpoint (the last write, or its initial value). */
   commanded(handle: number): number;
+  /**
+   * Forecasts of the grid signals (price, carbon intensity, grid stress; engine/signals/), when
+   * the port has them: the sim port of a scenario with `signals.port`. Absent on a device port.
+   */
+  readonly forecasts?: ForecastReader;
+}
+
+/**
+ * Forecasts of signal points, per signal period. Like points, a controller resolves a handle once
+ * (at start) and then reads into a Float64Array it owns, so the hot path never allocates.
+ *
+ * A forecast is issued at the start of each signal period (as the GB Carbon Intensity API re-issues
+ * its forecast every half hour): every ask within one period gets the same values, whoever asks and
+ * however often. Element j of a read is the forecast of the period j + 1 periods after the current
+ * one (lead (j + 1) × period from its issue); the current period's value is the measurement itself.
+ */
+export interface ForecastReader {
+  /** Names of the signal points that have forecasts, e.g. `grid.carbonGPerKWh`. */
+  readonly names: readonly string[];
+  /** Handle of the forecast of a signal point; throws a UserError naming the point and listing known ones. */
+  handle(name: string): number;
+  /** Period of the signal, s (one forecast value per period). */
+  periodS(handle: number): number;
+  /**
+   * Fills out[0 .. n) with the forecasts of the next n periods, n = min(out.length, the periods in
+   * `hours`, the periods up to the signal's forecast horizon); returns n. Allocation-free.
+   * Example: a 30-min carbon signal, read(h, 6, buf) with buf of 48 → 12 values, the next 6 hours.
+   */
+  read(handle: number, hours: number, out: Float64Array): number;
 }

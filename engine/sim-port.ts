@@ -1,5 +1,5 @@
 import { unknownName, UserError } from "../models/lib/errors.js";
-import { QUALITY_OK, type PlantPort, type PointSpec, type Quality } from "./port.js";
+import { QUALITY_OK, type ForecastReader, type PlantPort, type PointSpec, type Quality } from "./port.js";
 
 /**
  * The sim port: a PlantPort over engine state. The plant publishes measurements at the end of each
@@ -12,8 +12,10 @@ export interface SimPort extends PlantPort {
   addMeasurement(spec: Omit<PointSpec, "kind">): number;
   /** Declares a setpoint and the actuator that applies its value to the plant. */
   addSetpoint(spec: Omit<PointSpec, "kind">, actuate: (value: number) => void): number;
-  /** Plant side: sets a measurement's value for tick k. */
-  publish(handle: number, value: number, k: number): void;
+  /** Plant side: sets a measurement's value for tick k, with its quality (default ok). */
+  publish(handle: number, value: number, k: number, quality?: Quality): void;
+  /** Plant side: attaches the forecasts of the signal points (engine/signals/grid-signals.ts). */
+  setForecasts(forecasts: ForecastReader): void;
   /** Sets the latency (ticks) of writes made from now on (per controller). */
   setLatencyTicks(ticks: number): void;
   /** Starts tick k: writes made from now on are stamped with k. */
@@ -32,6 +34,8 @@ export function createSimPort(dtS: number): SimPort {
   const setpointIndex = new Map<string, number>();
   let measValue: Float64Array<ArrayBuffer> = new Float64Array(16);
   let measK: Float64Array<ArrayBuffer> = new Float64Array(16);
+  // Quality per measurement: ok unless the plant says otherwise (a live signal feed lagging behind).
+  let measQuality: Uint8Array<ArrayBuffer> = new Uint8Array(16);
   const setpointSpecs: PointSpec[] = [];
   const actuators: ((value: number) => void)[] = [];
   let commandedValue: Float64Array<ArrayBuffer> = new Float64Array(16);
@@ -61,6 +65,11 @@ export function createSimPort(dtS: number): SimPort {
       points.push({ ...spec, kind: "measurement" });
       measValue = grow(measValue, handle + 1);
       measK = grow(measK, handle + 1);
+      if (handle >= measQuality.length) {
+        const q = new Uint8Array(measQuality.length * 2);
+        q.set(measQuality);
+        measQuality = q;
+      }
       measValue[handle] = spec.initial;
       measK[handle] = -1;
       return handle;
@@ -89,7 +98,7 @@ export function createSimPort(dtS: number): SimPort {
       return handle;
     },
     read: (handle) => measValue[handle]!,
-    quality: (): Quality => QUALITY_OK,
+    quality: (handle): Quality => measQuality[handle]! as Quality,
     ageS: (handle) => (measK[handle]! < 0 ? Infinity : (currentK - measK[handle]!) * dtS),
     write(handle, value) {
       const spec = setpointSpecs[handle]!;
@@ -107,9 +116,13 @@ export function createSimPort(dtS: number): SimPort {
       count++;
     },
     commanded: (handle) => commandedValue[handle]!,
-    publish(handle, value, k) {
+    publish(handle, value, k, quality = QUALITY_OK) {
       measValue[handle] = value;
       measK[handle] = k;
+      measQuality[handle] = quality;
+    },
+    setForecasts(forecasts) {
+      (port as { forecasts?: ForecastReader }).forecasts = forecasts;
     },
     setLatencyTicks(ticks) {
       latencyTicks = ticks;

@@ -14,6 +14,7 @@ import { createDemandResponseMeter } from "./plant/demand-response-meter.js";
 import { createGpuBufferStage } from "./plant/gpu-buffers.js";
 import { createSiteFrequency } from "./plant/site-frequency.js";
 import { createSiteGrid } from "./plant/site-grid.js";
+import { createGridSignals, type GridSignalsInputs } from "./signals/grid-signals.js";
 import { createSiteStorage } from "./plant/site-storage.js";
 import { createSiteHeat } from "./plant/site-heat.js";
 import { createSiteThermal, type SiteThermal } from "./plant/site-thermal.js";
@@ -30,6 +31,8 @@ import { f32Column, f64Column, f64ColumnOf, i32Column, i32ColumnOf } from "./col
  * Order within tick k (fixed; docs/architecture.md draws it). Each plant stage lives in
  * engine/plant/ and its header says what it does inside its step; a stage whose scenario section is
  * absent is skipped and costs nothing.
+ *   0. grid signals (engine/signals/grid-signals.ts, with signals.port): price, carbon and stress of
+ *      the period that starts at k are published first (exogenous: no feedback delay needed)
  *   1. controllers due at k: read measurements of tick k−1, write setpoints
  *   2. setpoints due at k take effect (writes of tick k − latency)
  *   3. workloads: utilisation of every GPU cohort
@@ -95,6 +98,8 @@ export interface SimulationOptions {
    * the twin; external batteries take their AC power from it. Absent: the sim port alone.
    */
   devicePort?: PlantPort;
+  /** Live-feed readers for signals.port (tests; default: the scenario's file or url). */
+  signalFeeds?: GridSignalsInputs["feeds"];
   /** Test hook: called with (role, k) each time a role steps. Slows the loop; off by default. */
   trace?: (role: string, k: number) => void;
 }
@@ -143,7 +148,14 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     pushEvent(source, kind, value, detail);
     nowS = saved;
   };
-  const siteGrid = createSiteGrid(scenario, options.inputs ?? {}, (tS, kind, value, detail) => pushEventAt(tS, "grid", kind, value, detail));
+  const gridSignals = createGridSignals(
+    scenario,
+    port,
+    scenario.controllers.map((c) => c.id),
+    { ...(options.inputs?.price ? { price: options.inputs.price } : {}), ...(options.inputs?.carbon ? { carbon: options.inputs.carbon } : {}), ...(options.signalFeeds ? { feeds: options.signalFeeds } : {}) },
+  );
+  const signalsActive = gridSignals.active;
+  const siteGrid = createSiteGrid(scenario, options.inputs ?? {}, (tS, kind, value, detail) => pushEventAt(tS, "grid", kind, value, detail), gridSignals);
   const gridActive = siteGrid.active;
   const siteStorage = createSiteStorage(scenario, runId, port, chunkTicks, pushEvent, options.devicePort);
   const storageActive = siteStorage.active;
@@ -226,8 +238,11 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   // What controllers see: the sim port, or the twin and the devices behind one composite port.
   const controllerPort: PlantPort = options.devicePort === undefined ? port : createCompositePort(port, options.devicePort);
   port.beginTick(0);
+  // Signals of period 0 are on the port before controllers start (they may read a forecast there).
+  if (signalsActive) gridSignals.beginTick(0);
   controllers.forEach((c, i) => {
     port.setLatencyTicks(latencyTicks[i]!);
+    gridSignals.setAsker(i);
     c.start(controllerPort, controllerCtx[i]!);
   });
 
@@ -263,12 +278,15 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       const tS = k * dtS;
       nowS = tS;
       port.beginTick(k);
+      if (signalsActive) gridSignals.beginTick(k);
+      if (trace !== undefined && signalsActive) trace("signals", k);
       for (let i = 0; i < controllers.length; i++) {
         if (k % periodTicks[i]! !== 0) continue;
         const ctx = controllerCtx[i]!;
         ctx.k = k;
         ctx.tS = tS;
         port.setLatencyTicks(latencyTicks[i]!);
+        if (signalsActive) gridSignals.setAsker(i);
         controllers[i]!.step(controllerPort, ctx);
         if (trace !== undefined) trace(controllerRole[i]!, k);
       }
@@ -362,6 +380,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       const ctx = controllerCtx[i]!;
       ctx.k = endK;
       ctx.tS = endK * dtS;
+      gridSignals.setAsker(i);
       c.finish(controllerPort, ctx);
     });
     siteGrid.finish();
@@ -370,6 +389,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     siteFrequency.finish();
     siteHeat.finish();
     if (thermalActive) thermal.finish(endK * dtS, out);
+    if (signalsActive) gridSignals.finish(out, runId);
     if (endK > windowStartK) flushRackWindow(windowStartK, endK - windowStartK, out);
     emitRacks(out);
     const r = plant.racks;

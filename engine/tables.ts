@@ -204,6 +204,30 @@ export const COOLING_UNITS: TableSpec = {
   ],
 };
 
+export const SIGNAL_SERIES: TableSpec = {
+  name: "signal_series",
+  description: "grid signals on the plant port, one row per signal per period (only with signals.port): each value holds from t_s for the signal's period",
+  columns: [
+    f64("t_s", "s", "start of the signal period (from startTime)"),
+    text("signal", "point name with its unit: grid.priceGbpPerMWh or grid.priceEurPerMWh, grid.carbonGPerKWh, grid.stressFrac"),
+    f64("value", "", "value published for the period, in the unit of the point's name (held from the last period when stale; NaN before any)"),
+    i32("quality", "", "0 ok, 1 stale (a live feed lagging behind: the last value held), 2 error (no value yet)"),
+  ],
+};
+
+export const SIGNAL_FORECASTS: TableSpec = {
+  name: "signal_forecasts",
+  description: "forecasts controllers read through the port (only with signals.port and recordForecasts): one row per lead, recorded once per controller, signal and period",
+  columns: [
+    f64("t_s", "s", "simulated time of the (first) read in the period; the forecast was issued at the period's start"),
+    text("controller", "controller id that read it"),
+    text("signal", "point name of the signal"),
+    f64("lead_s", "s", "lead time: start of the forecast period − start of the period the forecast was issued in"),
+    f64("target_s", "s", "start of the forecast period"),
+    f64("value", "", "forecast value, in the unit of the point's name"),
+  ],
+};
+
 export const RUN_TABLES: readonly TableSpec[] = [
   SITE_SERIES,
   RACK_SERIES,
@@ -218,4 +242,6 @@ export const RUN_TABLES: readonly TableSpec[] = [
   COOLING_UNIT_SERIES,
   COOLING_UNITS,
   HEAT_SERIES,
+  SIGNAL_SERIES,
+  SIGNAL_FORECASTS,
 ];

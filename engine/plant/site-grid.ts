@@ -4,6 +4,7 @@ import { UserError } from "../../models/lib/errors.js";
 import type { KpiRow } from "../kpis/kpi-row.js";
 import type { Scenario } from "../scenario/scenario-types.js";
 import type { WorkloadInputs } from "./workload-factory.js";
+import type { GridSignals } from "../signals/grid-signals.js";
 
 /**
  * The site's grid connection: its limits at the point of common coupling
@@ -30,6 +31,7 @@ export function createSiteGrid(
   scenario: Scenario,
   inputs: WorkloadInputs,
   event: (tS: number, kind: string, value: number, detail: string) => void,
+  gridSignals?: GridSignals,
 ): SiteGrid {
   const dtS = scenario.dtS;
   const g = scenario.grid;
@@ -59,19 +61,37 @@ export function createSiteGrid(
     }
     return sig;
   };
-  const price = signal("price", inputs.price);
-  const carbon = signal("carbon", inputs.carbon);
-  const currency = inputs.price ? CURRENCY_PER_J[inputs.price.unit] : undefined;
-  if (inputs.price && currency === undefined) throw new UserError(`signals.price: unit ${inputs.price.unit} has no currency conversion`);
+  // With signals.port the KPIs sum the values published on the port (engine/signals/grid-signals.ts):
+  // one source for what controllers see and what the run is charged. Without it, the data directly.
+  const portSignals = gridSignals?.active === true ? gridSignals : undefined;
+  const portPrice = portSignals?.hasPrice === true;
+  const portCarbon = portSignals?.hasCarbon === true;
+  const price = portSignals === undefined ? signal("price", inputs.price) : undefined;
+  const carbon = portSignals === undefined ? signal("carbon", inputs.carbon) : undefined;
+  const currency = portPrice
+    ? { perJ: 1 / 3.6e9, currency: portSignals!.currency }
+    : inputs.price && portSignals === undefined
+      ? CURRENCY_PER_J[inputs.price.unit]
+      : undefined;
+  if (inputs.price && portSignals === undefined && currency === undefined) throw new UserError(`signals.price: unit ${inputs.price.unit} has no currency conversion`);
   let costWs = 0;
   let carbonWs = 0;
+  const hasPrice = price !== undefined || portPrice;
+  const hasCarbon = carbon !== undefined || portCarbon;
 
   return {
-    active: monitor !== undefined || price !== undefined || carbon !== undefined,
+    active: monitor !== undefined || hasPrice || hasCarbon,
     step(k, pccW) {
       if (monitor !== undefined) stepPccMonitor(monitor, pccW, onLimit);
       if (price !== undefined) costWs += pccW * signalAt(price, k);
       if (carbon !== undefined) carbonWs += pccW * signalAt(carbon, k);
+      if (portSignals !== undefined) {
+        // A live feed with no value yet (NaN) charges nothing rather than poisoning the sum.
+        const priceNow = portSignals.priceNow;
+        const carbonNow = portSignals.carbonNow;
+        if (portPrice && priceNow === priceNow) costWs += pccW * priceNow;
+        if (portCarbon && carbonNow === carbonNow) carbonWs += pccW * carbonNow;
+      }
     },
     finish() {
       if (monitor !== undefined) finishPccMonitor(monitor, onLimit);
@@ -89,9 +109,9 @@ export function createSiteGrid(
         });
       }
       // Σ P × price × dt: energy cost of what the site draws (exports, if any, are credited at the same price).
-      if (price !== undefined) rows.push({ name: "energy_cost", value: costWs * dtS * currency!.perJ, unit: currency!.currency });
+      if (hasPrice) rows.push({ name: "energy_cost", value: costWs * dtS * currency!.perJ, unit: currency!.currency });
       // Σ P × intensity × dt, intensity in gCO2/kWh → kgCO2.
-      if (carbon !== undefined) rows.push({ name: "carbon", value: (carbonWs * dtS) / 3.6e6 / 1000, unit: "kgCO2" });
+      if (hasCarbon) rows.push({ name: "carbon", value: (carbonWs * dtS) / 3.6e6 / 1000, unit: "kgCO2" });
       return rows;
     },
   };

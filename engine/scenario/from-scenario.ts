@@ -6,7 +6,8 @@ import { durationsOf } from "./durations-of.js";
 import { findForbiddenKeys } from "./find-forbidden-keys.js";
 import { INPUT_LIMITS, type InputLimits } from "./input-limits.js";
 import { fromRackSelection } from "./rack-selection.js";
-import type { EfficiencyPoint, FrequencyResponseSpec, Scenario } from "./scenario-types.js";
+import type { EfficiencyPoint, FrequencyResponseSpec, Scenario, SignalSourceSpec } from "./scenario-types.js";
+import { signalSource } from "./spec-signals.js";
 import { scenarioSpec } from "./scenario-spec.js";
 import { validate } from "./validate.js";
 
@@ -54,6 +55,7 @@ export function fromScenario(data: unknown, source: string, limits: InputLimits 
   // reports every problem in the file.
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
+  checkSignalsPort(scenario, issues);
   checkFrequencyRelations(scenario, issues);
   checkStorageRelations(scenario, issues);
   checkDemandResponse(scenario, issues);
@@ -258,6 +260,64 @@ function checkSiteRelations(s: Scenario, issues: Issue[]): void {
       const latest = new Date(toMs - s.horizonS * 1000).toISOString().replace(".000Z", "Z");
       issues.push({ path: "startTime", value: s.startTime, expected: `a time from ${span.fromUtc} to ${latest} (the data ends ${span.toUtc}, and the run lasts ${s.horizonS} s), because ${why}` });
     }
+  }
+}
+
+/** Market periods the price signal may have, s. */
+const MARKET_PERIODS_S = [900, 1800, 3600];
+
+/**
+ * signals.port: the market period, each signal's provider against the data named above, periods in
+ * whole ticks, live sources; fills in `{ kind: dataset }` for price and carbon when they are left
+ * out and their data is set.
+ */
+function checkSignalsPort(s: Scenario, issues: Issue[]): void {
+  const port = s.signals?.port;
+  if (port === undefined) return;
+  const path = "signals.port";
+  if (s.startTime === undefined) issues.push({ path: "startTime", value: undefined, expected: "a UTC start time, because signals.port puts signals on the port from startTime" });
+  if (typeof port.marketPeriod === "number" && !MARKET_PERIODS_S.includes(port.marketPeriod)) {
+    issues.push({ path: `${path}.marketPeriod`, value: `${port.marketPeriod}s`, expected: "15min, 30min or 1h" });
+  }
+  const fill = (name: "price" | "carbon", data: string) => {
+    if (port[name] === undefined && data !== "none") port[name] = validate(signalSource, { kind: "dataset" }, `${path}.${name}`, issues) as SignalSourceSpec;
+  };
+  fill("price", s.signals.price);
+  fill("carbon", s.signals.carbon);
+  if (port.price === undefined && port.carbon === undefined && port.stress === undefined) {
+    issues.push({ path, value: "{}", expected: "at least one signal: price, carbon or stress (or signals.price / signals.carbon set to data)" });
+  }
+  const data = { price: s.signals.price, carbon: s.signals.carbon, stress: "none" };
+  for (const name of ["price", "carbon", "stress"] as const) {
+    const src = port[name];
+    if (src === undefined) continue;
+    const at = `${path}.${name}`;
+    if (src.kind === "dataset" && data[name] === "none") {
+      issues.push({
+        path: `${at}.kind`,
+        value: "dataset",
+        expected: name === "stress" ? "synthetic, static or live (no grid-stress data is committed)" : `synthetic, static or live, or set signals.${name} to data`,
+      });
+    }
+    if (name === "price" && src.period !== undefined) {
+      issues.push({ path: `${at}.period`, value: `${src.period}s`, expected: "no period: the price holds for signals.port.marketPeriod" });
+    }
+    checkWholeTicks(name === "price" ? port.marketPeriod : src.period, s.dtS, name === "price" ? `${path}.marketPeriod` : `${at}.period`, "a period", issues);
+    if (src.kind === "live" && (src.url === undefined) === (src.file === undefined)) {
+      issues.push({ path: `${at}.url`, value: src.url, expected: "either url or file (exactly one)" });
+    }
+    if (name === "stress" && src.kind === "static") {
+      src.values.forEach((v, i) => {
+        if (typeof v === "number" && !(v >= 0 && v <= 1)) issues.push({ path: `${at}.values[${i}]`, value: v, expected: "a grid-stress fraction from 0 to 1" });
+      });
+    }
+    if (src.kind === "synthetic" && name === "stress" && typeof src.mean === "number" && !(src.mean >= 0 && src.mean <= 1)) {
+      issues.push({ path: `${at}.mean`, value: src.mean, expected: "a grid-stress fraction from 0 to 1" });
+    }
+  }
+  if (port.currency !== undefined && port.price?.kind === "dataset" && s.signals.price !== "none") {
+    const dataCurrency = s.signals.price === "agile-2020" ? "GBP" : "EUR";
+    if (port.currency !== dataCurrency) issues.push({ path: `${path}.currency`, value: port.currency, expected: `${dataCurrency} (the currency of signals.price ${s.signals.price}) or no currency` });
   }
 }
 

@@ -3,6 +3,7 @@ import { bool, list, num, obj, oneOf, optionalObj, quantity, str } from "./spec.
 import { controller } from "./spec-controllers.js";
 import { cooling, heatReuse } from "./spec-cooling.js";
 import { frequency } from "./spec-grid.js";
+import { signalsPort } from "./spec-signals.js";
 import { ID, racks } from "./spec-ids.js";
 import { demandResponse, storage } from "./spec-storage.js";
 import { workload } from "./spec-workloads.js";
@@ -95,6 +96,7 @@ export const scenarioSpec = obj(
       {
         price: oneOf(["none", "agile-2020", "entsoe-de-2020"], "energy price: GB Octopus Agile region A (p/kWh) or ENTSO-E DE-LU day-ahead (EUR/MWh), 2020", "none"),
         carbon: oneOf(["none", "gb-2020", "gb-2022"], "GB national carbon intensity (NESO), hourly", "none"),
+        port: signalsPort,
       },
       "external signals from real data, looked up at startTime + t",
     ),

@@ -18,10 +18,50 @@ export interface Scenario {
   cooling?: CoolingSpec;
   /** UTC ISO time of t = 0 (for signals). */
   startTime?: string;
-  signals: { price: "none" | "agile-2020" | "entsoe-de-2020"; carbon: "none" | "gb-2020" | "gb-2022" };
+  signals: SignalsSpec;
   frequency?: FrequencySpec;
   outputs: OutputsSpec;
 }
+
+/** External signals: data for the cost and carbon KPIs and, with `port`, signals on the plant port. */
+export interface SignalsSpec {
+  price: "none" | "agile-2020" | "entsoe-de-2020";
+  carbon: "none" | "gb-2020" | "gb-2022";
+  port?: PortSignalsSpec;
+}
+
+/** Price, carbon and grid stress as port measurements (engine/signals/grid-signals.ts). */
+export interface PortSignalsSpec {
+  /** Period of the price signal, s: 900, 1800 or 3600. */
+  marketPeriod: number;
+  currency?: "GBP" | "EUR";
+  /** Filled in from signals.price / signals.carbon (a dataset) when left out and that data is set. */
+  price?: SignalSourceSpec;
+  carbon?: SignalSourceSpec;
+  stress?: SignalSourceSpec;
+  recordForecasts: boolean;
+}
+
+export interface ForecastSpec {
+  mode: "noisy" | "perfect" | "persistence";
+  /** Relative error standard deviations at lead 0 and 24 h (fractions). */
+  error0h: number;
+  error24h: number;
+  /** Longest lead, s. */
+  horizon: number;
+}
+
+interface SignalSourceBase {
+  /** Period of the signal, s (the price's is marketPeriod). */
+  period?: number;
+  forecast: ForecastSpec;
+}
+
+export type SignalSourceSpec =
+  | (SignalSourceBase & { kind: "dataset" })
+  | (SignalSourceBase & { kind: "synthetic"; mean: number; daily: number; dailyPeak: number; weekend: number; noise: number; noiseTime: number })
+  | (SignalSourceBase & { kind: "static"; values: number[] })
+  | (SignalSourceBase & { kind: "live"; url?: string; file?: string; format: "csv" | "json"; timeField: string; valueField: string });
 
 export interface GridSpec {
   importCapacity?: number;
