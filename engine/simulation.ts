@@ -111,6 +111,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const totalTicks = scenario.ticks;
   const chunkTicks = options.chunkTicks ?? DEFAULT_CHUNK_TICKS;
   const deferFinish = options.deferFinish === true;
+  /** Set by stop(): the run closes at the current tick even with deferFinish. */
+  let closing = false;
   const trace = options.trace;
   const port = createSimPort(dtS);
   const plant = buildPlant(scenario, port, options.inputs ?? {});
@@ -489,7 +491,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     siteHeat.emit(out, runId);
     if (thermalActive) thermal.emit(out);
     chunkStartK = kEnd;
-    if (k >= endK && !deferFinish) {
+    if (k >= endK && (!deferFinish || closing)) {
       finish(out);
       done = true;
     }
@@ -520,6 +522,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         return handOver();
       }
       endK = k;
+      closing = true;
       if (k === 0) {
         done = true;
         return [];

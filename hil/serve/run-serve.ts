@@ -82,7 +82,7 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
   const dtS = scenario.dtS;
   const periodTicks = Math.max(1, Math.round(o.periodS / dtS));
   const periodS = periodTicks * dtS;
-  const sim = createSimulation(scenario, o.runId, { inputs: o.inputs, chunkTicks: SERVE_CHUNK_TICKS });
+  const sim = createSimulation(scenario, o.runId, { inputs: o.inputs, chunkTicks: SERVE_CHUNK_TICKS, deferFinish: true });
 
   const events = createEventLog();
   const event = (source: string, kind: string, value: number, detail: string) => events.add(sim.k * dtS, source, kind, value, detail);
@@ -103,7 +103,7 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
       return state.overruns;
     },
     get done() {
-      return sim.done;
+      return sim.k >= sim.totalTicks;
     },
     advance: () =>
       new Promise<void>((resolve) => {
@@ -172,7 +172,7 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
     sim.port.setLatencyTicks(latencyTicks);
     served.apply();
     const target = Math.min(sim.totalTicks, sim.k + periodTicks);
-    while (!sim.done && sim.k < target) pendingChunks.push(...sim.advanceBy(target - sim.k));
+    while (sim.k < target) pendingChunks.push(...sim.advanceBy(target - sim.k));
     state.periods++;
     served.publish();
   };
@@ -180,7 +180,7 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
     const wallPeriodMs = o.pace.kind === "lockstep" ? 0 : (periodS * 1000) / o.pace.factor;
     const t0 = clock.nowMs();
     let n = 0;
-    while (!sim.done && !o.stop.aborted) {
+    while (sim.k < sim.totalTicks && !o.stop.aborted) {
       let planned: number;
       if (o.pace.kind === "lockstep") {
         await waitForAdvance();
@@ -211,12 +211,14 @@ export async function runServe(o: ServeRunOptions): Promise<ServeSummary> {
       const room = writer.room(8);
       if (room !== undefined) await room;
     }
-    const stopped = !sim.done;
+    // The run is closed after the last period's timing (deferFinish): closing it (KPIs, spectra)
+    // is not an overrun of the last period.
+    const stopped = sim.k < sim.totalTicks;
     // Let the last advance's reply leave before the transports close.
     for (const resolve of advanced) resolve();
     await new Promise((r) => setTimeout(r, 50));
     for (const t of transports) await t.close();
-    const last = stopped ? sim.stop() : [];
+    const last = sim.stop();
     await write(last);
     await write(recorder.drain(true));
     await write([events.chunk(o.runId)]);

@@ -89,4 +89,21 @@ test("deferFinish: the horizon's tick leaves the run open, and stop() then close
   assert.equal(sim.kpis(), whole.kpis());
 });
 
+test("deferFinish: stop() before the horizon closes the run as without it (racks, kpis)", () => {
+  const scenario = short("hall-training-1h-battery.yaml", 3000);
+  const closeAt = (deferFinish: boolean) => {
+    const sim = createSimulation(scenario, "r", { chunkTicks: 1000, deferFinish });
+    const chunks: Chunk[] = [];
+    while (sim.k < 1234) chunks.push(...sim.advanceBy(Math.min(7, 1234 - sim.k)));
+    chunks.push(...sim.stop());
+    assert.ok(sim.done);
+    return { hash: hashChunks(chunks), tables: [...new Set(chunks.map((c) => c.table))].sort(), kpis: sim.kpis() };
+  };
+  const deferred = closeAt(true);
+  const plain = closeAt(false);
+  for (const t of ["racks", "kpis"]) assert.ok(deferred.tables.includes(t), `no ${t} chunk: ${deferred.tables.join(", ")}`);
+  assert.is(deferred.hash, plain.hash);
+  assert.equal(deferred.kpis, plain.kpis);
+});
+
 test.run();
