@@ -6,18 +6,10 @@ import { fromScenario } from "../../../engine/scenario/from-scenario.js";
 import { loadScenario } from "../../../engine/scenario/load-scenario.js";
 import { scenarioJsonSchema } from "../../../engine/cli/schema-command.js";
 import { ROOT } from "../../helpers.js";
+import { issuesOf } from "./scenario-issues.js";
 
 const minimal = { name: "t", horizon: "10s" };
 
-function issuesOf(data: unknown): { path: string; value: unknown; expected: string }[] {
-  try {
-    fromScenario(data, "test.yaml");
-  } catch (error) {
-    assert.instance(error, UserError);
-    return [...(error as UserError).issues];
-  }
-  throw new Error("expected a UserError");
-}
 
 test("fromScenario(minimal) fills defaults in SI units", () => {
   const s = fromScenario(minimal, "t");

@@ -3,19 +3,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UserError } from "../../../models/lib/errors.js";
 import { fromScenario } from "../../../engine/scenario/from-scenario.js";
 import { ROOT, tempDir } from "../../helpers.js";
+import { issuesOf } from "../scenario/scenario-issues.js";
 
-function issuesOf(data: unknown): { path: string; value: unknown; expected: string }[] {
-  try {
-    fromScenario(data, "test.yaml");
-  } catch (error) {
-    assert.instance(error, UserError);
-    return [...(error as UserError).issues];
-  }
-  throw new Error("expected a UserError");
-}
 
 const base = { name: "t", horizon: "1h", startTime: "2020-07-15T00:00:00Z" };
 
