@@ -1,8 +1,8 @@
 import { unknownName, UserError } from "../models/lib/errors.js";
 import { QUALITY_ERROR, QUALITY_OK, QUALITY_STALE, type PlantPort, type PointSpec, type Quality } from "../engine/port.js";
-import { LINK_DOWN, LINK_OK, LINK_TIMEOUT, type ModbusLink } from "./bindings/modbus-link.js";
-import type { HilRecorder } from "./hil-recorder.js";
-import { decodeRegisters, encodeRegisters, registerCount } from "./profile/register-codec.js";
+import { LINK_DOWN, LINK_OK, LINK_TIMEOUT, writeRegistersAsync, type ModbusLink } from "./bindings/modbus-link.js";
+import { IO_AGE, IO_DETAIL_NUMBER, IO_READBACK, IO_T, IO_VALUE, OPS, OUTCOMES, type HilRecorder, type Outcome } from "./hil-recorder.js";
+import { decodeInto, encodeFrom, registerCount } from "./profile/register-codec.js";
 import type { DeviceProfile, ProfilePoint, RegisterTable } from "./profile/profile-types.js";
 
 /** One device: its name on the command line, its profile and the bus it is on. */
@@ -52,9 +52,16 @@ export interface DevicePort extends PlantPort {
   has(kind: PointSpec["kind"], name: string): boolean;
   /** Starts a cycle: `tS` its planned time since the start, `nowMs` the monotonic clock now. */
   beginCycle(cycle: number, tS: number): void;
-  /** Reads every device; measurements get their value, quality and age. */
+  /**
+   * Reads every device (measurements get their value, quality and age), then calls `done`. The
+   * real-time loop's form: no promise, nothing allocated; `done` may run before pollThen returns.
+   */
+  pollThen(done: () => void): void;
+  /** Sends pending setpoint writes (fallbacks when inputs are bad) and heartbeats, then calls `done`. */
+  flushThen(done: () => void): void;
+  /** pollThen as a promise. */
   poll(): Promise<void>;
-  /** Sends pending setpoint writes (fallbacks when inputs are bad) and heartbeats. */
+  /** flushThen as a promise. */
   flush(): Promise<void>;
   /** Makes the profiles' init writes (reversion timers, enable flags); only when armed. */
   arm(): Promise<void>;
@@ -84,6 +91,17 @@ const MAX_REGISTERS = 125;
 const MAX_BITS = 2000;
 
 const QUALITY_NAME = ["ok", "stale", "error"] as const;
+const OP_READ = OPS.indexOf("read");
+const OP_WRITE = OPS.indexOf("write");
+const OP_HEARTBEAT = OPS.indexOf("heartbeat");
+/** Outcome indices (into OUTCOMES) of the qualities, by quality. */
+const QUALITY_OUTCOME = QUALITY_NAME.map((q) => OUTCOMES.indexOf(q));
+const outcomeIndex = (o: Outcome) => OUTCOMES.indexOf(o);
+const ACCEPTED = outcomeIndex("accepted");
+const REFUSED = outcomeIndex("refused");
+const LIMITED = outcomeIndex("limited");
+const DRY_RUN = outcomeIndex("dry_run");
+const FAILED = outcomeIndex("failed");
 
 export function createDevicePort(devices: readonly DeviceBinding[], options: DevicePortOptions): DevicePort {
   const { recorder, nowMs } = options;
@@ -181,8 +199,11 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
   const heartbeatMs = new Float64Array(devices.length).fill(-Infinity);
 
   let cycle = 0;
-  let cycleTS = 0;
-  let cycleMs = 0;
+  // The cycle's planned time since the start, s, and its monotonic start, ms (in a typed array: a
+  // double in a closure variable is a new heap number on every store).
+  const cycleClock = new Float64Array(2);
+  const T_S = 0;
+  const NOW_MS = 1;
   let fallback = false;
   let fallbackWhy = "";
   const sfOf = (slot: Slot): number => {
@@ -196,53 +217,257 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
   };
   const qualityOf = (i: number): Quality => {
     if (status[i] !== QUALITY_OK) return QUALITY_ERROR;
-    return (cycleMs - sampledMs[i]!) / 1000 > meas[i]!.staleAfterS ? QUALITY_STALE : QUALITY_OK;
+    return (cycleClock[NOW_MS]! - sampledMs[i]!) / 1000 > meas[i]!.staleAfterS ? QUALITY_STALE : QUALITY_OK;
   };
-
+  // Rows go to the recorder with their numbers in its typed array (see HilRecorder.ioRow), and
+  // values move between steps in typed arrays too: nothing here passes a double to a call, so a
+  // cycle allocates nothing (issue #11).
+  const io = recorder.ioNumbers;
+  /** Records a write row of setpoint i with the value asked in io[IO_VALUE] and the readback in io[IO_READBACK]. */
+  const recordWrite = (i: number, outcome: number, detail: string) => {
+    io[IO_T] = cycleClock[T_S]!;
+    io[IO_AGE] = Number.NaN;
+    recorder.ioRow(cycle, setDevice[i]!, recorderPoint("s", i), OP_WRITE, outcome, detail, undefined, "");
+  };
   const refuse = (i: number, asked: number, why: string) => {
-    recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", asked, "refused", Number.NaN, Number.NaN, why);
+    io[IO_VALUE] = asked;
+    io[IO_READBACK] = Number.NaN;
+    recordWrite(i, REFUSED, why);
     options.event("hil", "write_refused", asked, `${sets[i]!.name}: ${why}`);
   };
 
-  const send = async (i: number, target: number): Promise<void> => {
+  // Sending one setpoint: write, then read back. The request in progress is described by these
+  // (one at a time), its steps are functions made once, and `sendThen` is told when it is over.
+  let sendI = 0;
+  let sendN = 1;
+  // [0]: the value being sent (set before send()), [1]: its readback.
+  const sendValue = new Float64Array(2);
+  let sendSf = 0;
+  let sendThen: () => void = () => undefined;
+  const sendReadBack = (code: number) => {
+    const i = sendI;
+    io[IO_VALUE] = sendValue[0]!;
+    if (code !== LINK_OK) {
+      io[IO_READBACK] = Number.NaN;
+      recordWrite(i, ACCEPTED, `readback failed: ${linkReason(code, devices[setDevice[i]!]!.link)}`);
+    } else {
+      decodeInto(sets[i]!, readbackBuf, 0, sendSf, sendValue, 1);
+      const same = readbackBuf[0] === encodeBuf[0] && (sendN === 1 || readbackBuf[1] === encodeBuf[1]);
+      io[IO_VALUE] = sendValue[0]!;
+      io[IO_READBACK] = sendValue[1]!;
+      recordWrite(i, same ? ACCEPTED : FAILED, same ? "" : "readback differs from the value written");
+    }
+    sendThen();
+  };
+  const sendWritten = (code: number) => {
+    const i = sendI;
+    const p = sets[i]!;
+    const d = devices[setDevice[i]!]!;
+    if (code !== LINK_OK) {
+      io[IO_VALUE] = sendValue[0]!;
+      io[IO_READBACK] = Number.NaN;
+      recordWrite(i, FAILED, linkReason(code, d.link));
+      if (code > 0) options.event(d.name, "modbus_exception", code, `${p.name}: write answered with exception ${code}`);
+      sendThen();
+      return;
+    }
+    sentValue[i] = sendValue[0]!;
+    sentMs[i] = cycleClock[NOW_MS]!;
+    commandedValue[i] = sendValue[0]!;
+    // Read back and verify: a device may clamp or ignore a write without an exception.
+    d.link.read(p.unitId, p.table, p.address, sendN, readbackBuf, 0, sendReadBack);
+  };
+  /** Sends setpoint i's value, set in sendValue[0] (or records why not), then calls `then`. */
+  const send = (i: number, then: () => void): void => {
     const p = sets[i]!;
     const d = devices[setDevice[i]!]!;
     const sf = sfOf(setSfSlot[i]!);
+    io[IO_VALUE] = sendValue[0]!;
+    io[IO_READBACK] = Number.NaN;
     if (sf !== sf) {
-      recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "failed", Number.NaN, Number.NaN, "its scale-factor register could not be read");
-      return;
+      recordWrite(i, FAILED, "its scale-factor register could not be read");
+      return then();
     }
-    const why = encodeRegisters(p, target, encodeBuf, 0, sf);
+    const why = encodeFrom(p, sendValue, 0, encodeBuf, 0, sf);
     if (why !== null) {
-      refuse(i, target, why);
-      return;
+      refuse(i, sendValue[0]!, why);
+      return then();
     }
     if (!options.armed) {
-      sentValue[i] = target;
-      sentMs[i] = cycleMs;
-      commandedValue[i] = target;
-      recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "dry_run", Number.NaN, Number.NaN, "");
-      return;
+      sentValue[i] = sendValue[0]!;
+      sentMs[i] = cycleClock[NOW_MS]!;
+      commandedValue[i] = sendValue[0]!;
+      recordWrite(i, DRY_RUN, "");
+      return then();
     }
-    const n = registerCount(p.type);
-    const code = p.table === "coil" ? await d.link.writeCoil(p.unitId, p.address, encodeBuf[0] !== 0) : await d.link.writeRegisters(p.unitId, p.address, encodeBuf, n);
+    sendI = i;
+    sendN = registerCount(p.type);
+    sendSf = sf;
+    sendThen = then;
+    if (p.table === "coil") d.link.writeCoil(p.unitId, p.address, encodeBuf[0] !== 0, sendWritten);
+    else d.link.writeRegisters(p.unitId, p.address, encodeBuf, sendN, sendWritten);
+  };
+
+  // poll: one request per block, in order, then the measurements are decoded.
+  let pollBlock = 0;
+  let pollDone: () => void = () => undefined;
+  const pollNext = () => {
+    if (pollBlock === blocks.length) return pollDecode();
+    const b = blocks[pollBlock]!;
+    devices[b.device]!.link.read(b.unitId, b.table, b.address, b.count, b.raw, 0, blockRead);
+  };
+  const blockRead = (code: number) => {
+    const b = blocks[pollBlock]!;
+    const link = devices[b.device]!.link;
+    b.ok = code === LINK_OK;
+    b.error = b.ok ? "" : linkReason(code, link);
+    if (code > 0) options.event(devices[b.device]!.name, "modbus_exception", code, `read of ${b.table} ${b.address}+${b.count} on unit ${b.unitId}: exception ${code}`);
+    pollBlock++;
+    pollNext();
+  };
+  // [0]: a decoded value, [1]: when the poll's reads ended (the measurements' sample time), ms.
+  const decoded = new Float64Array(2);
+  const pollDecode = () => {
+    decoded[1] = nowMs();
+    const cycleMs = cycleClock[NOW_MS]!;
+    let bad = -1;
+    for (let i = 0; i < meas.length; i++) {
+      const p = meas[i]!;
+      const slot = measSlot[i]!;
+      const b = blocks[slot.block]!;
+      let reason = "";
+      if (b.ok) {
+        const sf = sfOf(measSfSlot[i]!);
+        if (sf === sf) decodeInto(p, b.raw, slot.offset, sf, decoded, 0);
+        else decoded[0] = Number.NaN;
+        const v = decoded[0]!;
+        if (v !== v) {
+          status[i] = QUALITY_ERROR;
+          reason = sf === sf ? "not implemented by the device" : "scale factor not readable";
+        } else if ((p.min !== undefined && v < p.min) || (p.max !== undefined && v > p.max)) {
+          status[i] = QUALITY_ERROR;
+          value[i] = v;
+          sampledMs[i] = decoded[1]!;
+          reason = `outside its plausible range [${p.min ?? "-inf"}, ${p.max ?? "inf"}]`;
+        } else {
+          status[i] = QUALITY_OK;
+          value[i] = v;
+          sampledMs[i] = decoded[1]!;
+        }
+      } else {
+        status[i] = QUALITY_ERROR;
+        reason = b.error;
+      }
+      measError[i] = reason;
+      const q = qualityOf(i);
+      io[IO_T] = cycleClock[T_S]!;
+      io[IO_VALUE] = value[i]!;
+      // (Stored in each branch: a conditional expression of a double and NaN may be boxed.)
+      if (sampledMs[i]! === sampledMs[i]!) io[IO_AGE] = Math.max(0, cycleMs - sampledMs[i]!) / 1000;
+      else io[IO_AGE] = Number.NaN;
+      io[IO_READBACK] = Number.NaN;
+      recorder.ioRow(cycle, measDevice[i]!, recorderPoint("m", i), OP_READ, QUALITY_OUTCOME[q]!, reason, undefined, "");
+      if (q !== QUALITY_OK && measResolved[i] === 1 && bad < 0) bad = i;
+    }
+    let down = -1;
+    for (let d = 0; d < devices.length; d++) if (!devices[d]!.link.up) down = d;
+    if (bad >= 0 || down >= 0) {
+      if (!fallback) {
+        fallback = true;
+        fallbackWhy = down >= 0 ? `device ${devices[down]!.name} link down` : `${meas[bad]!.name} ${QUALITY_NAME[qualityOf(bad)]}${measError[bad] ? `: ${measError[bad]}` : ""}`;
+        options.event("hil", "fallback_on", 1, `setpoints to their fallbacks: ${fallbackWhy}`);
+        for (let i = 0; i < sets.length; i++) {
+          if (setResolved[i] !== 1) continue;
+          pending[i] = 1;
+          pendingValue[i] = sets[i]!.fallback ?? 0;
+        }
+      }
+    } else if (fallback) {
+      fallback = false;
+      options.event("hil", "fallback_off", 0, `inputs good again after: ${fallbackWhy}`);
+      fallbackWhy = "";
+    }
+    pollDone();
+  };
+
+  // flush: the setpoints due, one after the other, then the heartbeats.
+  let flushSet = 0;
+  let flushDevice = 0;
+  let flushDone: () => void = () => undefined;
+  const flushNextSet = () => {
+    flushSet++;
+    flushSetpoints();
+  };
+  const flushSetpoints = () => {
+    const cycleMs = cycleClock[NOW_MS]!;
+    for (; flushSet < sets.length; flushSet++) {
+      const i = flushSet;
+      const p = sets[i]!;
+      const due = pending[i] === 1 || (sentValue[i] === sentValue[i] && cycleMs - sentMs[i]! >= reassertMs);
+      if (!due) continue;
+      let target = pending[i] === 1 ? pendingValue[i]! : sentValue[i]!;
+      // The minimum interval paces a controller's writes; a fallback goes out in the cycle it is decided.
+      if (pending[i] === 1 && !fallback && p.minWriteIntervalS > 0 && cycleMs - sentMs[i]! < p.minWriteIntervalS * 1000) continue;
+      pending[i] = 0;
+      if (!fallback && p.rampLimitPerS !== undefined && sentValue[i] === sentValue[i]) {
+        const stepMax = (p.rampLimitPerS * (cycleMs - sentMs[i]!)) / 1000;
+        const from = sentValue[i]!;
+        if (target > from + stepMax || target < from - stepMax) {
+          const limited = target > from ? from + stepMax : from - stepMax;
+          io[IO_T] = cycleClock[T_S]!;
+          io[IO_VALUE] = target;
+          io[IO_AGE] = Number.NaN;
+          io[IO_READBACK] = Number.NaN;
+          io[IO_DETAIL_NUMBER] = limited;
+          recorder.ioRow(cycle, setDevice[i]!, recorderPoint("s", i), OP_WRITE, LIMITED, rampDetail[i]!, " sent instead", "");
+          target = limited;
+          // The rest of the way goes in later cycles (unless the controller writes again).
+          pending[i] = 1;
+        }
+      }
+      if (!devices[setDevice[i]!]!.link.up) {
+        io[IO_VALUE] = target;
+        io[IO_READBACK] = Number.NaN;
+        recordWrite(i, FAILED, "link down");
+        sentValue[i] = Number.NaN;
+        // A fallback stays pending: it is sent once the link is back if the port still holds it.
+        if (fallback) {
+          pending[i] = 1;
+          pendingValue[i] = target;
+        }
+        continue;
+      }
+      sendValue[0] = target;
+      return send(i, flushNextSet);
+    }
+    flushDevice = 0;
+    flushHeartbeats();
+  };
+  const heartbeatSent = (code: number) => {
+    const d = flushDevice;
     if (code !== LINK_OK) {
-      recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "failed", Number.NaN, Number.NaN, linkReason(code, d.link));
-      if (code > 0) options.event(d.name, "modbus_exception", code, `${p.name}: write answered with exception ${code}`);
-      return;
+      io[IO_T] = cycleClock[T_S]!;
+      io[IO_VALUE] = heartbeatBuf[0]!;
+      io[IO_AGE] = Number.NaN;
+      io[IO_READBACK] = Number.NaN;
+      recorder.ioRow(cycle, d, recorderPoint("h", d), OP_HEARTBEAT, FAILED, linkReason(code, devices[d]!.link), undefined, "");
     }
-    sentValue[i] = target;
-    sentMs[i] = cycleMs;
-    commandedValue[i] = target;
-    // Read back and verify: a device may clamp or ignore a write without an exception.
-    const rb = await d.link.read(p.unitId, p.table, p.address, n, readbackBuf, 0);
-    if (rb !== LINK_OK) {
-      recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "accepted", Number.NaN, Number.NaN, `readback failed: ${linkReason(rb, d.link)}`);
-      return;
+    flushDevice++;
+    flushHeartbeats();
+  };
+  const flushHeartbeats = () => {
+    const cycleMs = cycleClock[NOW_MS]!;
+    for (; flushDevice < devices.length; flushDevice++) {
+      const d = flushDevice;
+      const hb = devices[d]!.profile.heartbeat;
+      if (hb === undefined || cycleMs - heartbeatMs[d]! < hb.periodS * 1000) continue;
+      heartbeatMs[d] = cycleMs;
+      heartbeatCount[d] = (heartbeatCount[d]! + 1) & 0xffff;
+      heartbeatBuf[0] = heartbeatCount[d]!;
+      if (!options.armed) continue;
+      return devices[d]!.link.writeRegisters(hb.unitId, hb.address, heartbeatBuf, 1, heartbeatSent);
     }
-    const back = decodeRegisters(p, readbackBuf, 0, sf);
-    const same = readbackBuf[0] === encodeBuf[0] && (n === 1 || readbackBuf[1] === encodeBuf[1]);
-    recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, same ? "accepted" : "failed", Number.NaN, back, same ? "" : "readback differs from the value written");
+    flushDone();
   };
 
   const port: DevicePort = {
@@ -267,7 +492,7 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
     read: (h) => value[h]!,
     quality: (h) => qualityOf(h),
     // A value read during this cycle (after its start) is 0 s old, not negative.
-    ageS: (h) => (sampledMs[h]! === sampledMs[h]! ? Math.max(0, cycleMs - sampledMs[h]!) / 1000 : Infinity),
+    ageS: (h) => (sampledMs[h]! === sampledMs[h]! ? Math.max(0, cycleClock[NOW_MS]! - sampledMs[h]!) / 1000 : Infinity),
     write(h, v) {
       const p = sets[h]!;
       if (v !== v) return refuse(h, v, "NaN");
@@ -281,121 +506,28 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
     commanded: (h) => commandedValue[h]!,
     beginCycle(c, tS) {
       cycle = c;
-      cycleTS = tS;
-      cycleMs = nowMs();
+      cycleClock[T_S] = tS;
+      cycleClock[NOW_MS] = nowMs();
     },
-    async poll() {
-      for (let bi = 0; bi < blocks.length; bi++) {
-        const b = blocks[bi]!;
-        const link = devices[b.device]!.link;
-        const code = await link.read(b.unitId, b.table, b.address, b.count, b.raw, 0);
-        b.ok = code === LINK_OK;
-        b.error = b.ok ? "" : linkReason(code, link);
-        if (code > 0) options.event(devices[b.device]!.name, "modbus_exception", code, `read of ${b.table} ${b.address}+${b.count} on unit ${b.unitId}: exception ${code}`);
-      }
-      const at = nowMs();
-      let bad = -1;
-      for (let i = 0; i < meas.length; i++) {
-        const p = meas[i]!;
-        const slot = measSlot[i]!;
-        const b = blocks[slot.block]!;
-        let reason = "";
-        if (b.ok) {
-          const sf = sfOf(measSfSlot[i]!);
-          const v = sf === sf ? decodeRegisters(p, b.raw, slot.offset, sf) : Number.NaN;
-          if (v !== v) {
-            status[i] = QUALITY_ERROR;
-            reason = sf === sf ? "not implemented by the device" : "scale factor not readable";
-          } else if ((p.min !== undefined && v < p.min) || (p.max !== undefined && v > p.max)) {
-            status[i] = QUALITY_ERROR;
-            value[i] = v;
-            sampledMs[i] = at;
-            reason = `outside its plausible range [${p.min ?? "-inf"}, ${p.max ?? "inf"}]`;
-          } else {
-            status[i] = QUALITY_OK;
-            value[i] = v;
-            sampledMs[i] = at;
-          }
-        } else {
-          status[i] = QUALITY_ERROR;
-          reason = b.error;
-        }
-        measError[i] = reason;
-        const q = qualityOf(i);
-        const age = sampledMs[i]! === sampledMs[i]! ? Math.max(0, cycleMs - sampledMs[i]!) / 1000 : Number.NaN;
-        recorder.io(cycleTS, cycle, measDevice[i]!, recorderPoint("m", i), "read", value[i]!, QUALITY_NAME[q], age, Number.NaN, reason);
-        if (q !== QUALITY_OK && measResolved[i] === 1 && bad < 0) bad = i;
-      }
-      let down = -1;
-      for (let d = 0; d < devices.length; d++) if (!devices[d]!.link.up) down = d;
-      if (bad >= 0 || down >= 0) {
-        if (!fallback) {
-          fallback = true;
-          fallbackWhy = down >= 0 ? `device ${devices[down]!.name} link down` : `${meas[bad]!.name} ${QUALITY_NAME[qualityOf(bad)]}${measError[bad] ? `: ${measError[bad]}` : ""}`;
-          options.event("hil", "fallback_on", 1, `setpoints to their fallbacks: ${fallbackWhy}`);
-          for (let i = 0; i < sets.length; i++) {
-            if (setResolved[i] !== 1) continue;
-            pending[i] = 1;
-            pendingValue[i] = sets[i]!.fallback ?? 0;
-          }
-        }
-      } else if (fallback) {
-        fallback = false;
-        options.event("hil", "fallback_off", 0, `inputs good again after: ${fallbackWhy}`);
-        fallbackWhy = "";
-      }
+    pollThen(done) {
+      pollDone = done;
+      pollBlock = 0;
+      pollNext();
     },
-    async flush() {
-      for (let i = 0; i < sets.length; i++) {
-        const p = sets[i]!;
-        const due = pending[i] === 1 || (sentValue[i] === sentValue[i] && cycleMs - sentMs[i]! >= reassertMs);
-        if (!due) continue;
-        let target = pending[i] === 1 ? pendingValue[i]! : sentValue[i]!;
-        // The minimum interval paces a controller's writes; a fallback goes out in the cycle it is decided.
-        if (pending[i] === 1 && !fallback && p.minWriteIntervalS > 0 && cycleMs - sentMs[i]! < p.minWriteIntervalS * 1000) continue;
-        pending[i] = 0;
-        if (!fallback && p.rampLimitPerS !== undefined && sentValue[i] === sentValue[i]) {
-          const stepMax = (p.rampLimitPerS * (cycleMs - sentMs[i]!)) / 1000;
-          const from = sentValue[i]!;
-          if (target > from + stepMax || target < from - stepMax) {
-            const limited = target > from ? from + stepMax : from - stepMax;
-            recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "limited", Number.NaN, Number.NaN, rampDetail[i]!, limited, " sent instead");
-            target = limited;
-            // The rest of the way goes in later cycles (unless the controller writes again).
-            pending[i] = 1;
-          }
-        }
-        if (!devices[setDevice[i]!]!.link.up) {
-          recorder.io(cycleTS, cycle, setDevice[i]!, recorderPoint("s", i), "write", target, "failed", Number.NaN, Number.NaN, "link down");
-          sentValue[i] = Number.NaN;
-          // A fallback stays pending: it is sent once the link is back if the port still holds it.
-          if (fallback) {
-            pending[i] = 1;
-            pendingValue[i] = target;
-          }
-          continue;
-        }
-        await send(i, target);
-      }
-      for (let d = 0; d < devices.length; d++) {
-        const hb = devices[d]!.profile.heartbeat;
-        if (hb === undefined || cycleMs - heartbeatMs[d]! < hb.periodS * 1000) continue;
-        heartbeatMs[d] = cycleMs;
-        heartbeatCount[d] = (heartbeatCount[d]! + 1) & 0xffff;
-        heartbeatBuf[0] = heartbeatCount[d]!;
-        if (!options.armed) continue;
-        const code = await devices[d]!.link.writeRegisters(hb.unitId, hb.address, heartbeatBuf, 1);
-        if (code !== LINK_OK) recorder.io(cycleTS, cycle, d, recorderPoint("h", d), "heartbeat", heartbeatBuf[0]!, "failed", Number.NaN, Number.NaN, linkReason(code, devices[d]!.link));
-      }
+    flushThen(done) {
+      flushDone = done;
+      flushSet = 0;
+      flushSetpoints();
     },
+    poll: () => new Promise<void>((resolve) => port.pollThen(resolve)),
+    flush: () => new Promise<void>((resolve) => port.flushThen(resolve)),
     async arm() {
       if (!options.armed) return;
       for (let d = 0; d < devices.length; d++) {
         const dev = devices[d]!;
         for (const w of dev.profile.initWrites) {
-          const buf = Uint16Array.of(w.raw);
-          const code = await dev.link.writeRegisters(w.unitId, w.address, buf, 1);
-          recorder.io(cycleTS, cycle, d, recorderPoint("h", d), "init", w.raw, code === LINK_OK ? "accepted" : "failed", Number.NaN, Number.NaN, `${w.description}${code === LINK_OK ? "" : `: ${linkReason(code, dev.link)}`}`);
+          const code = await writeRegistersAsync(dev.link, w.unitId, w.address, Uint16Array.of(w.raw), 1);
+          recorder.io(cycleClock[T_S]!, cycle, d, recorderPoint("h", d), "init", w.raw, code === LINK_OK ? "accepted" : "failed", Number.NaN, Number.NaN, `${w.description}${code === LINK_OK ? "" : `: ${linkReason(code, dev.link)}`}`);
         }
       }
     },
@@ -404,7 +536,9 @@ export function createDevicePort(devices: readonly DeviceBinding[], options: Dev
       for (let i = 0; i < sets.length; i++) {
         if (setResolved[i] !== 1) continue;
         commandedValue[i] = sets[i]!.fallback ?? 0;
-        if (devices[setDevice[i]!]!.link.up) await send(i, commandedValue[i]!);
+        if (!devices[setDevice[i]!]!.link.up) continue;
+        sendValue[0] = commandedValue[i]!;
+        await new Promise<void>((resolve) => send(i, resolve));
       }
     },
   };

@@ -19,6 +19,12 @@ export interface WallClock {
   nowMs(): number;
   /** Resolves at `deadlineMs` or just after, never before. */
   sleepUntil(deadlineMs: number): Promise<void>;
+  /**
+   * Calls `then` at `deadlineMs` or just after, never before: the real-time loop's form, which
+   * allocates nothing here (Node's timer itself allocates ~170 B per call; every libuv timer does).
+   * One at a time: a second call before the first has fired replaces it.
+   */
+  at(deadlineMs: number, then: () => void): void;
 }
 
 /** Longest stretch of busy work between two clock reads, ms. */
@@ -54,6 +60,14 @@ export function createWallClock(spinMs = 2): WallClock {
     }
     resolve();
   };
+  // The pending at(): its deadline (in a typed array, see perMs) and callback; one timer at a time.
+  const atDeadline = new Float64Array(1);
+  let atThen: () => void = () => undefined;
+  let atTimer: NodeJS.Timeout | undefined;
+  const atFire = () => {
+    atTimer = undefined;
+    spin(atDeadline[0]!, atThen);
+  };
   return {
     nowMs,
     sleepUntil(deadlineMs) {
@@ -62,6 +76,14 @@ export function createWallClock(spinMs = 2): WallClock {
         if (waitMs > 0) setTimeout(spin, Math.floor(waitMs), deadlineMs, resolve);
         else spin(deadlineMs, resolve);
       });
+    },
+    at(deadlineMs, then) {
+      if (atTimer !== undefined) clearTimeout(atTimer);
+      atDeadline[0] = deadlineMs;
+      atThen = then;
+      const waitMs = deadlineMs - nowMs() - spinMs;
+      if (waitMs > 0) atTimer = setTimeout(atFire, Math.floor(waitMs));
+      else atFire();
     },
   };
 }

@@ -17,6 +17,11 @@ export interface ResultWriter {
   readonly failed: Error | undefined;
   /** Resolves when the backlog is at most `max` (at once, without a new promise, if it is). */
   room(max: number): Promise<void> | undefined;
+  /**
+   * room() for a callback: false when the backlog is at most `max` now (`then` is not called),
+   * else true, and `then` runs once it is (or once a write has failed).
+   */
+  whenRoom(max: number, then: () => void): boolean;
   /** Waits for every submission; throws the first write error. */
   settle(): Promise<void>;
 }
@@ -58,6 +63,11 @@ export function createResultWriter(sink: Sink): ResultWriter {
     room(max) {
       if (backlog <= max || failed !== undefined) return undefined;
       return new Promise<void>((resolve) => roomWaiters.push({ max, resolve }));
+    },
+    whenRoom(max, then) {
+      if (backlog <= max || failed !== undefined) return false;
+      roomWaiters.push({ max, resolve: then });
+      return true;
     },
     async settle() {
       await chain;

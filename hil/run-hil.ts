@@ -7,7 +7,7 @@ import type { Chunk, Sink } from "../engine/sinks/sink.js";
 import { UserError } from "../models/lib/errors.js";
 import { LINK_OK } from "./bindings/modbus-link.js";
 import { createDevicePort, devicePortPointNames, type DeviceBinding } from "./device-port.js";
-import { createHilRecorder } from "./hil-recorder.js";
+import { createHilRecorder, CY_COMPUTE, CY_PLANNED, CY_READ, CY_START, CY_T, CY_WRITE } from "./hil-recorder.js";
 import { createResultWriter } from "./result-writer.js";
 import { nextCycle, type OverrunPolicy, type WallClock } from "./pace.js";
 
@@ -34,6 +34,8 @@ export interface HilRunOptions {
   engineVersion: string;
   nodeVersion: string;
   isoNow: () => string;
+  /** Told after each cycle, with its number (bench/hil-alloc.ts measures a window of cycles with it). */
+  onCycleEnd?: (cycle: number) => void;
 }
 
 export interface HilSummary {
@@ -73,12 +75,13 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
   const lateness = new Float64Array(maxCycles);
 
   const events = createEventLog();
-  let cycleTS = 0;
-  const event = (source: string, kind: string, value: number, detail: string) => events.add(cycleTS, source, kind, value, detail);
+  // The current cycle's time, s (a typed array: see the loop).
+  const cycleT = new Float64Array(1);
+  const event = (source: string, kind: string, value: number, detail: string) => events.add(cycleT[0]!, source, kind, value, detail);
   const recorder = createHilRecorder(o.runId, o.devices.map((d) => d.name), devicePortPointNames(o.devices));
   // In lockstep the device's time is simulated time: ages, ramp limits, write intervals and the
   // heartbeat count periods, not the wire's speed, so the run is the same however fast the link is.
-  const portNowMs = o.lockstep === undefined ? clock.nowMs : () => cycleTS * 1000;
+  const portNowMs = o.lockstep === undefined ? clock.nowMs : () => cycleT[0]! * 1000;
   const port = createDevicePort(o.devices, { armed: o.armed, nowMs: portNowMs, recorder, event });
   for (const d of o.devices) {
     // Link events go to the events table with the device's name (the names of every device on a shared bus).
@@ -101,43 +104,118 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
     port.beginCycle(0, 0);
     await port.arm();
     const t0 = clock.nowMs() + periodMs;
+    const lockstep = o.lockstep;
+    // The loop runs on callbacks, one step after the other, with no promise, closure or array
+    // per cycle (issue #11: garbage per cycle is GC pauses in the latency tail). Each step is a
+    // function made once, and the cycle's times are kept in a typed array (a double in a closure
+    // variable is a new heap number on every store).
+    const times = new Float64Array(5);
+    const PLANNED = 0;
+    const START = 1;
+    const READ = 2;
+    const COMPUTED = 3;
+    const CYCLE_T = 4;
     let n = 0;
     let cycles = 0;
     let missed = 0;
     let skippedTotal = 0;
     let skipped = 0;
+    let advanceAttempt = 0;
+    let over = false;
     const pendingChunks: Chunk[] = [];
     const advanceBuf = new Uint16Array(1);
-    const advance = async (period: number) => {
-      const ls = o.lockstep!;
-      advanceBuf[0] = period & 0xffff;
-      for (let attempt = 0; !o.stop.aborted; attempt++) {
-        const code = await ls.device.link.writeRegisters(ls.unitId, ls.address, advanceBuf, 1);
-        if (code === LINK_OK) return;
-        event(ls.device.name, "advance_retry", code, `advance to period ${period}: ${ls.device.link.lastError() || `code ${code}`}; retrying`);
-        await clock.sleepUntil(clock.nowMs() + Math.min(1000, 50 * 2 ** Math.min(attempt, 5)));
+    let endLoop: () => void = () => undefined;
+    let failLoop: (error: unknown) => void = () => undefined;
+    // A step that throws ends the loop with its error (it runs from a timer or a link's callback).
+    const guarded = (step: () => void) => () => {
+      if (over) return;
+      try {
+        step();
+      } catch (error) {
+        over = true;
+        failLoop(error);
       }
     };
-    while (sim.k < sim.totalTicks && !o.stop.aborted) {
-      const planned = o.lockstep === undefined ? t0 + n * periodMs : clock.nowMs();
-      if (o.lockstep === undefined) await clock.sleepUntil(planned);
-      const start = clock.nowMs();
-      cycleTS = n * periodS;
-      port.beginCycle(n, cycleTS);
-      await port.poll();
-      const read = clock.nowMs();
+    // Cycles start from here: a cycle that completes without waiting (lockstep over a link that
+    // answers at once) returns to this loop instead of nesting the next one inside it.
+    let looping = false;
+    let again = false;
+    const kick = () => {
+      again = true;
+      if (looping) return;
+      looping = true;
+      while (again) {
+        again = false;
+        startCycle();
+      }
+      looping = false;
+    };
+    const startCycle = guarded(() => {
+      if (sim.k >= sim.totalTicks || o.stop.aborted) {
+        over = true;
+        return endLoop();
+      }
+      if (lockstep !== undefined) {
+        times[PLANNED] = clock.nowMs();
+        return beginCycle();
+      }
+      times[PLANNED] = t0 + n * periodMs;
+      clock.at(times[PLANNED]!, beginCycle);
+    });
+    const beginCycle = guarded(() => {
+      times[START] = clock.nowMs();
+      times[CYCLE_T] = n * periodS;
+      cycleT[0] = times[CYCLE_T]!;
+      port.beginCycle(n, times[CYCLE_T]!);
+      port.pollThen(afterPoll);
+    });
+    const afterPoll = guarded(() => {
+      times[READ] = clock.nowMs();
       // Advance the twin to the end of this cycle (past any skipped cycles: it keeps wall time).
       const targetK = Math.min(sim.totalTicks, (n + 1) * periodTicks);
-      while (sim.k < targetK) pendingChunks.push(...sim.advanceBy(targetK - sim.k));
-      const computed = clock.nowMs();
-      await port.flush();
-      if (o.lockstep !== undefined) await advance(n + 1);
+      while (sim.k < targetK) {
+        const chunks = sim.advanceBy(targetK - sim.k);
+        for (let i = 0; i < chunks.length; i++) pendingChunks.push(chunks[i]!);
+      }
+      times[COMPUTED] = clock.nowMs();
+      port.flushThen(afterFlush);
+    });
+    const afterFlush = guarded(() => {
+      if (lockstep === undefined) return endCycle();
+      advanceAttempt = 0;
+      sendAdvance();
+    });
+    // Lockstep: the next period number goes to the advance register, retried until it is answered
+    // (a lost reply is harmless: writing the current number changes nothing).
+    const sendAdvance = guarded(() => {
+      advanceBuf[0] = (n + 1) & 0xffff;
+      lockstep!.device.link.writeRegisters(lockstep!.unitId, lockstep!.address, advanceBuf, 1, advanced);
+    });
+    const advanced = (code: number) => {
+      if (over) return;
+      try {
+        if (code === LINK_OK || o.stop.aborted) return endCycle();
+        const ls = lockstep!;
+        event(ls.device.name, "advance_retry", code, `advance to period ${n + 1}: ${ls.device.link.lastError() || `code ${code}`}; retrying`);
+        clock.at(clock.nowMs() + Math.min(1000, 50 * 2 ** Math.min(advanceAttempt++, 5)), sendAdvance);
+      } catch (error) {
+        over = true;
+        failLoop(error);
+      }
+    };
+    const row = recorder.cycleNumbers;
+    const endCycle = guarded(() => {
       const end = clock.nowMs();
-      const late = start - planned;
-      lateness[cycles] = late;
-      const miss = o.lockstep === undefined && end > planned + periodMs;
+      lateness[cycles] = times[START]! - times[PLANNED]!;
+      const miss = lockstep === undefined && end > times[PLANNED]! + periodMs;
       if (miss) missed++;
-      recorder.cycle(cycleTS, n, planned - wallStartMs, start - wallStartMs, read - start, computed - read, end - computed, miss, skipped, port.inFallback);
+      row[CY_T] = times[CYCLE_T]!;
+      row[CY_PLANNED] = times[PLANNED]! - wallStartMs;
+      row[CY_START] = times[START]! - wallStartMs;
+      row[CY_READ] = times[READ]! - times[START]!;
+      row[CY_COMPUTE] = times[COMPUTED]! - times[READ]!;
+      row[CY_WRITE] = end - times[COMPUTED]!;
+      recorder.cycleRow(n, miss, skipped, port.inFallback);
       cycles++;
       // Results go to the writer after the cycle's own timing; it writes them while the loop waits
       // for the next deadline (only a backlog of MAX_BACKLOG submissions makes the loop wait).
@@ -145,15 +223,24 @@ export async function runHil(o: HilRunOptions): Promise<HilSummary> {
         const chunks = pendingChunks.splice(0, pendingChunks.length);
         writer.submit(chunks, () => sim.release(chunks));
       }
-      writer.submit(recorder.drain(false));
+      const drained = recorder.drain(false);
+      if (drained.length > 0) writer.submit(drained, () => recorder.release(drained));
       if (writer.failed !== undefined) throw writer.failed;
-      const room = writer.room(MAX_BACKLOG);
-      if (room !== undefined) await room;
-      const next = o.lockstep === undefined ? nextCycle(n, t0, periodMs, clock.nowMs(), o.overrun) : n + 1;
+      if (!writer.whenRoom(MAX_BACKLOG, toNextCycle)) toNextCycle();
+    });
+    const toNextCycle = guarded(() => {
+      o.onCycleEnd?.(n);
+      const next = lockstep === undefined ? nextCycle(n, t0, periodMs, clock.nowMs(), o.overrun) : n + 1;
       skipped = next - n - 1;
       skippedTotal += skipped;
       n = next;
-    }
+      kick();
+    });
+    await new Promise<void>((resolve, reject) => {
+      endLoop = resolve;
+      failLoop = reject;
+      kick();
+    });
     // The run is closed here, after the last cycle's timing (deferFinish): closing it (KPIs,
     // spectra: tens of ms) is not a late cycle.
     const stopped = sim.k < sim.totalTicks;

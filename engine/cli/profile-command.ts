@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
 import { fromEndpoint } from "../../hil/bindings/endpoint.js";
-import { createModbusLink, LINK_OK } from "../../hil/bindings/modbus-link.js";
+import { createModbusLink, LINK_OK, readAsync } from "../../hil/bindings/modbus-link.js";
 import { loadProfile } from "../../hil/profile/load-profile.js";
 import { profileMarkdown } from "../../hil/profiles/profile-readme.js";
 import { scanSunSpec } from "../../hil/sunspec/sunspec-scan.js";
@@ -49,7 +49,7 @@ export const profileCommand = {
     try {
       const read = async (unitId: number, address: number, count: number) => {
         const out = new Uint16Array(count);
-        const code = await link.read(unitId, "holding", address, count, out, 0);
+        const code = await readAsync(link, unitId, "holding", address, count, out, 0);
         if (code !== LINK_OK) throw new Error(`read of ${count} registers at ${address}: ${code > 0 ? `Modbus exception ${code}` : link.lastError() || "failed"}`);
         return out;
       };

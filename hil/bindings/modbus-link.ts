@@ -37,6 +37,15 @@ export interface ModbusLinkOptions {
   nowMs: () => number;
 }
 
+/** Called once with a request's outcome: LINK_OK, a Modbus exception code or a negative LINK_* code. */
+export type LinkDone = (code: number) => void;
+
+/**
+ * Requests take a `done` callback, not a promise, so the real-time loop's requests allocate
+ * nothing on this side of the library (issue #11); `done` may run before the call returns (a
+ * link that is down answers at once). readAsync / writeRegistersAsync / writeCoilAsync wrap them
+ * for code off the hot path.
+ */
 export interface ModbusLink {
   readonly endpoint: Endpoint;
   /** Told of link events (set by the owner; default: ignored). */
@@ -47,16 +56,29 @@ export interface ModbusLink {
   open(): Promise<void>;
   /**
    * Reads `count` registers (holding, input) or bits (coil, discrete; as 0 / 1) of one unit into
-   * `out` from `outOffset`. Resolves with LINK_OK, an exception code or a negative LINK_* code.
+   * `out` from `outOffset`, then calls `done`.
    */
-  read(unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number): Promise<number>;
+  read(unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number, done: LinkDone): void;
   /** Writes `count` holding registers from `values` (FC6 for one register, FC16 for more). */
-  writeRegisters(unitId: number, address: number, values: Uint16Array, count: number): Promise<number>;
+  writeRegisters(unitId: number, address: number, values: Uint16Array, count: number, done: LinkDone): void;
   /** Writes one coil (FC5). */
-  writeCoil(unitId: number, address: number, on: boolean): Promise<number>;
+  writeCoil(unitId: number, address: number, on: boolean, done: LinkDone): void;
   /** Reason of the last failed request, for the record. */
   lastError(): string;
   close(): Promise<void>;
+}
+
+/** link.read as a promise of its outcome. */
+export function readAsync(link: ModbusLink, unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number): Promise<number> {
+  return new Promise((resolve) => link.read(unitId, table, address, count, out, outOffset, resolve));
+}
+/** link.writeRegisters as a promise of its outcome. */
+export function writeRegistersAsync(link: ModbusLink, unitId: number, address: number, values: Uint16Array, count: number): Promise<number> {
+  return new Promise((resolve) => link.writeRegisters(unitId, address, values, count, resolve));
+}
+/** link.writeCoil as a promise of its outcome. */
+export function writeCoilAsync(link: ModbusLink, unitId: number, address: number, on: boolean): Promise<number> {
+  return new Promise((resolve) => link.writeCoil(unitId, address, on, resolve));
 }
 
 type Client = ModbusRTU;
@@ -64,12 +86,20 @@ type Client = ModbusRTU;
 const ClientClass = ModbusSerial as unknown as typeof ModbusRTU;
 type Callback = (err: (Error & { modbusCode?: number; errno?: string }) | null, data?: { data?: ArrayLike<number | boolean> }) => void;
 
+
+const READ = 0;
+const WRITE = 1;
+
 /** Creates the link; nothing is connected until open(). */
 export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions): ModbusLink {
   const backoffStartMs = options.backoffMs ?? 200;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const timeoutsBeforeReconnect = options.timeoutsBeforeReconnect ?? 3;
   let client: Client | undefined;
+  // The callback handed to the library with every request on `client`: one per connection, so a
+  // late callback from a dropped connection is told apart (the library calls back once per
+  // request on a live one: a reply after its timeout is dropped there).
+  let onReply: Callback | undefined;
   let up = false;
   let everUp = false;
   let connecting: Promise<void> | undefined;
@@ -78,24 +108,17 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
   let consecutiveTimeouts = 0;
   let lastError = "";
   let closed = false;
-  // One request at a time. `busy` while one is on the wire (or about to be); requests made
-  // meanwhile wait in `queue` and start in order, each from a microtask after the one before
-  // settles (never inside the library's callback). The real-time loop awaits every request, so the
-  // queue is empty there and a request costs its promise and one callback closure (issue #11: a
-  // promise chain per request was ~0.5 KB of garbage).
-  let busy = false;
+  // One request at a time. The one on the wire is described by these (no object per request);
+  // `done` is undefined when none is. Requests made meanwhile wait in `queue` (a closure each:
+  // only when two users share the link; the real-time loop never makes two at once) and start in
+  // order.
+  let done: LinkDone | undefined;
+  let kind = READ;
+  let readOut: Uint16Array | undefined;
+  let readOffset = 0;
+  let readCount = 0;
   const queue: (() => void)[] = [];
   const idleWaiters: (() => void)[] = [];
-  // The request on the wire: its number, and how it is settled. It is ended at once (LINK_DOWN)
-  // when the connection drops, because modbus-serial leaves it to its own timeout (hil-notes
-  // §2.3); a late or second callback of a settled request is ignored (its number is not `current`).
-  let current = 0;
-  let settleCurrent: ((code: number) => void) | undefined;
-  // new Promise(capture) hands its resolve function over without a closure per request.
-  let captured: ((code: number) => void) | undefined;
-  const capture = (resolve: (code: number) => void) => {
-    captured = resolve;
-  };
   // FC16 takes a plain array: one per register count, reused (the library copies it at once).
   const fc16Arrays: number[][] = [];
 
@@ -103,6 +126,7 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
     if (client !== undefined) {
       const old = client;
       client = undefined;
+      onReply = undefined;
       (old as unknown as NodeJS.EventEmitter).removeAllListeners("close");
       try {
         old.close(() => undefined);
@@ -114,9 +138,9 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
       up = false;
       link.observer("link_lost", why);
     }
-    if (settleCurrent !== undefined) {
+    if (done !== undefined) {
       lastError = why;
-      settle(current, LINK_DOWN);
+      settle(LINK_DOWN);
     }
     nextAttemptMs = options.nowMs() + backoffMs;
     backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
@@ -153,6 +177,9 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
       return;
     }
     client = c;
+    onReply = (err, data) => {
+      if (client === c) reply(err, data);
+    };
     (c as unknown as NodeJS.EventEmitter).on("close", () => {
       if (client === c) drop("connection closed by the peer");
     });
@@ -192,114 +219,93 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
     return LINK_FAILED;
   };
 
-  const runQueued = () => {
-    const start = queue.shift();
-    if (start !== undefined) start();
-    else becomeIdle();
-  };
-  const becomeIdle = () => {
-    busy = false;
-    while (idleWaiters.length > 0) idleWaiters.shift()!();
-  };
-  // After a request settles: the next queued one starts from a microtask, or the link is idle.
-  const release = () => {
-    if (queue.length > 0) queueMicrotask(runQueued);
-    else becomeIdle();
-  };
-  // Settles request `seq` if it is the one on the wire and not settled yet.
-  const settle = (seq: number, code: number) => {
-    if (seq !== current || settleCurrent === undefined) return;
-    const resolve = settleCurrent;
-    settleCurrent = undefined;
-    resolve(code);
-    release();
-  };
-  /**
-   * Starts a request whose promise resolves with `resolve`: the client to send it on and its
-   * number, or undefined when the link is down (then it is already settled with LINK_DOWN).
-   */
-  const begin = (resolve: (code: number) => void): Client | undefined => {
-    ensure();
-    const c = client;
-    if (!up || c === undefined) {
-      lastError = lastError || "not connected";
-      resolve(LINK_DOWN);
-      release();
-      return undefined;
+  // The library's answer to the request on the wire.
+  const reply: Callback = (err, data) => {
+    if (done === undefined) return;
+    const code = outcome(err);
+    // outcome() may have dropped the connection, which settles the request.
+    if (done === undefined) return;
+    if (code === LINK_OK && kind === READ) {
+      const values = data?.data;
+      if (values === undefined || values.length < readCount) {
+        lastError = `short reply: ${values?.length ?? 0} of ${readCount} values`;
+        settle(LINK_FAILED);
+        return;
+      }
+      const out = readOut!;
+      for (let i = 0; i < readCount; i++) out[readOffset + i] = Number(values[i]);
     }
-    current++;
-    settleCurrent = resolve;
-    return c;
-  };
-  // The library threw instead of calling back: the request fails (and the link stays usable).
-  const failed = (seq: number, err: unknown) => {
-    lastError = err instanceof Error ? err.message : String(err);
-    settle(seq, LINK_FAILED);
-  };
-  /** A new request's promise; its resolve function is left in `captured`. */
-  const newRequest = (): Promise<number> => new Promise<number>(capture);
-  const takeResolve = (): ((code: number) => void) => {
-    const resolve = captured!;
-    captured = undefined;
-    return resolve;
+    settle(code);
   };
 
-  const startRead = (resolve: (code: number) => void, unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number) => {
-    const c = begin(resolve);
+  // Ends the request on the wire with `code`: its `done` runs (a request it makes starts at once,
+  // or queues behind those waiting), then the next queued request starts.
+  const settle = (code: number) => {
+    const finished = done!;
+    done = undefined;
+    readOut = undefined;
+    finished(code);
+    if (done !== undefined) return;
+    const next = queue.shift();
+    if (next !== undefined) next();
+    else while (idleWaiters.length > 0) idleWaiters.shift()!();
+  };
+
+  /** The client to send a request on, with the request marked on the wire; undefined (and settled LINK_DOWN) when the link is down. */
+  const begin = (requestKind: number, requestDone: LinkDone): Client | undefined => {
+    done = requestDone;
+    kind = requestKind;
+    ensure();
+    if (!up || client === undefined) {
+      lastError = lastError || "not connected";
+      settle(LINK_DOWN);
+      return undefined;
+    }
+    return client;
+  };
+  // The library threw instead of calling back: the request fails (and the link stays usable).
+  const failed = (err: unknown) => {
+    lastError = err instanceof Error ? err.message : String(err);
+    if (done !== undefined) settle(LINK_FAILED);
+  };
+
+  const startRead = (unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number, requestDone: LinkDone) => {
+    const c = begin(READ, requestDone);
     if (c === undefined) return;
-    const seq = current;
-    const cb: Callback = (err, data) => {
-      if (seq !== current || settleCurrent === undefined) return;
-      const code = outcome(err);
-      if (code === LINK_OK) {
-        const values = data?.data;
-        if (values === undefined || values.length < count) {
-          lastError = `short reply: ${values?.length ?? 0} of ${count} values`;
-          settle(seq, LINK_FAILED);
-          return;
-        }
-        for (let i = 0; i < count; i++) out[outOffset + i] = Number(values[i]);
-      }
-      settle(seq, code);
-    };
+    readOut = out;
+    readOffset = outOffset;
+    readCount = count;
     try {
-      if (table === "holding") c.writeFC3(unitId, address, count, cb as never);
-      else if (table === "input") c.writeFC4(unitId, address, count, cb as never);
-      else if (table === "coil") c.writeFC1(unitId, address, count, cb as never);
-      else c.writeFC2(unitId, address, count, cb as never);
+      if (table === "holding") c.writeFC3(unitId, address, count, onReply as never);
+      else if (table === "input") c.writeFC4(unitId, address, count, onReply as never);
+      else if (table === "coil") c.writeFC1(unitId, address, count, onReply as never);
+      else c.writeFC2(unitId, address, count, onReply as never);
     } catch (err) {
-      failed(seq, err);
+      failed(err);
     }
   };
-  const startWriteRegisters = (resolve: (code: number) => void, unitId: number, address: number, values: Uint16Array, count: number) => {
-    const c = begin(resolve);
+  const startWriteRegisters = (unitId: number, address: number, values: Uint16Array, count: number, requestDone: LinkDone) => {
+    const c = begin(WRITE, requestDone);
     if (c === undefined) return;
-    const seq = current;
-    const cb: Callback = (err) => {
-      if (seq === current && settleCurrent !== undefined) settle(seq, outcome(err));
-    };
     try {
       if (count === 1) {
-        c.writeFC6(unitId, address, values[0]!, cb as never);
+        c.writeFC6(unitId, address, values[0]!, onReply as never);
         return;
       }
       const array = (fc16Arrays[count] ??= new Array<number>(count).fill(0));
       for (let i = 0; i < count; i++) array[i] = values[i]!;
-      c.writeFC16(unitId, address, array, cb as never);
+      c.writeFC16(unitId, address, array, onReply as never);
     } catch (err) {
-      failed(seq, err);
+      failed(err);
     }
   };
-  const startWriteCoil = (resolve: (code: number) => void, unitId: number, address: number, on: boolean) => {
-    const c = begin(resolve);
+  const startWriteCoil = (unitId: number, address: number, on: boolean, requestDone: LinkDone) => {
+    const c = begin(WRITE, requestDone);
     if (c === undefined) return;
-    const seq = current;
     try {
-      c.writeFC5(unitId, address, on, ((err: Parameters<Callback>[0]) => {
-        if (seq === current && settleCurrent !== undefined) settle(seq, outcome(err));
-      }) as never);
+      c.writeFC5(unitId, address, on, onReply as never);
     } catch (err) {
-      failed(seq, err);
+      failed(err);
     }
   };
 
@@ -313,47 +319,27 @@ export function createModbusLink(endpoint: Endpoint, options: ModbusLinkOptions)
       ensure();
       if (connecting !== undefined) await connecting;
     },
-    // Each starts now when the link is free (no closure), else queues a closure that starts it.
-    read(unitId, table, address, count, out, outOffset) {
-      const promise = newRequest();
-      const resolve = takeResolve();
-      if (busy) {
-        queue.push(() => startRead(resolve, unitId, table, address, count, out, outOffset));
-      } else {
-        busy = true;
-        startRead(resolve, unitId, table, address, count, out, outOffset);
-      }
-      return promise;
+    // Each starts now when the link is free, else queues a closure that starts it.
+    read(unitId, table, address, count, out, outOffset, requestDone) {
+      if (done !== undefined || queue.length > 0) queue.push(() => startRead(unitId, table, address, count, out, outOffset, requestDone));
+      else startRead(unitId, table, address, count, out, outOffset, requestDone);
     },
-    writeRegisters(unitId, address, values, count) {
-      const promise = newRequest();
-      const resolve = takeResolve();
-      if (busy) {
-        queue.push(() => startWriteRegisters(resolve, unitId, address, values, count));
-      } else {
-        busy = true;
-        startWriteRegisters(resolve, unitId, address, values, count);
-      }
-      return promise;
+    writeRegisters(unitId, address, values, count, requestDone) {
+      if (done !== undefined || queue.length > 0) queue.push(() => startWriteRegisters(unitId, address, values, count, requestDone));
+      else startWriteRegisters(unitId, address, values, count, requestDone);
     },
-    writeCoil(unitId, address, on) {
-      const promise = newRequest();
-      const resolve = takeResolve();
-      if (busy) {
-        queue.push(() => startWriteCoil(resolve, unitId, address, on));
-      } else {
-        busy = true;
-        startWriteCoil(resolve, unitId, address, on);
-      }
-      return promise;
+    writeCoil(unitId, address, on, requestDone) {
+      if (done !== undefined || queue.length > 0) queue.push(() => startWriteCoil(unitId, address, on, requestDone));
+      else startWriteCoil(unitId, address, on, requestDone);
     },
     lastError: () => lastError,
     async close() {
       closed = true;
       if (connecting !== undefined) await connecting;
-      if (busy) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+      if (done !== undefined) await new Promise<void>((resolve) => idleWaiters.push(resolve));
       const c = client;
       client = undefined;
+      onReply = undefined;
       up = false;
       if (c !== undefined) await new Promise<void>((resolve) => c.close(() => resolve()));
     },

@@ -32,8 +32,21 @@ const floatScratch = new DataView(new ArrayBuffer(4));
 
 /** Decodes the point's registers at `raw[offset..]` to its engineering value; NaN when not implemented (or a float NaN). */
 export function decodeRegisters(point: CodecPoint, raw: ArrayLike<number>, offset: number, sfExponent = 0): number {
+  decodeInto(point, raw, offset, sfExponent, scratch, 0);
+  return scratch[0]!;
+}
+
+/**
+ * The value goes through a Float64Array: decodeInto writes it to `values[index]`, encodeFrom reads
+ * it from there. V8 boxes a double that crosses a call it does not inline (a 16-byte heap number
+ * per argument or result), and the real-time loop makes no garbage per cycle (issue #11).
+ */
+const scratch = new Float64Array(1);
+
+/** decodeRegisters into `values[index]` (NaN when not implemented). */
+export function decodeInto(point: CodecPoint, raw: ArrayLike<number>, offset: number, sfExponent: number, values: Float64Array, index: number): void {
   const first = raw[offset]! & 0xffff;
-  let pattern: number;
+  let pattern = 0;
   if (registerCount(point.type) === 2) {
     const second = raw[offset + 1]! & 0xffff;
     const high = point.wordOrder === "high-first" ? first : second;
@@ -42,11 +55,16 @@ export function decodeRegisters(point: CodecPoint, raw: ArrayLike<number>, offse
   } else {
     pattern = first;
   }
-  if (point.notImplementedRaw !== undefined && pattern === point.notImplementedRaw) return Number.NaN;
-  let value: number;
+  if (point.notImplementedRaw !== undefined && pattern === point.notImplementedRaw) {
+    values[index] = Number.NaN;
+    return;
+  }
+  // Initialised: a variable that may still be undefined on some path is kept boxed, a heap number per value.
+  let value = 0;
   switch (point.type) {
     case "bool":
-      return pattern === 0 ? 0 : 1;
+      values[index] = pattern === 0 ? 0 : 1;
+      return;
     case "uint16":
     case "uint32":
       value = pattern;
@@ -62,18 +80,54 @@ export function decodeRegisters(point: CodecPoint, raw: ArrayLike<number>, offse
       value = floatScratch.getFloat32(0);
       break;
   }
-  return toEngineering(value, point.scale, sfExponent);
+  // value × scale × 10^sf, written out here rather than in helpers: a double passed to a call V8
+  // does not inline is boxed. Dividing by exact reciprocals keeps decimal results exact (57 × 0.01 → 0.57).
+  const scale = point.scale;
+  if (scale !== 1) {
+    if (scale >= 1 || scale <= -1) {
+      value *= scale;
+    } else {
+      const inverse = Math.round(1 / scale);
+      value = Math.abs(1 / scale - inverse) < 1e-9 * Math.abs(inverse) ? value / inverse : value * scale;
+    }
+  }
+  if (sfExponent > 0) value *= sfExponent < POW10.length ? POW10[sfExponent]! : 10 ** sfExponent;
+  else if (sfExponent < 0) value /= -sfExponent < POW10.length ? POW10[-sfExponent]! : 10 ** -sfExponent;
+  values[index] = value;
 }
+
+/** 10^n for n = 0..22, each exact in a double. */
+const POW10 = Float64Array.from({ length: 23 }, (_, n) => 10 ** n);
 
 /** Encodes an engineering value into `out[offset..]`; returns null on success or why the value does not fit (then `out` is untouched). */
 export function encodeRegisters(point: CodecPoint, value: number, out: Uint16Array, offset: number, sfExponent = 0): string | null {
+  scratch[0] = value;
+  return encodeFrom(point, scratch, 0, out, offset, sfExponent);
+}
+
+/** encodeRegisters of `values[index]`. */
+export function encodeFrom(point: CodecPoint, values: Float64Array, index: number, out: Uint16Array, offset: number, sfExponent: number): string | null {
+  const value = values[index]!;
   if (!Number.isFinite(value)) return `value ${value} is not a finite number`;
   if (point.type === "bool") {
     out[offset] = value === 0 ? 0 : 1;
     return null;
   }
-  const exact = toRaw(value, point.scale, sfExponent);
-  let pattern: number;
+  // value / (scale × 10^sf), the inverse of decodeInto's scaling, before rounding (written out: see there).
+  let exact = value;
+  if (sfExponent > 0) exact /= sfExponent < POW10.length ? POW10[sfExponent]! : 10 ** sfExponent;
+  else if (sfExponent < 0) exact *= -sfExponent < POW10.length ? POW10[-sfExponent]! : 10 ** -sfExponent;
+  const scale = point.scale;
+  if (scale !== 1) {
+    const factor = 1 / scale;
+    if (factor >= 1 || factor <= -1) {
+      exact *= factor;
+    } else {
+      const inverse = Math.round(1 / factor);
+      exact = Math.abs(1 / factor - inverse) < 1e-9 * Math.abs(inverse) ? exact / inverse : exact * factor;
+    }
+  }
+  let pattern = 0;
   switch (point.type) {
     case "float32": {
       floatScratch.setFloat32(0, exact);
@@ -118,26 +172,3 @@ const RANGE: Record<"int16" | "uint16" | "int32" | "uint32", readonly [number, n
   uint32: [0, 0xffffffff],
 };
 
-/** raw × scale × 10^sf, dividing by exact reciprocals so decimal results stay exact (57 × 0.01 → 0.57). */
-export function toEngineering(raw: number, scale: number, sfExponent: number): number {
-  let value = raw;
-  if (scale !== 1) value = mulExact(value, scale);
-  if (sfExponent > 0) value *= 10 ** sfExponent;
-  else if (sfExponent < 0) value /= 10 ** -sfExponent;
-  return value;
-}
-
-/** value / (scale × 10^sf), the inverse of toEngineering before rounding. */
-export function toRaw(value: number, scale: number, sfExponent: number): number {
-  let raw = value;
-  if (sfExponent > 0) raw /= 10 ** sfExponent;
-  else if (sfExponent < 0) raw *= 10 ** -sfExponent;
-  if (scale !== 1) raw = mulExact(raw, 1 / scale);
-  return raw;
-}
-
-function mulExact(value: number, factor: number): number {
-  if (Math.abs(factor) >= 1) return value * factor;
-  const inverse = Math.round(1 / factor);
-  return Math.abs(1 / factor - inverse) < 1e-9 * Math.abs(inverse) ? value / inverse : value * factor;
-}

@@ -1,4 +1,4 @@
-import { LINK_DOWN, LINK_OK, type LinkObserver, type ModbusLink } from "../../hil/bindings/modbus-link.js";
+import { LINK_DOWN, LINK_OK, type LinkDone, type LinkObserver, type ModbusLink } from "../../hil/bindings/modbus-link.js";
 import type { Endpoint } from "../../hil/bindings/endpoint.js";
 import type { RegisterTable } from "../../hil/profile/profile-types.js";
 
@@ -65,27 +65,25 @@ export class FakeLink implements ModbusLink {
     return LINK_OK;
   }
   async open(): Promise<void> {}
-  async read(unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number): Promise<number> {
+  // Requests answer at once (done runs before the call returns), as a link that is down does.
+  read(unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number, done: LinkDone): void {
     this.requests.push({ op: "read", unitId, table, address, count, values: [] });
     const code = this.outcome(unitId, table, address, count);
-    if (code !== LINK_OK) return code;
-    for (let i = 0; i < count; i++) out[outOffset + i] = this.get(unitId, table, address + i);
-    return LINK_OK;
+    if (code === LINK_OK) for (let i = 0; i < count; i++) out[outOffset + i] = this.get(unitId, table, address + i);
+    done(code);
   }
-  async writeRegisters(unitId: number, address: number, values: Uint16Array, count: number): Promise<number> {
+  writeRegisters(unitId: number, address: number, values: Uint16Array, count: number, done: LinkDone): void {
     const raw = Array.from(values.subarray(0, count));
     this.requests.push({ op: "write", unitId, table: "holding", address, count, values: raw });
     const code = this.outcome(unitId, "holding", address, count);
-    if (code !== LINK_OK) return code;
-    raw.forEach((v, i) => this.set(unitId, "holding", address + i, this.store(unitId, "holding", address + i, v)));
-    return LINK_OK;
+    if (code === LINK_OK) raw.forEach((v, i) => this.set(unitId, "holding", address + i, this.store(unitId, "holding", address + i, v)));
+    done(code);
   }
-  async writeCoil(unitId: number, address: number, on: boolean): Promise<number> {
+  writeCoil(unitId: number, address: number, on: boolean, done: LinkDone): void {
     this.requests.push({ op: "write", unitId, table: "coil", address, count: 1, values: [on ? 1 : 0] });
     const code = this.outcome(unitId, "coil", address, 1);
-    if (code !== LINK_OK) return code;
-    this.set(unitId, "coil", address, this.store(unitId, "coil", address, on ? 1 : 0));
-    return LINK_OK;
+    if (code === LINK_OK) this.set(unitId, "coil", address, this.store(unitId, "coil", address, on ? 1 : 0));
+    done(code);
   }
   lastError(): string {
     return this.last;
@@ -93,13 +91,10 @@ export class FakeLink implements ModbusLink {
   async close(): Promise<void> {}
 }
 
-const RESOLVED_OK: Promise<number> = Promise.resolve(LINK_OK);
-const RESOLVED_DOWN: Promise<number> = Promise.resolve(LINK_DOWN);
-
 /**
  * A lean in-memory ModbusLink for allocation measurements: one 65,536-register image per table
- * (any unit id), no request log, no string keys, and already-settled promises, so it allocates
- * nothing itself; what a poll or flush over it allocates is the device port's own. `onWrite`
+ * (any unit id), no request log, no string keys, answers at once, so it allocates nothing
+ * itself; what a poll or flush over it allocates is the device port's own. `onWrite`
  * lets a bench make the device react (e.g. its power follow the setpoint).
  */
 export class ImageLink implements ModbusLink {
@@ -116,27 +111,27 @@ export class ImageLink implements ModbusLink {
   requests = 0;
 
   async open(): Promise<void> {}
-  read(_unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number): Promise<number> {
+  read(_unitId: number, table: RegisterTable, address: number, count: number, out: Uint16Array, outOffset: number, done: LinkDone): void {
     this.requests++;
-    if (!this.up) return RESOLVED_DOWN;
+    if (!this.up) return done(LINK_DOWN);
     const src = this.image[table];
     for (let i = 0; i < count; i++) out[outOffset + i] = src[address + i]!;
-    return RESOLVED_OK;
+    done(LINK_OK);
   }
-  writeRegisters(_unitId: number, address: number, values: Uint16Array, count: number): Promise<number> {
+  writeRegisters(_unitId: number, address: number, values: Uint16Array, count: number, done: LinkDone): void {
     this.requests++;
-    if (!this.up) return RESOLVED_DOWN;
+    if (!this.up) return done(LINK_DOWN);
     const dst = this.image.holding;
     for (let i = 0; i < count; i++) dst[address + i] = values[i]!;
     this.onWrite("holding", address, count);
-    return RESOLVED_OK;
+    done(LINK_OK);
   }
-  writeCoil(_unitId: number, address: number, on: boolean): Promise<number> {
+  writeCoil(_unitId: number, address: number, on: boolean, done: LinkDone): void {
     this.requests++;
-    if (!this.up) return RESOLVED_DOWN;
+    if (!this.up) return done(LINK_DOWN);
     this.image.coil[address] = on ? 1 : 0;
     this.onWrite("coil", address, 1);
-    return RESOLVED_OK;
+    done(LINK_OK);
   }
   lastError(): string {
     return this.up ? "" : "not connected";

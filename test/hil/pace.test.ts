@@ -54,6 +54,26 @@ test("createWallClock().sleepUntil never resolves before its deadline", async ()
   assert.ok(clock.nowMs() >= past);
 });
 
+test("createWallClock().at calls back at its deadline, never before; a second at() replaces a pending one", async () => {
+  const clock = createWallClock();
+  for (let i = 0; i < 20; i++) {
+    const deadline = clock.nowMs() + 4 + (i % 7);
+    const firedAt = await new Promise<number>((resolve) => clock.at(deadline, () => resolve(clock.nowMs())));
+    assert.ok(firedAt >= deadline, `at() ${i} fired ${deadline - firedAt} ms early`);
+    assert.ok(firedAt - deadline < 50, `at() ${i} fired ${firedAt - deadline} ms late`);
+  }
+  const fired: string[] = [];
+  const t = clock.nowMs();
+  clock.at(t + 5, () => fired.push("first"));
+  await new Promise<void>((resolve) => clock.at(t + 15, () => (fired.push("second"), resolve())));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(fired, ["second"]);
+  // A deadline already passed calls back before at() returns.
+  let now = false;
+  clock.at(clock.nowMs() - 1, () => (now = true));
+  assert.ok(now);
+});
+
 test("sleepUntil's spin does not allocate per clock read (issue #11: it made ~550 KB per 40 ms cycle)", async () => {
   const clock = createWallClock();
   // Deadlines 6-9 ms ahead: the timer wakes 2 ms early and the rest is spun.

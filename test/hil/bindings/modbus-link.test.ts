@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createModbusLink, LINK_DOWN, LINK_OK, type ModbusLink } from "../../../hil/bindings/modbus-link.js";
+import { createModbusLink, LINK_DOWN, LINK_OK, readAsync, writeRegistersAsync, type ModbusLink } from "../../../hil/bindings/modbus-link.js";
 import { freePort, peerMissing, startPeer, type Peer } from "../peer.js";
 
 /**
@@ -34,11 +34,11 @@ test("requests made together go out one at a time, in order, each with its own o
   const order: string[] = [];
   const tag = (name: string, p: Promise<number>) => p.then((code) => (order.push(name), code));
   const codes = await Promise.all([
-    tag("marker", l.read(1, "holding", 40000, 2, marker, 0)),
-    tag("exception", l.read(1, "input", 0, 1, new Uint16Array(1), 0)),
-    tag("common", l.read(1, "holding", 40002, 2, common, 0)),
-    tag("write", l.writeRegisters(1, 40313, wset, 2)),
-    tag("readback", l.read(1, "holding", 40313, 2, back, 0)),
+    tag("marker", readAsync(l, 1, "holding", 40000, 2, marker, 0)),
+    tag("exception", readAsync(l, 1, "input", 0, 1, new Uint16Array(1), 0)),
+    tag("common", readAsync(l, 1, "holding", 40002, 2, common, 0)),
+    tag("write", writeRegistersAsync(l, 1, 40313, wset, 2)),
+    tag("readback", readAsync(l, 1, "holding", 40313, 2, back, 0)),
   ]);
   assert.equal(order, ["marker", "exception", "common", "write", "readback"]);
   assert.equal(codes, [LINK_OK, 2, LINK_OK, LINK_OK, LINK_OK], "input registers are not served: exception 02");
@@ -53,7 +53,7 @@ test("close() waits for queued requests; a link that cannot connect fails them a
   const l = link(peer!.port);
   await l.open();
   const out = new Uint16Array(2);
-  const pending = [l.read(1, "holding", 40000, 2, out, 0), l.read(1, "holding", 40002, 2, out, 0)];
+  const pending = [readAsync(l, 1, "holding", 40000, 2, out, 0), readAsync(l, 1, "holding", 40002, 2, out, 0)];
   await l.close();
   assert.equal(await Promise.all(pending), [LINK_OK, LINK_OK]);
 
@@ -61,8 +61,8 @@ test("close() waits for queued requests; a link that cannot connect fails them a
   await dead.open();
   assert.not.ok(dead.up);
   const t0 = performance.now();
-  assert.is(await dead.read(1, "holding", 40000, 2, out, 0), LINK_DOWN);
-  assert.is(await dead.writeRegisters(1, 40313, out, 2), LINK_DOWN);
+  assert.is(await readAsync(dead, 1, "holding", 40000, 2, out, 0), LINK_DOWN);
+  assert.is(await writeRegistersAsync(dead, 1, 40313, out, 2), LINK_DOWN);
   assert.ok(performance.now() - t0 < 100, "no waiting for a timeout");
   assert.match(dead.lastError(), /connect/);
   await dead.close();
