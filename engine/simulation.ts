@@ -2,6 +2,7 @@ import { stepGpuCohorts } from "../models/gpu/gpu-cohorts.js";
 import { stepElectricalChain } from "../models/electrical/electrical-chain.js";
 import { buildPlant, type Plant } from "./plant/build-plant.js";
 import type { Controller, ControllerContext } from "./controller.js";
+import { createDecisionLog } from "./audit/decision-log.js";
 import { createController } from "./controller-factory.js";
 import { createSignalKpis } from "./kpis/signal-kpis.js";
 import type { KpiRow } from "./kpis/kpi-row.js";
@@ -19,7 +20,7 @@ import { createSiteStorage } from "./plant/site-storage.js";
 import { createSiteHeat } from "./plant/site-heat.js";
 import { createSiteThermal, type SiteThermal } from "./plant/site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
-import { DECISIONS, EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
+import { EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./plant/workload-factory.js";
 import { f32Column, f64Column, f64ColumnOf, i32Column, i32ColumnOf } from "./columns.js";
 
@@ -134,7 +135,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
 
   // Events and decisions: rare, kept as plain arrays and emitted at the end.
   const events = { t: [] as number[], source: [] as string[], kind: [] as string[], value: [] as number[], detail: [] as string[] };
-  const decisions = { t: [] as number[], controller: [] as string[], action: [] as string[], value: [] as number[], reason: [] as string[] };
+  const decisions = createDecisionLog();
   let nowS = 0;
   const pushEvent = (source: string, kind: string, value: number, detail: string) => {
     events.t.push(nowS);
@@ -184,6 +185,15 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     event: (kind: string, value: number, detail: string) => pushEvent(w.id, kind, value, detail),
   }));
 
+  // The grid signals in force go into every decision's inputs (the audit: what it saw).
+  const signalPoints = port.points.filter((p) => p.kind === "measurement" && SIGNAL_POINTS.includes(p.name)).map((p) => ({ name: p.name, handle: port.measurement(p.name) }));
+  const signalsSeen = (): Record<string, number> | undefined => {
+    if (signalPoints.length === 0) return undefined;
+    const seen: Record<string, number> = {};
+    for (const p of signalPoints) seen[p.name] = port.read(p.handle);
+    return seen;
+  };
+
   const controllers: Controller[] = scenario.controllers.map(createController);
   const periodTicks = Int32Array.from(scenario.controllers, (c) => Math.round(c.period / dtS));
   const latencyTicks = Int32Array.from(scenario.controllers, (c) => Math.round(c.actuationLatency / dtS));
@@ -194,12 +204,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       dtS,
       periodS: periodTicks[i]! * dtS,
       rng: createRng(scenario.seed, `controller/${c.id}`),
-      decide(action, value, reason) {
-        decisions.t.push(ctx.tS);
-        decisions.controller.push(c.id);
-        decisions.action.push(action);
-        decisions.value.push(value);
-        decisions.reason.push(reason);
+      decide(action, value, reason, detail) {
+        decisions.append(ctx.tS, c.id, action, value, reason, detail, signalsSeen());
       },
     };
     return ctx;
@@ -402,8 +408,11 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       columns: [i32ColumnOf(r.map((x) => x.index)), r.map((x) => x.id), r.map((x) => x.row), r.map((x) => x.preset), i32ColumnOf(r.map((x) => x.gpus)), r.map((x) => x.workload)],
     });
     for (const [name, writes] of port.clampedWrites()) pushEvent("port", "setpoint_clamped", writes, name);
+    const audit = decisions.emit(runId);
+    // The chain's head as an event: a verifier also notices rows cut from the end of the chain.
+    if (decisions.length > 0) pushEvent("audit", "audit_head", decisions.length, audit.head);
     out.push({ table: EVENTS.name, runId, length: events.t.length, columns: [f64ColumnOf(events.t), events.source, events.kind, f64ColumnOf(events.value), events.detail] });
-    out.push({ table: DECISIONS.name, runId, length: decisions.t.length, columns: [f64ColumnOf(decisions.t), decisions.controller, decisions.action, f64ColumnOf(decisions.value), decisions.reason] });
+    out.push(audit.chunk);
     finalKpis = collectKpis();
     out.push({ table: KPIS.name, runId, length: finalKpis.length, columns: [finalKpis.map((x) => x.name), f64ColumnOf(finalKpis.map((x) => x.value)), finalKpis.map((x) => x.unit)] });
   };
@@ -548,6 +557,9 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   };
   return sim;
 }
+
+/** Signal points whose values every decision records as inputs. */
+const SIGNAL_POINTS: readonly string[] = ["grid.priceGbpPerMWh", "grid.priceEurPerMWh", "grid.carbonGPerKWh", "grid.stressFrac"];
 
 /** What an advance returns when it completed no chunk: shared, so frozen. */
 const NO_CHUNKS: Chunk[] = Object.freeze([]) as unknown as Chunk[];

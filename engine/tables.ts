@@ -94,13 +94,23 @@ export const EVENTS: TableSpec = {
 
 export const DECISIONS: TableSpec = {
   name: "decisions",
-  description: "the controllers' audit log: each decision with its value and reason",
+  description: "the decision audit: every decision of every controller, append-only and hash-chained per run (docs/audit.md; `dctwin audit verify`)",
   columns: [
     f64("t_s", "s", "simulated time"),
     text("controller", "controller id"),
     text("action", "what it decided"),
     f64("value", "", "the value it set"),
     text("reason", "why"),
+    i32("seq", "", "position in the run's chain, from 0"),
+    text("type", "kind of decision (cap, start, defer, mode ...; the action when the controller gives none)"),
+    text("subject", "what it acts on: cap:<group>, job:<id>, battery:<id> ('' when none)"),
+    text("inputs", "JSON object: the grid signals in force (point names) and what else the controller saw (forecast summaries ...)"),
+    text("constraints", "JSON array of {name, ok, detail}: the constraints evaluated and their outcome"),
+    text("alternatives", "JSON array of {option, cost, carbonKg, chosen, note}: the options weighed with their predicted cost (price currency) and carbon (kg)"),
+    f64("saving_cost", "", "predicted saving of the choice against the reference, in the price's currency (NaN: none claimed)"),
+    f64("saving_carbon_kg", "kg", "predicted carbon saving of the choice (NaN: none claimed)"),
+    text("prev_hash", "hash of the previous row of the run (64 zeros for the first)"),
+    text("hash", "SHA-256 (hex) of the row's canonical serialisation, prev_hash included (engine/audit/audit-chain.ts)"),
   ],
 };
 
