@@ -6,6 +6,7 @@ import { createCrahControl } from "../controllers/crah-control.js";
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
 import { createHeatPumpDispatch } from "../controllers/heat-pump-dispatch.js";
 import { createHeatRejectionControl } from "../controllers/heat-rejection-control.js";
+import { createMarketPowercap } from "../controllers/market-powercap.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
 import type { ControllerSpec } from "./scenario/scenario-types.js";
@@ -146,6 +147,22 @@ controllerRegistry.register("heat-rejection-control", (s: Extract<ControllerSpec
     cduApproachK: s.cduApproach,
     warmMinC: s.warmMin,
     warmMaxC: s.warmMax,
+  }),
+);
+
+controllerRegistry.register("market-powercap", (s: Extract<ControllerSpec, { kind: "market-powercap" }>) =>
+  createMarketPowercap({
+    id: s.id,
+    groups: s.groups,
+    signal: s.signal,
+    signalLow: s.signalLow,
+    signalHigh: s.signalHigh,
+    direction: s.direction,
+    capMinFrac: s.capMin,
+    capMaxFrac: s.capMax,
+    marketPeriodS: s.marketPeriod,
+    stabilisationS: s.stabilisation,
+    rampTimeS: s.rampTime,
   }),
 );
 

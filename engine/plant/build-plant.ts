@@ -126,7 +126,7 @@ export function buildPlant(scenario: Scenario, port: SimPort, inputs: WorkloadIn
         port.addSetpoint({ ...spec, name: `workload.${workload.id}.${input.name}` }, set);
       }
     }
-    groups.push(declareGroup(port, gpu, placement.id, offset, cohortCount, groupGpus, params));
+    groups.push(declareGroup(port, gpu, placement.id, offset, cohortCount, groupGpus, params, placement.spec === undefined ? undefined : workloads[workloads.length - 1]));
     offset += cohortCount;
   }
 
@@ -198,14 +198,17 @@ function placeCohorts(spec: WorkloadSpec, rackIndices: number[], preset: RackPre
 }
 
 /** Declares a GPU group's measurements and setpoints; actuators copy a value to every cohort. */
-function declareGroup(port: SimPort, gpu: GpuCohorts, id: string, first: number, count: number, gpus: number, params: GpuParams): GpuGroup {
+function declareGroup(port: SimPort, gpu: GpuCohorts, id: string, first: number, count: number, gpus: number, params: GpuParams, workload: Workload | undefined): GpuGroup {
   const fill = (field: Float64Array) => (value: number) => field.fill(value, first, first + count);
   const limitW = params.limitW;
-  const set = (name: string, unit: string, description: string, min: number, max: number, initial: number, field: Float64Array) => {
+  const set = (name: string, unit: string, description: string, min: number, max: number, initial: number, field: Float64Array, also?: (value: number) => void) => {
     field.fill(initial, first, first + count);
-    port.addSetpoint({ name: `gpu.${id}.${name}`, unit, description, min, max, initial }, fill(field));
+    const write = fill(field);
+    port.addSetpoint({ name: `gpu.${id}.${name}`, unit, description, min, max, initial }, also === undefined ? write : (value) => (write(value), also(value)));
   };
-  set("capW", "W", "power cap per GPU (NVML power limit)", 0.2 * limitW, limitW, limitW, gpu.capW);
+  // A cap slows a workload whose speed depends on it (compute-bound training: models/workloads/training.ts).
+  const capped = workload?.setPowerLimitFrac === undefined ? undefined : (value: number) => workload.setPowerLimitFrac!(value / limitW);
+  set("capW", "W", "power cap per GPU (NVML power limit); below the limit a training job's compute slows (models/workloads/README.md)", 0.2 * limitW, limitW, limitW, gpu.capW, capped);
   set("smoothingOn", "bool", "power smoothing enabled (1) or not (0)", 0, 1, 0, gpu.smoothingOn);
   set("floorFrac", "fraction", "power floor as a fraction of the limit (PERCENT_TMP_FLOOR)", 0, 0.9, 0, gpu.floorFrac);
   set("rampUpWps", "W/s", "ramp-up limit per GPU (RAMP_UP_RATE)", 1, 1e6, 1e6, gpu.rampUpWps);

@@ -174,6 +174,26 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
           issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
         }
         break;
+      case "market-powercap": {
+        (c.groups ?? []).forEach((group, j) => {
+          if (!ids.has(group)) issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+        });
+        if (typeof c.signalLow === "number" && typeof c.signalHigh === "number" && !(c.signalHigh > c.signalLow)) {
+          issues.push({ path: `${path}.signalHigh`, value: c.signalHigh, expected: `more than signalLow (${c.signalLow})` });
+        }
+        if (c.capMin > c.capMax) issues.push({ path: `${path}.capMin`, value: c.capMin, expected: `at most capMax (${c.capMax})` });
+        const ratio = c.marketPeriod / c.period;
+        if (typeof c.period === "number" && typeof c.marketPeriod === "number" && Math.abs(ratio - Math.round(ratio)) > 1e-9) {
+          issues.push({ path: `${path}.marketPeriod`, value: `${c.marketPeriod}s`, expected: `a whole number of controller periods (${c.period}s)` });
+        }
+        const port = s.signals?.port;
+        if (["price", "carbon", "stress"].includes(c.signal) && port === undefined) {
+          issues.push({ path: `${path}.signal`, value: c.signal, expected: "signals.port in the scenario (the grid signals on the plant port)" });
+        } else if (c.signal === "price" && port !== undefined && typeof port.marketPeriod === "number" && typeof c.marketPeriod === "number" && port.marketPeriod !== c.marketPeriod) {
+          issues.push({ path: `${path}.marketPeriod`, value: `${c.marketPeriod}s`, expected: `signals.port.marketPeriod (${port.marketPeriod}s): one calculation per price period` });
+        }
+        break;
+      }
       case "demand-response": {
         needBattery(c.battery, `${path}.battery`);
         (c.defer ?? []).forEach((id, j) => {

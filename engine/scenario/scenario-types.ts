@@ -450,8 +450,26 @@ export interface HeatRejectionControlSpec extends CoolingControllerBase {
   ki: number;
 }
 
+export interface MarketPowercapSpec {
+  kind: "market-powercap";
+  id: string;
+  groups: string[];
+  period: number;
+  actuationLatency: number;
+  signal: string;
+  signalLow: number;
+  signalHigh: number;
+  direction: "inverse" | "direct";
+  capMin: number;
+  capMax: number;
+  marketPeriod: number;
+  stabilisation: number;
+  rampTime: number;
+}
+
 export type ControllerSpec =
   | GpuSmoothingSpec
+  | MarketPowercapSpec
   | BatterySmoothingSpec
   | DemandResponseControllerSpec
   | FrequencyResponseSpec

@@ -177,6 +177,26 @@ const heatRejectionControl = obj(
   ["id"],
 );
 
+const marketPowercap = obj(
+  {
+    id: str("unique controller id", ID),
+    groups: strings("GPU groups (workload ids) whose power caps it sets: the cap applies to every GPU of the workload, on all its racks"),
+    period: quantity("duration", "control period: a whole number of ticks dividing marketPeriod (the cap ramps at this rate; the calculation is once per market period)", { above: 0, default: "1s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    signal: str('signal the cap follows: "price", "carbon", "stress" (the grid signals of signals.port) or a measurement point name', { default: "price", pattern: "^[A-Za-z][A-Za-z0-9_.-]*$", patternDoc: "price, carbon, stress or a point name (letters, digits, dots, dashes)" }),
+    signalLow: num("signal value at which the cap is capMax (inverse) or capMin (direct); in the signal's unit (price: currency/MWh, carbon: gCO2/kWh)"),
+    signalHigh: num("signal value at which the cap is capMin (inverse) or capMax (direct); above signalLow"),
+    direction: oneOf(["inverse", "direct"], "inverse: a high signal gives a low cap (price, carbon); direct: a high signal gives a high cap (renewable volume)", "inverse"),
+    capMin: quantity("fraction", "lowest cap, fraction of the GPU power limit", { min: 0.2, max: 1, default: 0.6 }),
+    capMax: quantity("fraction", "highest cap, fraction of the GPU power limit", { min: 0.2, max: 1, default: 1 }),
+    marketPeriod: quantity("duration", "market period: one calculation per period, from startTime (set it to signals.port.marketPeriod)", { above: 0, default: "15min" }),
+    stabilisation: quantity("duration", "a cap holds at least this long before the next change", { min: 0, default: "15min" }),
+    rampTime: quantity("duration", "a cap change is ramped linearly over this time (0: a step)", { min: 0, default: "1min" }),
+  },
+  "market-driven power capping: per market period, a GPU power cap between capMin and capMax by the rule of three on a grid signal, held for a stabilisation time",
+  ["id", "groups", "signalLow", "signalHigh"],
+);
+
 export const controller = union(
   {
     "gpu-smoothing": gpuSmoothing,
@@ -187,6 +207,7 @@ export const controller = union(
     "crah-control": crahControl,
     "heat-rejection-control": heatRejectionControl,
     "heat-pump-dispatch": heatPumpDispatch,
+    "market-powercap": marketPowercap,
   },
   "a controller",
 );

@@ -42,6 +42,7 @@ const FIXTURES: Record<string, Fixture> = {
   "hil-timing.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing-hil"]] },
   "hil-vs-twin.sql": { open: HIL, shows: ["side", ["hil", "twin"]] },
   // Any results with site_series / kpis: the HIL file has two runs (the device's and the twin's).
+  "market-powercap-comparison.sql": { open: "results/powercap.duckdb", shows: ["run_id", ["market-powercap-day", "market-powercap-day-uncapped"]] },
   "peak-ramp-by-run.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
   "smoothing-comparison.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
   "storage-comparison.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
@@ -91,6 +92,12 @@ async function heatReuseResults(): Promise<void> {
   await dctwin(["run", shortened("cooling-hall-winter-24h-heat-reuse", "2min"), "--run-id", "winter", "--out", at("results/heat-reuse-with.duckdb")]);
 }
 
+/** Both market-powercap days, 40 minutes (three 15-min periods), into one file as the report's comment runs them. */
+async function powercapResults(): Promise<void> {
+  mkdirSync(at("results"), { recursive: true });
+  for (const name of ["market-powercap-day-uncapped", "market-powercap-day"]) await dctwin(["run", shortened(name, "40min"), "--out", at("results/powercap.duckdb")]);
+}
+
 /** Runs every statement of `sql` in order on `fixture`, from `cwd`; returns the last statement's rows. */
 async function runReport(sql: string, fixture: Fixture, cwd: string): Promise<Record<string, unknown>[]> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -119,7 +126,7 @@ test("every reports/*.sql has a fixture, runs every statement without an error, 
   const without = reports.filter((f) => FIXTURES[f] === undefined);
   assert.equal(without, [], "reports without a fixture in test/reports/reports-sql.test.ts");
 
-  await Promise.all([hilResults(), heatReuseResults()]);
+  await Promise.all([hilResults(), heatReuseResults(), powercapResults()]);
 
   const failures: string[] = [];
   for (const report of reports) {
