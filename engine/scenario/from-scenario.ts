@@ -6,6 +6,7 @@ import { durationsOf } from "./durations-of.js";
 import { findForbiddenKeys } from "./find-forbidden-keys.js";
 import { INPUT_LIMITS, type InputLimits } from "./input-limits.js";
 import { fromRackSelection } from "./rack-selection.js";
+import { checkJobs } from "./check-jobs.js";
 import type { EfficiencyPoint, FrequencyResponseSpec, Scenario, SignalSourceSpec } from "./scenario-types.js";
 import { signalSource } from "./spec-signals.js";
 import { scenarioSpec } from "./scenario-spec.js";
@@ -51,8 +52,13 @@ export function fromScenario(data: unknown, source: string, limits: InputLimits 
     scenario.electrical.upsCurve ??= DOUBLE_CONVERSION_UPS_CURVE;
   }
   scenario.ticks = Math.round(scenario.horizonS / scenario.dtS);
+  if (raw.jobsFile !== undefined) {
+    issues.push({ path: "jobsFile", value: raw.jobsFile, expected: "a file read when the scenario is loaded from a file (dctwin run, validate, batch); here the data came without its file" });
+  }
+  delete (scenario as { jobsFile?: unknown }).jobsFile;
   // Relations are checked even when some fields were invalid (those are skipped), so one pass
-  // reports every problem in the file.
+  // reports every problem in the file. Jobs first: each valid job adds its workload.
+  checkJobs(scenario, issues);
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
   checkSignalsPort(scenario, issues);

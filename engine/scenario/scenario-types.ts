@@ -9,7 +9,10 @@ export interface Scenario {
   ticks: number;
   hall: HallSpec;
   electrical: ElectricalSpec;
+  /** Includes one workload per job (appended at load, id = the job's id). */
   workloads: WorkloadSpec[];
+  /** Jobs with their racks resolved (explicit rack names). */
+  jobs: JobSpec[];
   controllers: ControllerSpec[];
   grid?: GridSpec;
   storage?: StorageSpec;
@@ -271,6 +274,28 @@ export interface SteadySpec {
   id: string;
   racks: string[];
   util: number;
+}
+
+export interface JobSpec {
+  id: string;
+  kind: "training" | "fine-tuning" | "inference-batch" | "data-processing";
+  /** Resolved at load: the rack names the job runs on. */
+  racks: string[];
+  gpus?: number;
+  work: number;
+  earliestStart: number;
+  deadline: number;
+  deferralWindow?: number;
+  urgency: "urgent" | "normal" | "flexible";
+  carbonCap?: number;
+  maxPrice?: number;
+  iterationPeriod: number;
+  computeFraction: number;
+  checkpointInterval: number;
+  checkpointDuration: number;
+  mtbf: number;
+  util: number;
+  requestsPerGpuHour: number;
 }
 
 export type WorkloadSpec = TrainingSpec | InferenceSpec | DutyCycleSpec | SteadySpec;
