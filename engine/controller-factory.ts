@@ -7,6 +7,7 @@ import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
 import { createHeatPumpDispatch } from "../controllers/heat-pump-dispatch.js";
 import { createHeatRejectionControl } from "../controllers/heat-rejection-control.js";
 import { createMarketPowercap } from "../controllers/market-powercap.js";
+import { createCarbonAwareScheduler } from "../controllers/carbon-aware-scheduler.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
 import type { ControllerSpec } from "./scenario/scenario-types.js";
@@ -163,6 +164,19 @@ controllerRegistry.register("market-powercap", (s: Extract<ControllerSpec, { kin
     marketPeriodS: s.marketPeriod,
     stabilisationS: s.stabilisation,
     rampTimeS: s.rampTime,
+  }),
+);
+
+controllerRegistry.register("carbon-aware-scheduler", (s: Extract<ControllerSpec, { kind: "carbon-aware-scheduler" }>) =>
+  createCarbonAwareScheduler({
+    id: s.id,
+    jobs: s.jobs,
+    objective: s.objective,
+    costWeight: s.costWeight,
+    horizonH: s.horizon / 3600,
+    marginFrac: s.margin,
+    stressLimitFrac: s.stressLimit,
+    importLimitW: s.importLimit ?? Infinity,
   }),
 );
 

@@ -164,7 +164,7 @@ export function createSiteJobs(
         const runner = runners[j]!;
         if (state[j] === RUNNING && runner.failed) setState(j, FAILED, "the job failed; it restarts from its last checkpoint");
         else if (state[j] === FAILED && !runner.failed) setState(j, RUNNING, "restarted after the failure");
-        if ((state[j] === RUNNING || state[j] === FAILED) && runner.progressGpuH >= spec.work - 1e-12) {
+        if (state[j] !== PENDING && runner.progressGpuH >= spec.work - 1e-12) {
           completedS[j] = tS;
           setState(j, COMPLETED, `work done: ${spec.work} GPU-h`);
         }

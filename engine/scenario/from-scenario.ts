@@ -180,6 +180,17 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
           issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
         }
         break;
+      case "carbon-aware-scheduler": {
+        const jobIds = new Set((s.jobs ?? []).map((j) => j?.id));
+        (c.jobs ?? []).forEach((id, j) => {
+          if (id !== "all" && !jobIds.has(id)) issues.push({ path: `${path}.jobs[${j}]`, value: id, expected: `a job id (${[...jobIds].join(", ") || "no jobs defined"})` });
+        });
+        if ((s.jobs ?? []).length === 0) issues.push({ path: `${path}.kind`, value: c.kind, expected: "a scenario with jobs (or a jobsFile) to schedule" });
+        if (s.signals?.port === undefined) issues.push({ path: `${path}.kind`, value: c.kind, expected: "signals.port in the scenario (it plans on the price and carbon forecasts)" });
+        c.importLimit ??= s.grid?.importCapacity;
+        if (s.controllers.filter((x) => x?.kind === "carbon-aware-scheduler").length > 1) issues.push({ path: `${path}.kind`, value: c.kind, expected: "one carbon-aware-scheduler per scenario (two would fight over the jobs)" });
+        break;
+      }
       case "market-powercap": {
         (c.groups ?? []).forEach((group, j) => {
           if (!ids.has(group)) issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });

@@ -492,8 +492,23 @@ export interface MarketPowercapSpec {
   rampTime: number;
 }
 
+export interface CarbonAwareSchedulerSpec {
+  kind: "carbon-aware-scheduler";
+  id: string;
+  jobs: string[];
+  period: number;
+  actuationLatency: number;
+  objective: "cost" | "carbon" | "weighted";
+  costWeight: number;
+  horizon: number;
+  margin: number;
+  stressLimit: number;
+  importLimit?: number;
+}
+
 export type ControllerSpec =
   | GpuSmoothingSpec
+  | CarbonAwareSchedulerSpec
   | MarketPowercapSpec
   | BatterySmoothingSpec
   | DemandResponseControllerSpec

@@ -197,6 +197,23 @@ const marketPowercap = obj(
   ["id", "groups", "signalLow", "signalHigh"],
 );
 
+const carbonAwareScheduler = obj(
+  {
+    id: str("unique controller id", ID),
+    jobs: strings('job ids it schedules, or "all"', ["all"]),
+    period: quantity("duration", "control period (a whole number of ticks): it plans at each signal slot and when a job becomes ready", { above: 0, default: "10s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    objective: oneOf(["cost", "carbon", "weighted"], "what the plan minimises: energy cost, carbon, or costWeight × cost + (1 − costWeight) × carbon (each over its mean)", "carbon"),
+    costWeight: quantity("fraction", "weighted objective: the share of cost", { min: 0, max: 1, default: 0.5 }),
+    horizon: quantity("duration", "forecast horizon it plans over", { above: 0, max: 7 * 86400, default: "48h" }),
+    margin: quantity("fraction", "run time allowed beyond the work at full speed (start ramps, checkpoints)", { min: 0, max: 1, default: "10%" }),
+    stressLimit: quantity("fraction", "grid stress (grid.stressFrac) above which starts are deferred while the deadline allows", { min: 0, max: 1, default: 0.8 }),
+    importLimit: quantity("power", "largest PCC import a start may lead to (omit: grid.importCapacity, or none)", { above: 0 }),
+  },
+  "carbon- and price-aware job scheduling: start, defer, pause, resume or reject each job from the forecasts, its constraints and the grid connection's headroom",
+  ["id"],
+);
+
 export const controller = union(
   {
     "gpu-smoothing": gpuSmoothing,
@@ -208,6 +225,7 @@ export const controller = union(
     "heat-rejection-control": heatRejectionControl,
     "heat-pump-dispatch": heatPumpDispatch,
     "market-powercap": marketPowercap,
+    "carbon-aware-scheduler": carbonAwareScheduler,
   },
   "a controller",
 );
