@@ -15,7 +15,8 @@ import { UserError } from "../models/lib/errors.js";
  * - Slots up to the deadline (the current one from now to its end), each with its price and carbon:
  *   the measured value for the current period, the forecast after it (the last forecast value
  *   beyond the forecast's horizon). A slot above the job's carbon cap or maximum price is used only
- *   when the deadline cannot be met without it.
+ *   when the deadline cannot be met without it, the least far above its caps first (a cap is a
+ *   constraint before the objective).
  * - flexible jobs (may be paused): the best slots by the objective until the run time is covered;
  *   normal jobs (run to the end once started): the best contiguous window; both starting no later
  *   than the deferral window allows. Urgent jobs start at once.
@@ -148,7 +149,13 @@ export function createCarbonAwareScheduler(p: CarbonAwareSchedulerParams): Contr
     const meanPrice = mean(slotPrice, usable) || 1;
     const meanCarbon = mean(slotCarbon, usable) || 1;
     const score = (j: number) => (objective === "cost" ? slotPrice[j]! : objective === "carbon" ? slotCarbon[j]! : (p.costWeight * slotPrice[j]!) / meanPrice + ((1 - p.costWeight) * slotCarbon[j]!) / meanCarbon);
-    const capped = (j: number) => (job.carbonCap === job.carbonCap && slotCarbon[j]! > job.carbonCap) || (job.maxPrice === job.maxPrice && slotPrice[j]! > job.maxPrice);
+    const capped = (j: number) => excess(j) > 0;
+    // How far a slot is above the job's caps (relative): capped slots are used least-violating first.
+    function excess(j: number): number {
+      const c = job.carbonCap === job.carbonCap ? Math.max(0, slotCarbon[j]! / job.carbonCap - 1) : 0;
+      const m = job.maxPrice === job.maxPrice ? Math.max(0, (slotPrice[j]! - job.maxPrice) / (Math.abs(job.maxPrice) || 1)) : 0;
+      return c + m;
+    }
     for (let j = 0; j < slots; j++) slotCap[j] = j < usable ? cap(j) : 0;
     const runS = new Float64Array(slots);
     let total = 0;
@@ -157,7 +164,7 @@ export function createCarbonAwareScheduler(p: CarbonAwareSchedulerParams): Contr
     if (!result.feasible) return result;
     if (preemptible) {
       const order = Array.from({ length: usable }, (_, j) => j).filter((j) => slotCap[j]! > 0);
-      order.sort((a, b) => Number(capped(a)) - Number(capped(b)) || score(a) - score(b) || a - b);
+      order.sort((a, b) => excess(a) - excess(b) || score(a) - score(b) || a - b);
       let left = needS;
       for (const j of order) {
         if (left <= 1e-9) break;
@@ -194,7 +201,7 @@ export function createCarbonAwareScheduler(p: CarbonAwareSchedulerParams): Contr
         for (let j = s; j < usable && left > 1e-9; j++) {
           const take = Math.min(left, slotCap[j]!);
           sc += take * score(j);
-          if (capped(j)) cs += take;
+          cs += take * excess(j);
           left -= take;
         }
         if (left > 1e-6) continue;
