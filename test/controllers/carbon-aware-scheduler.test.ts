@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fromScenario } from "../../engine/scenario/from-scenario.js";
@@ -5,6 +7,7 @@ import { createSimulation } from "../../engine/simulation.js";
 import type { Chunk } from "../../engine/sinks/sink.js";
 import { JOBS } from "../../engine/tables.js";
 import { issuesOf } from "../engine/scenario/scenario-issues.js";
+import { ROOT, tempDir } from "../helpers.js";
 
 /**
  * Four NVL72 racks (72 GPUs each) on static half-hourly carbon and prices with perfect forecasts,
@@ -110,6 +113,31 @@ test("carbon-aware-scheduler input errors name the field", () => {
   assert.ok(unknown.some((x) => x.startsWith("controllers[0].objective")));
   const { signals: _signals, ...rest } = hall([{ id: "a", kind: "training", racks: "A1", work: 1, deadline: "1h" }]);
   assert.ok(paths(rest).some((x) => x.startsWith("controllers[0].kind: signals.port")));
+});
+
+test("dctwin run --baseline: both runs in one file, the jobs side by side with realised and predicted savings; no jobs → exit 2", () => {
+  const dir = tempDir();
+  try {
+    const file = `${dir.path}/s.json`;
+    writeFileSync(file, JSON.stringify(hall([{ id: "flex", kind: "data-processing", racks: "A1", work: 36, deadline: "4h", urgency: "flexible" }], {}, "3h")));
+    const cli = (...args: string[]) => spawnSync(process.execPath, [`${ROOT}dist/engine/cli/main.js`, ...args], { cwd: ROOT, encoding: "utf8" });
+    const r = cli("run", file, "--baseline", "--out", `${dir.path}/r.duckdb`);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, "jobs: scheduled (sched) against the baseline (sched-baseline");
+    const row = r.stdout.split("\n").find((line) => line.startsWith("flex "))!;
+    assert.ok(row !== undefined, r.stdout);
+    // Baseline at once (0 h), scheduled in the low-carbon hour (1 h); the carbon at a third.
+    assert.match(row, /flex\s+data-processing\s+flexible\s+completed\s+0\s+1\s/);
+    assert.match(r.stdout, "(site total)");
+    assert.match(r.stdout, "results: " + `${dir.path}/r.duckdb (run_id 'sched' and 'sched-baseline')`);
+    writeFileSync(file, JSON.stringify({ ...hall([]), controllers: [] }));
+    const none = cli("run", file, "--baseline", "--out", `${dir.path}/n.duckdb`);
+    assert.is(none.status, 2);
+    assert.match(none.stderr, "--baseline: ");
+    assert.match(none.stderr, "has no jobs to compare");
+  } finally {
+    dir.remove();
+  }
 });
 
 test.run();
