@@ -7,7 +7,7 @@ import { createSimulation } from "../../engine/simulation.js";
 import type { Chunk } from "../../engine/sinks/sink.js";
 import { JOBS } from "../../engine/tables.js";
 import { issuesOf } from "../engine/scenario/scenario-issues.js";
-import { ROOT, tempDir } from "../helpers.js";
+import { resultsHash, ROOT, tempDir } from "../helpers.js";
 
 /**
  * Four NVL72 racks (72 GPUs each) on static half-hourly carbon and prices with perfect forecasts,
@@ -70,6 +70,11 @@ test("carbon objective: a flexible job waits for the low-carbon hour, never befo
   assert.ok(Math.abs(now.carbonKg / chosen.carbonKg - 3) < 1e-9, `start now ${now.carbonKg} kg, the plan ${chosen.carbonKg} kg`);
   assert.ok(Math.abs(defer.savingKg - (now.carbonKg - chosen.carbonKg)) < 1e-9);
   assert.ok(JSON.parse(defer.constraints).some((c: { name: string; ok: boolean }) => c.name === "deadline" && c.ok));
+  // Every state change the scheduler caused carries its audit reason.
+  for (const change of s.filter((x) => x.state !== "queued" || x.tS > 600)) {
+    if (change.state === "completed") continue;
+    assert.ok(decisions.some((d) => d.subject === "job:flex" && d.tS === change.tS && d.reason === change.reason), `${change.state} at ${change.tS}: ${change.reason}`);
+  }
 });
 
 test("cost objective: the same job runs where the price is low instead; a carbon cap defers for carbon whatever the objective", () => {
@@ -115,21 +120,26 @@ test("carbon-aware-scheduler input errors name the field", () => {
   assert.ok(paths(rest).some((x) => x.startsWith("controllers[0].kind: signals.port")));
 });
 
-test("dctwin run --baseline: both runs in one file, the jobs side by side with realised and predicted savings; no jobs → exit 2", () => {
+test("dctwin run --baseline: both runs in one file, the jobs side by side, the same on 1 and 2 threads; no jobs → exit 2", async () => {
   const dir = tempDir();
   try {
     const file = `${dir.path}/s.json`;
     writeFileSync(file, JSON.stringify(hall([{ id: "flex", kind: "data-processing", racks: "A1", work: 36, deadline: "4h", urgency: "flexible" }], {}, "3h")));
     const cli = (...args: string[]) => spawnSync(process.execPath, [`${ROOT}dist/engine/cli/main.js`, ...args], { cwd: ROOT, encoding: "utf8" });
-    const r = cli("run", file, "--baseline", "--out", `${dir.path}/r.duckdb`);
+    const r = cli("run", file, "--baseline", "--threads", "1", "--out", `${dir.path}/t1.duckdb`);
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, "jobs: scheduled (sched) against the baseline (sched-baseline");
-    const row = r.stdout.split("\n").find((line) => line.startsWith("flex "))!;
+    const row = r.stdout.split("\n").find((line) => line.startsWith("flex "));
     assert.ok(row !== undefined, r.stdout);
-    // Baseline at once (0 h), scheduled in the low-carbon hour (1 h); the carbon at a third.
-    assert.match(row, /flex\s+data-processing\s+flexible\s+completed\s+0\s+1\s/);
+    // Baseline at once (0 h), scheduled in the low-carbon hour (1 h).
+    assert.match(row!, /flex\s+data-processing\s+flexible\s+completed\s+0\s+1\s/);
     assert.match(r.stdout, "(site total)");
-    assert.match(r.stdout, "results: " + `${dir.path}/r.duckdb (run_id 'sched' and 'sched-baseline')`);
+    assert.match(r.stdout, `${dir.path}/t1.duckdb (run_id 'sched' and 'sched-baseline')`);
+    // The same results whatever the thread count (both runs on one thread, or one on each of two).
+    assert.is(cli("run", file, "--baseline", "--threads", "2", "--out", `${dir.path}/t2.duckdb`).status, 0);
+    const [one, two] = await Promise.all([resultsHash(`${dir.path}/t1.duckdb`), resultsHash(`${dir.path}/t2.duckdb`)]);
+    assert.equal(two, one);
+    assert.ok(one!.decisions !== undefined && one!.jobs !== undefined && one!.job_states !== undefined);
     writeFileSync(file, JSON.stringify({ ...hall([]), controllers: [] }));
     const none = cli("run", file, "--baseline", "--out", `${dir.path}/n.duckdb`);
     assert.is(none.status, 2);
