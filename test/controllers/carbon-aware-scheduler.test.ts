@@ -109,6 +109,21 @@ test("a normal job runs in one window and is not paused; an urgent one starts at
   assert.is(kpi("jobs_deadline_missed"), 0, "a rejected job is not a missed deadline");
 });
 
+test("grid stress above the limit defers for stress; a start beyond the import limit waits for headroom", () => {
+  const data = hall([{ id: "flex", kind: "data-processing", racks: "A1", work: 36, deadline: "4h", urgency: "flexible" }], { objective: "cost" }) as Record<string, any>;
+  data.signals.port.stress = { kind: "static", values: [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.1], period: "5min" };
+  const stressed = run(data);
+  const s = stressed.states("flex");
+  assert.is(s[1]!.state, "deferred_stress");
+  assert.match(s[1]!.reason, "grid stress 0.9 above 0.8");
+  assert.ok(stressed.job("flex").first_start_s >= 1800, `started at ${stressed.job("flex").first_start_s} s, once the stress fell (30 min)`);
+  const limited = run(hall([{ id: "flex", kind: "data-processing", racks: "A1", work: 36, deadline: "4h", urgency: "urgent" }], { importLimit: "100kW" }, "1h"));
+  const w = limited.decisions.find((d) => d.subject === "job:flex")!;
+  assert.is(w.action, "wait_headroom");
+  assert.match(w.reason, "exceeds the import limit 100000 W");
+  assert.ok(Number.isNaN(limited.job("flex").first_start_s), "never started: the hall alone is above 100 kW");
+});
+
 test("carbon-aware-scheduler input errors name the field", () => {
   const paths = (data: unknown) => issuesOf(data).map((i) => `${i.path}: ${i.expected}`);
   const noJobs = paths(hall([]));
