@@ -6,6 +6,7 @@ import type { SimPort } from "../sim-port.js";
 import type { Chunk } from "../sinks/sink.js";
 import type { GridSignals } from "../signals/grid-signals.js";
 import { f64ColumnOf, i32ColumnOf } from "../columns.js";
+import { QUALITY_ERROR } from "../port.js";
 import { JOBS, JOB_STATES } from "../tables.js";
 import type { Plant } from "./build-plant.js";
 
@@ -18,6 +19,13 @@ import type { Plant } from "./build-plant.js";
  * (NaN: none), `powerW`: the power it adds when running, estimated from its GPUs and racks);
  * setpoints `job.<id>.command` (0 hold, 1 run, 2 reject, 3 defer for carbon, 4 for price, 5 for
  * grid stress) and `job.<id>.throttleFrac` (its GPU cap as a fraction of the power limit).
+ *
+ * Announcement (job field `announce`): from `announce` before its earliest start, the job's power
+ * profile is on the port, so infrastructure controllers can prepare: `announcedStartS` (its
+ * earliest start; once it runs, its first start), `announcedPeakW` (its racks at full compute),
+ * `announcedBaselineW` (its racks idle), `announcedRampWps` (baseline → running mean over its start
+ * ramp), `announcedDurationS` (work ÷ GPUs at full speed) and `announcedFlexibility` (the urgency
+ * code). Before it (or never, without `announce`) they read NaN with quality error.
  *
  * Where it sits in the tick: after the controllers' writes are applied (a command written at tick
  * k acts at tick k plus the controller's actuation latency), before the workloads step: so a pause,
@@ -118,6 +126,20 @@ export function createSiteJobs(
     m("carbonCapGPerKWh", "gCO2/kWh", "carbon cap (NaN: none)", j.carbonCap ?? Number.NaN);
     m("maxPricePerMWh", "currency/MWh", "maximum price (NaN: none)", j.maxPrice ?? Number.NaN);
     m("powerW", "W", "power the job adds when running (estimate: GPUs and rack fans at its mean utilisation, before PSU losses)", powerW);
+    // The announced profile (published from the announcement on; NaN with quality error before).
+    const idleW = j.gpus! * gpu.idleW + racks * rack.otherIdleW;
+    const peakW = j.gpus! * gpu.fullFrac * gpu.limitW + racks * rack.otherFullW;
+    const rampS = j.kind === "training" || j.kind === "fine-tuning" ? 10 : dtS; // the job workload's start ramp (engine/scenario/check-jobs.ts)
+    const announced = [
+      m("announcedStartS", "s", "announced start (the earliest start; once running, the first start)", Number.NaN),
+      m("announcedPeakW", "W", "announced peak: its racks at full compute (before PSU losses)", Number.NaN),
+      m("announcedBaselineW", "W", "announced baseline: its racks idle", Number.NaN),
+      m("announcedRampWps", "W/s", "announced ramp rate from baseline to the running mean at the start", Number.NaN),
+      m("announcedDurationS", "s", "announced duration: work ÷ GPUs at full speed", Number.NaN),
+      m("announcedFlexibility", "code", "announced flexibility: the urgency code (0 flexible, 1 normal, 2 urgent)", Number.NaN),
+    ];
+    const profile = [j.earliestStart, peakW, idleW, powerW / rampS, (j.work / j.gpus!) * 3600, URGENCY_CODE[j.urgency]];
+    const announceS = j.announce > 0 ? j.earliestStart - j.announce : Infinity;
     const stateH = m("state", "code", `lifecycle state: ${JOB_STATE_NAMES.map((s, c) => `${c} ${s}`).join(", ")}`, PENDING);
     const progressH = m("progressFrac", "fraction", "work done ÷ work", 0);
     const remainingH = m("remainingGpuH", "GPU-h", "work left", j.work);
@@ -129,7 +151,7 @@ export function createSiteJobs(
       { name: `job.${j.id}.throttleFrac`, unit: "fraction", description: "the job's GPU cap as a fraction of the power limit (the lower of this and gpu.<id>.capW applies)", min: 0.2, max: 1, initial: 1 },
       (value) => runners[i]!.setThrottleFrac(value),
     );
-    return { stateH, progressH, remainingH };
+    return { stateH, progressH, remainingH, announced, profile, announceS };
   });
 
   return {
@@ -191,6 +213,13 @@ export function createSiteJobs(
     },
     publish(k) {
       for (let j = 0; j < n; j++) {
+        const a = h[j]!;
+        if (nowS >= a.announceS - EPS_S) {
+          if (!Number.isNaN(firstStartS[j]!)) a.profile[0] = firstStartS[j]!;
+          for (let i = 0; i < a.announced.length; i++) port.publish(a.announced[i]!, a.profile[i]!, k);
+        } else {
+          for (let i = 0; i < a.announced.length; i++) port.publish(a.announced[i]!, Number.NaN, k, QUALITY_ERROR);
+        }
         const progress = runners[j]!.progressGpuH;
         const work = specs[j]!.work;
         port.publish(h[j]!.stateH, state[j]!, k);

@@ -289,6 +289,7 @@ export interface JobSpec {
   urgency: "urgent" | "normal" | "flexible";
   carbonCap?: number;
   maxPrice?: number;
+  announce: number;
   iterationPeriod: number;
   computeFraction: number;
   checkpointInterval: number;

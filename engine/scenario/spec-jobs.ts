@@ -17,6 +17,7 @@ export const job = obj(
     urgency: oneOf(["urgent", "normal", "flexible"], "urgent: started at earliestStart, never deferred; normal: the start may be deferred, then it runs to the end; flexible: may also be paused and resumed", "normal"),
     carbonCap: num("highest grid carbon intensity the job should run at, gCO2/kWh (omit: none)", { min: 1 }),
     maxPrice: num("highest energy price the job should run at, in the price's currency per MWh (omit: none)"),
+    announce: quantity("duration", "announce the job this long before its earliest start: its power profile (job.<id>.announced*) is on the port from then on (0: not announced)", { min: 0, default: 0 }),
     iterationPeriod: quantity("duration", "training, fine-tuning: nominal iteration period", { above: 0, default: "1.2s" }),
     computeFraction: quantity("fraction", "training, fine-tuning: share of the iteration spent in compute", { min: 0.01, max: 1, default: 0.7 }),
     checkpointInterval: quantity("duration", "training, fine-tuning: time between checkpoints (0: none)", { min: 0, default: "30min" }),

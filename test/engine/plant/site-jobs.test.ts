@@ -106,6 +106,28 @@ test("signalling: a pause, a throttle and a resume reach the job's GPUs within 5
   assert.ok(runningW > port.read(idle) + 0.3 * (limitW - port.read(idle)), `running ${runningW} W`);
 });
 
+test("an announced job: its power profile is on the port from `announce` before its earliest start, not before", () => {
+  const sim = createSimulation(fromScenario(hall([{ id: "big", kind: "training", racks: "A1-A2", work: 144, earliestStart: "40min", deadline: "1h", announce: "30min" }]), "t"), "r");
+  const port = sim.port;
+  const h = (name: string) => port.measurement(`job.big.${name}`);
+  const to = (tS: number) => sim.advanceBy(Math.round(tS / 0.04) - sim.k);
+  to(9 * 60);
+  assert.is(port.quality(h("announcedPeakW")), 2, "not yet announced: quality error");
+  assert.ok(Number.isNaN(port.read(h("announcedPeakW"))));
+  to(10 * 60 + 1);
+  assert.is(port.quality(h("announcedPeakW")), 0);
+  assert.is(port.read(h("announcedStartS")), 2400);
+  assert.is(port.read(h("announcedDurationS")), 3600, "144 GPU-h on 144 GPUs");
+  assert.is(port.read(h("announcedFlexibility")), 1, "normal");
+  const peakW = port.read(h("announcedPeakW"));
+  const baselineW = port.read(h("announcedBaselineW"));
+  assert.ok(peakW > 2 * baselineW, `peak ${peakW} W, baseline ${baselineW} W`);
+  assert.ok(Math.abs(port.read(h("announcedRampWps")) - port.read(h("powerW")) / 10) < 1e-6, "the running mean reached over the 10-s start ramp");
+  // The racks idle before the start: the announced baseline is their GPUs and fans (PSU input adds the PSU loss).
+  const idleGpuW = port.read(port.measurement("gpu.big.powerW")) * 144;
+  assert.ok(baselineW > idleGpuW, `${baselineW} vs the GPUs' ${idleGpuW} W`);
+});
+
 test("bad job fields get errors naming the field", () => {
   const paths = (jobs: unknown[], extra: Record<string, unknown> = {}) => issuesOf(hall(jobs, extra)).map((i) => `${i.path}: ${i.expected}`);
   const has = (found: string[], path: string, text: string) => assert.ok(found.some((f) => f.startsWith(`${path}:`) && f.includes(text)), `${path} "${text}" in ${JSON.stringify(found)}`);
