@@ -6,6 +6,8 @@ import { createCrahControl } from "../controllers/crah-control.js";
 import { createGpuSmoothing } from "../controllers/gpu-smoothing.js";
 import { createHeatPumpDispatch } from "../controllers/heat-pump-dispatch.js";
 import { createHeatRejectionControl } from "../controllers/heat-rejection-control.js";
+import { createMarketPowercap } from "../controllers/market-powercap.js";
+import { createCarbonAwareScheduler } from "../controllers/carbon-aware-scheduler.js";
 import type { Controller } from "./controller.js";
 import { createRegistry } from "./registry.js";
 import type { ControllerSpec } from "./scenario/scenario-types.js";
@@ -146,6 +148,35 @@ controllerRegistry.register("heat-rejection-control", (s: Extract<ControllerSpec
     cduApproachK: s.cduApproach,
     warmMinC: s.warmMin,
     warmMaxC: s.warmMax,
+  }),
+);
+
+controllerRegistry.register("market-powercap", (s: Extract<ControllerSpec, { kind: "market-powercap" }>) =>
+  createMarketPowercap({
+    id: s.id,
+    groups: s.groups,
+    signal: s.signal,
+    signalLow: s.signalLow,
+    signalHigh: s.signalHigh,
+    direction: s.direction,
+    capMinFrac: s.capMin,
+    capMaxFrac: s.capMax,
+    marketPeriodS: s.marketPeriod,
+    stabilisationS: s.stabilisation,
+    rampTimeS: s.rampTime,
+  }),
+);
+
+controllerRegistry.register("carbon-aware-scheduler", (s: Extract<ControllerSpec, { kind: "carbon-aware-scheduler" }>) =>
+  createCarbonAwareScheduler({
+    id: s.id,
+    jobs: s.jobs,
+    objective: s.objective,
+    costWeight: s.costWeight,
+    horizonH: s.horizon / 3600,
+    marginFrac: s.margin,
+    stressLimitFrac: s.stressLimit,
+    importLimitW: s.importLimit ?? Infinity,
   }),
 );
 

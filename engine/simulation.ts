@@ -2,6 +2,7 @@ import { stepGpuCohorts } from "../models/gpu/gpu-cohorts.js";
 import { stepElectricalChain } from "../models/electrical/electrical-chain.js";
 import { buildPlant, type Plant } from "./plant/build-plant.js";
 import type { Controller, ControllerContext } from "./controller.js";
+import { createDecisionLog } from "./audit/decision-log.js";
 import { createController } from "./controller-factory.js";
 import { createSignalKpis } from "./kpis/signal-kpis.js";
 import type { KpiRow } from "./kpis/kpi-row.js";
@@ -17,9 +18,10 @@ import { createSiteGrid } from "./plant/site-grid.js";
 import { createGridSignals, type GridSignalsInputs } from "./signals/grid-signals.js";
 import { createSiteStorage } from "./plant/site-storage.js";
 import { createSiteHeat } from "./plant/site-heat.js";
+import { createSiteJobs } from "./plant/site-jobs.js";
 import { createSiteThermal, type SiteThermal } from "./plant/site-thermal.js";
 import type { Chunk } from "./sinks/sink.js";
-import { DECISIONS, EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
+import { EVENTS, HEAT_SERIES, KPIS, RACKS, RACK_SERIES, RUN_TABLES, SITE_SERIES } from "./tables.js";
 import type { WorkloadInputs } from "./plant/workload-factory.js";
 import { f32Column, f64Column, f64ColumnOf, i32Column, i32ColumnOf } from "./columns.js";
 
@@ -34,7 +36,9 @@ import { f32Column, f64Column, f64ColumnOf, i32Column, i32ColumnOf } from "./col
  *   0. grid signals (engine/signals/grid-signals.ts, with signals.port): price, carbon and stress of
  *      the period that starts at k are published first (exogenous: no feedback delay needed)
  *   1. controllers due at k: read measurements of tick k−1, write setpoints
- *   2. setpoints due at k take effect (writes of tick k − latency)
+ *   2. setpoints due at k take effect (writes of tick k − latency); then the jobs stage
+ *      (plant/site-jobs.ts, with jobs): lifecycle and the commands just applied, so a pause or
+ *      resume reaches the job's GPUs in this tick
  *   3. workloads: utilisation of every GPU cohort
  *   4. IT power: GPU cohorts (cap, overshoot, smoothing), then the PSU energy buffers
  *      (plant/gpu-buffers.ts)
@@ -134,7 +138,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
 
   // Events and decisions: rare, kept as plain arrays and emitted at the end.
   const events = { t: [] as number[], source: [] as string[], kind: [] as string[], value: [] as number[], detail: [] as string[] };
-  const decisions = { t: [] as number[], controller: [] as string[], action: [] as string[], value: [] as number[], reason: [] as string[] };
+  const decisions = createDecisionLog();
   let nowS = 0;
   const pushEvent = (source: string, kind: string, value: number, detail: string) => {
     events.t.push(nowS);
@@ -184,6 +188,31 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     event: (kind: string, value: number, detail: string) => pushEvent(w.id, kind, value, detail),
   }));
 
+  // The grid signals in force go into every decision's inputs (the audit: what it saw).
+  const signalPoints = port.points.filter((p) => p.kind === "measurement" && SIGNAL_POINTS.includes(p.name)).map((p) => ({ name: p.name, handle: port.measurement(p.name) }));
+  const signalsSeen = (): Record<string, number> | undefined => {
+    if (signalPoints.length === 0) return undefined;
+    const seen: Record<string, number> = {};
+    for (const p of signalPoints) seen[p.name] = port.read(p.handle);
+    return seen;
+  };
+
+  // The latest audit reason per job subject (job:<id>): the jobs stage records it with a state change.
+  const jobReasons = new Map<string, { tS: number; reason: string }>();
+  const siteJobs = createSiteJobs(
+    scenario,
+    plant,
+    port,
+    gridSignals,
+    scenario.controllers.some((c) => JOB_SCHEDULERS.includes(c.kind)),
+    (subject, tS) => {
+      const last = jobReasons.get(subject);
+      return last !== undefined && last.tS === tS ? last.reason : undefined;
+    },
+    pushEventAt,
+  );
+  const jobsActive = siteJobs.active;
+
   const controllers: Controller[] = scenario.controllers.map(createController);
   const periodTicks = Int32Array.from(scenario.controllers, (c) => Math.round(c.period / dtS));
   const latencyTicks = Int32Array.from(scenario.controllers, (c) => Math.round(c.actuationLatency / dtS));
@@ -194,12 +223,9 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       dtS,
       periodS: periodTicks[i]! * dtS,
       rng: createRng(scenario.seed, `controller/${c.id}`),
-      decide(action, value, reason) {
-        decisions.t.push(ctx.tS);
-        decisions.controller.push(c.id);
-        decisions.action.push(action);
-        decisions.value.push(value);
-        decisions.reason.push(reason);
+      decide(action, value, reason, detail) {
+        decisions.append(ctx.tS, c.id, action, value, reason, detail, signalsSeen());
+        if (jobsActive && detail?.subject?.startsWith("job:")) jobReasons.set(detail.subject, { tS: ctx.tS, reason });
       },
     };
     return ctx;
@@ -293,12 +319,14 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         if (trace !== undefined) trace(controllerRole[i]!, k);
       }
       port.applyDue(k);
+      if (jobsActive) siteJobs.step(k, tS);
       for (let w = 0; w < workloads.length; w++) workloads[w]!.step(k, tS, util, workloadCtx[w]!);
       if (trace !== undefined) trace("workloads", k);
       stepGpuCohorts(gpu, dtS);
       if (trace !== undefined) trace("gpu", k);
       stepElectricalChain(chain, buffersActive ? gpuBuffers.step(gpu.powerW) : gpu.powerW);
       if (frequencyActive) siteFrequency.rideThrough(k);
+      if (jobsActive) siteJobs.account();
       if (thermalActive) siteTotals.pccPowerW += thermal.tick(k);
       if (heatActive) {
         if (!thermalActive) siteHeat.stepStandIn(k, siteTotals.itPowerW);
@@ -371,6 +399,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         const handles = outputHandles[w]!;
         for (let o = 0; o < outputs.length; o++) port.publish(handles[o]!, outputs[o]!.value(), k);
       }
+      if (jobsActive) siteJobs.publish(k);
       if (trace !== undefined) trace("record", k);
     }
   };
@@ -402,8 +431,12 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       columns: [i32ColumnOf(r.map((x) => x.index)), r.map((x) => x.id), r.map((x) => x.row), r.map((x) => x.preset), i32ColumnOf(r.map((x) => x.gpus)), r.map((x) => x.workload)],
     });
     for (const [name, writes] of port.clampedWrites()) pushEvent("port", "setpoint_clamped", writes, name);
+    siteJobs.finish(endK * dtS, out, runId);
+    const audit = decisions.emit(runId);
+    // The chain's head as an event: a verifier also notices rows cut from the end of the chain.
+    if (decisions.length > 0) pushEvent("audit", "audit_head", decisions.length, audit.head);
     out.push({ table: EVENTS.name, runId, length: events.t.length, columns: [f64ColumnOf(events.t), events.source, events.kind, f64ColumnOf(events.value), events.detail] });
-    out.push({ table: DECISIONS.name, runId, length: decisions.t.length, columns: [f64ColumnOf(decisions.t), decisions.controller, decisions.action, f64ColumnOf(decisions.value), decisions.reason] });
+    out.push(audit.chunk);
     finalKpis = collectKpis();
     out.push({ table: KPIS.name, runId, length: finalKpis.length, columns: [finalKpis.map((x) => x.name), f64ColumnOf(finalKpis.map((x) => x.value)), finalKpis.map((x) => x.unit)] });
   };
@@ -435,6 +468,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     rows.push(...siteFrequency.kpis());
     rows.push(...siteHeat.kpis(pccWh, itWh, thermalActive ? wh(thermal.coolingEnergyJ()) : undefined));
     rows.push(...thermal.kpis(pccWh, itWh));
+    rows.push(...siteJobs.kpis());
     for (const c of controllers) if (c.kpis) rows.push(...c.kpis());
     for (const w of workloads) if (w.kpis) rows.push(...w.kpis());
     return rows;
@@ -548,6 +582,12 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   };
   return sim;
 }
+
+/** Controller kinds that dispatch jobs: with one, jobs wait for its commands (engine/plant/site-jobs.ts). */
+const JOB_SCHEDULERS: readonly string[] = ["carbon-aware-scheduler"];
+
+/** Signal points whose values every decision records as inputs. */
+const SIGNAL_POINTS: readonly string[] = ["grid.priceGbpPerMWh", "grid.priceEurPerMWh", "grid.carbonGPerKWh", "grid.stressFrac"];
 
 /** What an advance returns when it completed no chunk: shared, so frozen. */
 const NO_CHUNKS: Chunk[] = Object.freeze([]) as unknown as Chunk[];

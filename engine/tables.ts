@@ -94,13 +94,23 @@ export const EVENTS: TableSpec = {
 
 export const DECISIONS: TableSpec = {
   name: "decisions",
-  description: "the controllers' audit log: each decision with its value and reason",
+  description: "the decision audit: every decision of every controller, append-only and hash-chained per run (docs/audit.md; `dctwin audit verify`)",
   columns: [
     f64("t_s", "s", "simulated time"),
     text("controller", "controller id"),
     text("action", "what it decided"),
     f64("value", "", "the value it set"),
     text("reason", "why"),
+    i32("seq", "", "position in the run's chain, from 0"),
+    text("type", "kind of decision (cap, start, defer, mode ...; the action when the controller gives none)"),
+    text("subject", "what it acts on: cap:<group>, job:<id>, battery:<id> ('' when none)"),
+    text("inputs", "JSON object: the grid signals in force (point names) and what else the controller saw (forecast summaries ...)"),
+    text("constraints", "JSON array of {name, ok, detail}: the constraints evaluated and their outcome"),
+    text("alternatives", "JSON array of {option, cost, carbonKg, chosen, note}: the options weighed with their predicted cost (price currency) and carbon (kg)"),
+    f64("saving_cost", "", "predicted saving of the choice against the reference, in the price's currency (NaN: none claimed)"),
+    f64("saving_carbon_kg", "kg", "predicted carbon saving of the choice (NaN: none claimed)"),
+    text("prev_hash", "hash of the previous row of the run (64 zeros for the first)"),
+    text("hash", "SHA-256 (hex) of the row's canonical serialisation, prev_hash included (engine/audit/audit-chain.ts)"),
   ],
 };
 
@@ -228,6 +238,47 @@ export const SIGNAL_FORECASTS: TableSpec = {
   ],
 };
 
+export const JOB_STATES: TableSpec = {
+  name: "job_states",
+  description: "each job's lifecycle: one row per state change, with its reason (only with jobs)",
+  columns: [
+    f64("t_s", "s", "simulated time of the change"),
+    text("job", "job id"),
+    text("state", "pending, queued, running, completed, failed, deferred_carbon, deferred_price, deferred_stress or rejected"),
+    text("reason", "why: the deciding controller's audit reason (decisions, subject job:<id>) or the engine's"),
+  ],
+};
+
+export const JOBS: TableSpec = {
+  name: "jobs",
+  description: "one row per job per run (only with jobs): its constraints, what happened, and what it cost; energy, cost and carbon count its racks' IT power while it ran",
+  columns: [
+    text("job", "job id"),
+    text("kind", "training, fine-tuning, inference-batch or data-processing"),
+    text("urgency", "urgent, normal or flexible"),
+    i32("gpus", "count", "GPUs (whole racks)"),
+    text("racks", "rack names, comma-separated"),
+    f64("work_gpu_h", "GPU-h", "work asked for"),
+    f64("earliest_start_s", "s", "earliest start"),
+    f64("deadline_s", "s", "deadline"),
+    f64("carbon_cap_g_per_kwh", "gCO2/kWh", "carbon cap (NaN: none)"),
+    f64("max_price_per_mwh", "", "maximum price, in the price's currency per MWh (NaN: none)"),
+    text("state", "state at the end of the run"),
+    f64("first_start_s", "s", "first time it ran (NaN: never)"),
+    f64("completed_s", "s", "time its work was done (NaN: not done)"),
+    f64("run_s", "s", "time it ran"),
+    f64("progress_gpu_h", "GPU-h", "work done"),
+    f64("energy_wh", "Wh", "its racks' IT power (PSU input) integrated while it ran"),
+    f64("energy_cost", "", "energy × the price on the port, in the price's currency (NaN without signals.port prices)"),
+    f64("carbon_kg", "kg", "energy × the carbon intensity on the port (NaN without signals.port carbon)"),
+    f64("cost_per_gpu_h", "", "energy_cost ÷ progress_gpu_h"),
+    f64("inferences", "count", "inference-batch: requests served (progress × requestsPerGpuHour); NaN for other kinds"),
+    f64("cost_per_inference", "", "inference-batch: energy_cost ÷ inferences"),
+    i32("deadline_missed", "", "1 when the work was not done by the deadline (done later, or not within the run while the deadline fell inside it)"),
+    f64("lateness_s", "s", "completed_s − deadline_s when done late; NaN otherwise"),
+  ],
+};
+
 export const RUN_TABLES: readonly TableSpec[] = [
   SITE_SERIES,
   RACK_SERIES,
@@ -244,4 +295,6 @@ export const RUN_TABLES: readonly TableSpec[] = [
   HEAT_SERIES,
   SIGNAL_SERIES,
   SIGNAL_FORECASTS,
+  JOB_STATES,
+  JOBS,
 ];

@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { invalidInput, showValue, UserError } from "../../models/lib/errors.js";
 import { INPUT_LIMITS, type InputLimits } from "../scenario/input-limits.js";
 import { loadData } from "../scenario/load-scenario.js";
+import { withJobsFile } from "../scenario/jobs-file.js";
 import { fromSweep, type SweepFile } from "./sweep.js";
 
 /** Reads a sweep file and its base scenario (`base` is relative to the sweep file), both within `limits`. */
@@ -31,5 +32,5 @@ export function loadSweepBase(data: unknown, path: string, limits: InputLimits =
     throw invalidInput(path, [{ path: "base", value: base, expected: `a scenario file (a mapping of fields); ${basePath} holds ${showValue(baseData === undefined ? null : baseData)}` }]);
   }
   if (isSweepData(baseData)) throw invalidInput(path, [{ path: "base", value: base, expected: `a scenario file; ${basePath} is a sweep (it has a base of its own)` }]);
-  return fromSweep(data, baseData, basePath, path);
+  return fromSweep(data, withJobsFile(baseData, basePath, limits), basePath, path);
 }

@@ -2,6 +2,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UserError } from "../../models/lib/errors.js";
+import { auditCommand } from "./audit-command.js";
 import { batchCommand } from "./batch-command.js";
 import { hilCommand } from "./hil-command.js";
 import { mergeCommand } from "./merge-command.js";
@@ -31,7 +32,8 @@ async function main(argv: string[]): Promise<void> {
     .command(profileCommand as any)
     .command(serveCommand as any)
     .command(faultProxyCommand as any)
-    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, hil, serve, fault-proxy or profile")
+    .command(auditCommand as any)
+    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, hil, serve, fault-proxy, profile or audit")
     .strict()
     .fail((message, error) => {
       if (error) throw error;

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import type { Argv } from "yargs";
@@ -13,6 +13,7 @@ import { fanOut } from "../sinks/fan-out.js";
 import type { Sink } from "../sinks/sink.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { formatKpiTable } from "./format.js";
+import { formatRows, openReadOnly } from "./query-command.js";
 import { limitArg, maxTicksOption } from "./limit-options.js";
 import { createProgress } from "./progress.js";
 import { ENGINE_VERSION } from "./version.js";
@@ -36,12 +37,17 @@ export const runCommand = {
       .option("seed", { type: "number", describe: "override the scenario's seed" })
       .option("run-id", { type: "string", describe: "run id (default: the scenario name)" })
       .option("max-ticks", maxTicksOption)
+      .option("baseline", {
+        type: "boolean",
+        default: false,
+        describe: "also run the baseline: the scenario without its job scheduler (every job starts at its earliest start), same seed, as run <id>-baseline; print the jobs side by side",
+      })
       .option("simulate-external", { type: "boolean", default: false, describe: "simulate components the scenario marks external (real devices in `dctwin hil`): the twin run to compare a HIL run with" })
       .option("threads", {
         type: "number",
         describe: `1: simulate and write on one thread; 2: simulate on a worker thread while this one writes (default: 2 for runs of ${WORKER_MIN_TICKS.toLocaleString("en")} ticks or more on a machine with 2+ cores)`,
       }),
-  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number; simulateExternal?: boolean; maxTicks?: number }) => {
+  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number; simulateExternal?: boolean; maxTicks?: number; baseline?: boolean }) => {
     if (argv.threads !== undefined && argv.threads !== 1 && argv.threads !== 2) throw new UserError(`--threads: got ${argv.threads}, expected 1 or 2`);
     const scenario = loadScenario(argv.scenario, inputLimits({ maxTicks: limitArg("--max-ticks", argv.maxTicks) }));
     if (argv.seed !== undefined) {
@@ -50,6 +56,13 @@ export const runCommand = {
     }
     if (argv.simulateExternal) for (const b of scenario.storage?.batteries ?? []) b.external = false;
     const runId = argv.runId ?? scenario.name;
+    const plans = [planOf(scenario, runId)];
+    if (argv.baseline) {
+      if (scenario.jobs.length === 0) throw new UserError(`--baseline: ${argv.scenario} has no jobs to compare`);
+      const baseline = structuredClone(scenario);
+      baseline.controllers = baseline.controllers.filter((c) => c.kind !== "carbon-aware-scheduler");
+      plans.unshift(planOf(baseline, `${runId}-baseline`));
+    }
     const out = argv.out ?? `results/${scenario.name}.duckdb`;
     mkdirSync(dirname(out), { recursive: true });
     const sinks: Sink[] = [createDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) })];
@@ -60,8 +73,8 @@ export const runCommand = {
     const progress = createProgress(process.stderr, scenario.name, nowMs);
     let result;
     try {
-      result = await runBatch([planOf(scenario, runId)], sink, {
-        threads: argv.threads ?? (availableParallelism() > 1 && scenario.ticks >= WORKER_MIN_TICKS ? 2 : 1),
+      result = await runBatch(plans, sink, {
+        threads: argv.threads ?? (availableParallelism() > 1 && (scenario.ticks >= WORKER_MIN_TICKS || plans.length > 1) ? 2 : 1),
         nowMs,
         isoNow: () => new Date().toISOString(),
         engineVersion: ENGINE_VERSION,
@@ -74,11 +87,27 @@ export const runCommand = {
       await sink.close();
     }
     if (result.storageFailure !== undefined) throw result.storageFailure.error;
-    const outcome = result.outcomes[0]!;
-    if (outcome.status === "failed") throw new UserError(`run ${runId} failed: ${outcome.error}`);
+    for (const failed of result.outcomes.filter((o) => o.status === "failed")) throw new UserError(`run ${failed.plan.runId} failed: ${failed.error}`);
+    const outcome = result.outcomes.find((o) => o.plan.runId === runId)!;
     const simS = scenario.horizonS;
     console.log(`${scenario.name}: ${scenario.ticks.toLocaleString("en")} ticks of ${scenario.dtS * 1000} ms (${simS} s simulated) in ${outcome.wallS.toFixed(2)} s wall (${(simS / outcome.wallS).toFixed(0)}× real time)`);
     console.log(formatKpiTable(outcome.kpis));
-    console.log(`results: ${out}${argv.arrow !== undefined ? ` and ${argv.arrow}/` : ""} (run_id '${runId}')`);
+    if (argv.baseline) await printJobComparison(out, runId);
+    console.log(`results: ${out}${argv.arrow !== undefined ? ` and ${argv.arrow}/` : ""} (run_id '${runId}'${argv.baseline ? ` and '${runId}-baseline'` : ""})`);
   },
 };
+
+/** The jobs of a run next to its baseline (reports/job-scheduling-comparison.sql, this run's rows). */
+async function printJobComparison(path: string, runId: string): Promise<void> {
+  const sql = readFileSync(new URL("../../../reports/job-scheduling-comparison.sql", import.meta.url), "utf8").replace(/;\s*$/, "");
+  const db = await openReadOnly(path, 0);
+  const con = await db.connect();
+  try {
+    const result = await con.runAndReadAll(`SELECT * EXCLUDE (run_id) FROM (${sql}) WHERE run_id = $1`, [runId]);
+    console.log(`\njobs: scheduled (${runId}) against the baseline (${runId}-baseline, every job at its earliest start, same seed)`);
+    console.log(formatRows(result.columnNames(), result.getRows()));
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+}

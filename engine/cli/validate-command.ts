@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import type { Argv } from "yargs";
+import { withJobsFile } from "../scenario/jobs-file.js";
 import { UserError } from "../../models/lib/errors.js";
 import { isSweepData, loadSweepBase } from "../batch/load-sweep.js";
 import { expandSweep } from "../batch/sweep.js";
@@ -33,7 +34,7 @@ export function validateFile(file: string, limits: InputLimits = INPUT_LIMITS): 
     const ticks = runs.reduce((sum, run) => sum + (run.scenario?.ticks ?? 0), 0);
     return `ok: ${file}: sweep ${sweep.name}, ${runs.length} run(s) of ${relative(process.cwd(), sweep.baseSource)}, ${ticks.toLocaleString("en")} ticks in all`;
   }
-  const s = fromScenario(data, file, limits);
+  const s = fromScenario(withJobsFile(data, file, limits), file, limits);
   return `ok: ${file}: ${s.name}, ${s.hall.rows * s.hall.racksPerRow} racks, ${s.workloads.length} workload(s), ${s.controllers.length} controller(s), ${s.ticks.toLocaleString("en")} ticks`;
 }
 

@@ -9,6 +9,7 @@ import { fromRackSelection, rackName, rowLetter } from "../scenario/rack-selecti
 import type { Scenario, WorkloadSpec } from "../scenario/scenario-types.js";
 import type { SimPort } from "../sim-port.js";
 import { createWorkload, type WorkloadInputs } from "./workload-factory.js";
+import { createJobRunner, type JobRunner } from "../../models/workloads/job-runner.js";
 
 /**
  * Builds the plant of one run from a validated scenario: rack layout, GPU cohorts (groups of GPUs
@@ -23,6 +24,8 @@ export interface Plant {
   workloads: Workload[];
   groups: GpuGroup[];
   chain: ElectricalChain;
+  /** The jobs' workloads (also in `workloads`), by job id, with their rack indices. */
+  jobs: Map<string, { runner: JobRunner; rackIndices: number[] }>;
 }
 
 export interface RackInfo {
@@ -92,6 +95,8 @@ export function buildPlant(scenario: Scenario, port: SimPort, inputs: WorkloadIn
   const rackEntries: { cohort: number; gpus: number }[][] = Array.from({ length: rackCount }, () => []);
   const workloads: Workload[] = [];
   const groups: GpuGroup[] = [];
+  const jobIds = new Set((scenario.jobs ?? []).map((j) => j.id));
+  const jobs: Plant["jobs"] = new Map();
   let offset = 0;
   for (const placement of placements) {
     const params = GPU_PRESETS[placement.preset.gpu];
@@ -105,8 +110,9 @@ export function buildPlant(scenario: Scenario, port: SimPort, inputs: WorkloadIn
     });
     const cohortCount = placement.gpus.length;
     const groupGpus = placement.gpus.reduce((sum, perRack) => sum + perRack.reduce((a, b) => a + b, 0), 0);
+    let runner: JobRunner | undefined;
     if (placement.spec !== undefined) {
-      const workload = createWorkload(placement.spec, {
+      let workload = createWorkload(placement.spec, {
         cohortOffset: offset,
         cohortCount,
         gpuCount: groupGpus,
@@ -117,6 +123,19 @@ export function buildPlant(scenario: Scenario, port: SimPort, inputs: WorkloadIn
         inputs,
         path: placement.path,
       });
+      if (jobIds.has(placement.id)) {
+        const first = offset;
+        runner = createJobRunner({
+          inner: workload,
+          cohortOffset: first,
+          gpus: groupGpus,
+          iterationS: placement.spec.kind === "training" ? placement.spec.iterationPeriod : 0,
+          limitW: params.limitW,
+          applyCapW: (capW) => gpu.capW.fill(capW, first, first + cohortCount),
+        });
+        jobs.set(placement.id, { runner, rackIndices: placement.rackIndices });
+        workload = runner;
+      }
       workloads.push(workload);
       for (const output of workload.outputs) {
         port.addMeasurement({ name: `workload.${workload.id}.${output.name}`, unit: output.unit, description: output.description, initial: output.value() });
@@ -126,7 +145,7 @@ export function buildPlant(scenario: Scenario, port: SimPort, inputs: WorkloadIn
         port.addSetpoint({ ...spec, name: `workload.${workload.id}.${input.name}` }, set);
       }
     }
-    groups.push(declareGroup(port, gpu, placement.id, offset, cohortCount, groupGpus, params));
+    groups.push(declareGroup(port, gpu, placement.id, offset, cohortCount, groupGpus, params, placement.spec === undefined ? undefined : workloads[workloads.length - 1], runner));
     offset += cohortCount;
   }
 
@@ -168,7 +187,7 @@ export function buildPlant(scenario: Scenario, port: SimPort, inputs: WorkloadIn
     gpus: RACK_PRESETS[preset]!.gpusPerRack,
     workload: rackWorkload[i]!,
   }));
-  return { racks: rackInfo, gpu, cohortGpus, workloads, groups, chain };
+  return { racks: rackInfo, gpu, cohortGpus, workloads, groups, chain, jobs };
 }
 
 /** Splits a workload's GPUs into cohorts; returns GPUs per cohort per selected rack. */
@@ -198,14 +217,23 @@ function placeCohorts(spec: WorkloadSpec, rackIndices: number[], preset: RackPre
 }
 
 /** Declares a GPU group's measurements and setpoints; actuators copy a value to every cohort. */
-function declareGroup(port: SimPort, gpu: GpuCohorts, id: string, first: number, count: number, gpus: number, params: GpuParams): GpuGroup {
+function declareGroup(port: SimPort, gpu: GpuCohorts, id: string, first: number, count: number, gpus: number, params: GpuParams, workload: Workload | undefined, job: JobRunner | undefined): GpuGroup {
   const fill = (field: Float64Array) => (value: number) => field.fill(value, first, first + count);
   const limitW = params.limitW;
-  const set = (name: string, unit: string, description: string, min: number, max: number, initial: number, field: Float64Array) => {
+  const set = (name: string, unit: string, description: string, min: number, max: number, initial: number, field: Float64Array, also?: (value: number) => void) => {
     field.fill(initial, first, first + count);
-    port.addSetpoint({ name: `gpu.${id}.${name}`, unit, description, min, max, initial }, fill(field));
+    const write = fill(field);
+    port.addSetpoint({ name: `gpu.${id}.${name}`, unit, description, min, max, initial }, also === undefined ? write : (value) => (write(value), also(value)));
   };
-  set("capW", "W", "power cap per GPU (NVML power limit)", 0.2 * limitW, limitW, limitW, gpu.capW);
+  // A cap slows a workload whose speed depends on it (compute-bound training: models/workloads/training.ts).
+  const capped = workload?.setPowerLimitFrac === undefined ? undefined : (value: number) => workload.setPowerLimitFrac!(value / limitW);
+  // A job's cap is the lower of this setpoint and the job's throttle (models/workloads/job-runner.ts).
+  const capDescription = "power cap per GPU (NVML power limit); below the limit a training job's compute slows (models/gpu/README.md)";
+  if (job === undefined) set("capW", "W", capDescription, 0.2 * limitW, limitW, limitW, gpu.capW, capped);
+  else {
+    gpu.capW.fill(limitW, first, first + count);
+    port.addSetpoint({ name: `gpu.${id}.capW`, unit: "W", description: capDescription, min: 0.2 * limitW, max: limitW, initial: limitW }, (value) => job.setGroupCapW(value));
+  }
   set("smoothingOn", "bool", "power smoothing enabled (1) or not (0)", 0, 1, 0, gpu.smoothingOn);
   set("floorFrac", "fraction", "power floor as a fraction of the limit (PERCENT_TMP_FLOOR)", 0, 0.9, 0, gpu.floorFrac);
   set("rampUpWps", "W/s", "ramp-up limit per GPU (RAMP_UP_RATE)", 1, 1e6, 1e6, gpu.rampUpWps);

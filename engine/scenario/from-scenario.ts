@@ -6,6 +6,7 @@ import { durationsOf } from "./durations-of.js";
 import { findForbiddenKeys } from "./find-forbidden-keys.js";
 import { INPUT_LIMITS, type InputLimits } from "./input-limits.js";
 import { fromRackSelection } from "./rack-selection.js";
+import { checkJobs } from "./check-jobs.js";
 import type { EfficiencyPoint, FrequencyResponseSpec, Scenario, SignalSourceSpec } from "./scenario-types.js";
 import { signalSource } from "./spec-signals.js";
 import { scenarioSpec } from "./scenario-spec.js";
@@ -51,8 +52,13 @@ export function fromScenario(data: unknown, source: string, limits: InputLimits 
     scenario.electrical.upsCurve ??= DOUBLE_CONVERSION_UPS_CURVE;
   }
   scenario.ticks = Math.round(scenario.horizonS / scenario.dtS);
+  if (raw.jobsFile !== undefined) {
+    issues.push({ path: "jobsFile", value: raw.jobsFile, expected: "a file read when the scenario is loaded from a file (dctwin run, validate, batch); here the data came without its file" });
+  }
+  delete (scenario as { jobsFile?: unknown }).jobsFile;
   // Relations are checked even when some fields were invalid (those are skipped), so one pass
-  // reports every problem in the file.
+  // reports every problem in the file. Jobs first: each valid job adds its workload.
+  checkJobs(scenario, issues);
   checkRelations(scenario, issues);
   checkSiteRelations(scenario, issues);
   checkSignalsPort(scenario, issues);
@@ -174,6 +180,37 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
           issues.push({ path: `${path}.floorMin`, value: c.floorMin, expected: `at most floorMax (${c.floorMax})` });
         }
         break;
+      case "carbon-aware-scheduler": {
+        const jobIds = new Set((s.jobs ?? []).map((j) => j?.id));
+        (c.jobs ?? []).forEach((id, j) => {
+          if (id !== "all" && !jobIds.has(id)) issues.push({ path: `${path}.jobs[${j}]`, value: id, expected: `a job id (${[...jobIds].join(", ") || "no jobs defined"})` });
+        });
+        if ((s.jobs ?? []).length === 0) issues.push({ path: `${path}.kind`, value: c.kind, expected: "a scenario with jobs (or a jobsFile) to schedule" });
+        if (s.signals?.port === undefined) issues.push({ path: `${path}.kind`, value: c.kind, expected: "signals.port in the scenario (it plans on the price and carbon forecasts)" });
+        c.importLimit ??= s.grid?.importCapacity;
+        if (s.controllers.filter((x) => x?.kind === "carbon-aware-scheduler").length > 1) issues.push({ path: `${path}.kind`, value: c.kind, expected: "one carbon-aware-scheduler per scenario (two would fight over the jobs)" });
+        break;
+      }
+      case "market-powercap": {
+        (c.groups ?? []).forEach((group, j) => {
+          if (!ids.has(group)) issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+        });
+        if (typeof c.signalLow === "number" && typeof c.signalHigh === "number" && !(c.signalHigh > c.signalLow)) {
+          issues.push({ path: `${path}.signalHigh`, value: c.signalHigh, expected: `more than signalLow (${c.signalLow})` });
+        }
+        if (c.capMin > c.capMax) issues.push({ path: `${path}.capMin`, value: c.capMin, expected: `at most capMax (${c.capMax})` });
+        const ratio = c.marketPeriod / c.period;
+        if (typeof c.period === "number" && typeof c.marketPeriod === "number" && Math.abs(ratio - Math.round(ratio)) > 1e-9) {
+          issues.push({ path: `${path}.marketPeriod`, value: `${c.marketPeriod}s`, expected: `a whole number of controller periods (${c.period}s)` });
+        }
+        const port = s.signals?.port;
+        if (["price", "carbon", "stress"].includes(c.signal) && port === undefined) {
+          issues.push({ path: `${path}.signal`, value: c.signal, expected: "signals.port in the scenario (the grid signals on the plant port)" });
+        } else if (c.signal === "price" && port !== undefined && typeof port.marketPeriod === "number" && typeof c.marketPeriod === "number" && port.marketPeriod !== c.marketPeriod) {
+          issues.push({ path: `${path}.marketPeriod`, value: `${c.marketPeriod}s`, expected: `signals.port.marketPeriod (${port.marketPeriod}s): one calculation per price period` });
+        }
+        break;
+      }
       case "demand-response": {
         needBattery(c.battery, `${path}.battery`);
         (c.defer ?? []).forEach((id, j) => {

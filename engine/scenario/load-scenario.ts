@@ -2,6 +2,7 @@ import { loadText } from "../../datasets/load-text.js";
 import { fromDataText } from "./from-data-text.js";
 import { fromScenario } from "./from-scenario.js";
 import { INPUT_LIMITS, type InputLimits } from "./input-limits.js";
+import { withJobsFile } from "./jobs-file.js";
 import type { Scenario } from "./scenario-types.js";
 
 /**
@@ -16,5 +17,5 @@ export function loadData(path: string, limits: InputLimits = INPUT_LIMITS): unkn
 
 /** Loads and validates a scenario file (YAML or JSON). */
 export function loadScenario(path: string, limits: InputLimits = INPUT_LIMITS): Scenario {
-  return fromScenario(loadData(path, limits), path, limits);
+  return fromScenario(withJobsFile(loadData(path, limits), path, limits), path, limits);
 }

@@ -7,6 +7,7 @@ import { signalsPort } from "./spec-signals.js";
 import { ID, racks } from "./spec-ids.js";
 import { demandResponse, storage } from "./spec-storage.js";
 import { workload } from "./spec-workloads.js";
+import { jobs, jobsFile } from "./spec-jobs.js";
 
 /**
  * The scenario file format, as one spec (see spec.ts). Quantities take units (`40ms`, `9.5MW`); the
@@ -73,6 +74,8 @@ export const scenarioSpec = obj(
       "the electrical chain from rack PSUs to the point of common coupling",
     ),
     workloads: list(workload, "workloads", { default: [] }),
+    jobs,
+    jobsFile,
     controllers: list(controller, "controllers (real control software, through the plant port)", { default: [] }),
     grid: optionalObj(
       {

@@ -9,7 +9,10 @@ export interface Scenario {
   ticks: number;
   hall: HallSpec;
   electrical: ElectricalSpec;
+  /** Includes one workload per job (appended at load, id = the job's id). */
   workloads: WorkloadSpec[];
+  /** Jobs with their racks resolved (explicit rack names). */
+  jobs: JobSpec[];
   controllers: ControllerSpec[];
   grid?: GridSpec;
   storage?: StorageSpec;
@@ -273,6 +276,29 @@ export interface SteadySpec {
   util: number;
 }
 
+export interface JobSpec {
+  id: string;
+  kind: "training" | "fine-tuning" | "inference-batch" | "data-processing";
+  /** Resolved at load: the rack names the job runs on. */
+  racks: string[];
+  gpus?: number;
+  work: number;
+  earliestStart: number;
+  deadline: number;
+  deferralWindow?: number;
+  urgency: "urgent" | "normal" | "flexible";
+  carbonCap?: number;
+  maxPrice?: number;
+  announce: number;
+  iterationPeriod: number;
+  computeFraction: number;
+  checkpointInterval: number;
+  checkpointDuration: number;
+  mtbf: number;
+  util: number;
+  requestsPerGpuHour: number;
+}
+
 export type WorkloadSpec = TrainingSpec | InferenceSpec | DutyCycleSpec | SteadySpec;
 
 export interface GpuSmoothingSpec {
@@ -450,8 +476,41 @@ export interface HeatRejectionControlSpec extends CoolingControllerBase {
   ki: number;
 }
 
+export interface MarketPowercapSpec {
+  kind: "market-powercap";
+  id: string;
+  groups: string[];
+  period: number;
+  actuationLatency: number;
+  signal: string;
+  signalLow: number;
+  signalHigh: number;
+  direction: "inverse" | "direct";
+  capMin: number;
+  capMax: number;
+  marketPeriod: number;
+  stabilisation: number;
+  rampTime: number;
+}
+
+export interface CarbonAwareSchedulerSpec {
+  kind: "carbon-aware-scheduler";
+  id: string;
+  jobs: string[];
+  period: number;
+  actuationLatency: number;
+  objective: "cost" | "carbon" | "weighted";
+  costWeight: number;
+  horizon: number;
+  margin: number;
+  stressLimit: number;
+  importLimit?: number;
+}
+
 export type ControllerSpec =
   | GpuSmoothingSpec
+  | CarbonAwareSchedulerSpec
+  | MarketPowercapSpec
   | BatterySmoothingSpec
   | DemandResponseControllerSpec
   | FrequencyResponseSpec

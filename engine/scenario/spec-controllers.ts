@@ -177,6 +177,43 @@ const heatRejectionControl = obj(
   ["id"],
 );
 
+const marketPowercap = obj(
+  {
+    id: str("unique controller id", ID),
+    groups: strings("GPU groups (workload ids) whose power caps it sets: the cap applies to every GPU of the workload, on all its racks"),
+    period: quantity("duration", "control period: a whole number of ticks dividing marketPeriod (the cap ramps at this rate; the calculation is once per market period)", { above: 0, default: "1s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    signal: str('signal the cap follows: "price", "carbon", "stress" (the grid signals of signals.port) or a measurement point name', { default: "price", pattern: "^[A-Za-z][A-Za-z0-9_.-]*$", patternDoc: "price, carbon, stress or a point name (letters, digits, dots, dashes)" }),
+    signalLow: num("signal value at which the cap is capMax (inverse) or capMin (direct); in the signal's unit (price: currency/MWh, carbon: gCO2/kWh)"),
+    signalHigh: num("signal value at which the cap is capMin (inverse) or capMax (direct); above signalLow"),
+    direction: oneOf(["inverse", "direct"], "inverse: a high signal gives a low cap (price, carbon); direct: a high signal gives a high cap (renewable volume)", "inverse"),
+    capMin: quantity("fraction", "lowest cap, fraction of the GPU power limit", { min: 0.2, max: 1, default: 0.6 }),
+    capMax: quantity("fraction", "highest cap, fraction of the GPU power limit", { min: 0.2, max: 1, default: 1 }),
+    marketPeriod: quantity("duration", "market period: one calculation per period, from startTime (set it to signals.port.marketPeriod)", { above: 0, default: "15min" }),
+    stabilisation: quantity("duration", "a cap holds at least this long before the next change", { min: 0, default: "15min" }),
+    rampTime: quantity("duration", "a cap change is ramped linearly over this time (0: a step)", { min: 0, default: "1min" }),
+  },
+  "market-driven power capping: per market period, a GPU power cap between capMin and capMax by the rule of three on a grid signal, held for a stabilisation time",
+  ["id", "groups", "signalLow", "signalHigh"],
+);
+
+const carbonAwareScheduler = obj(
+  {
+    id: str("unique controller id", ID),
+    jobs: strings('job ids it schedules, or "all"', ["all"]),
+    period: quantity("duration", "control period (a whole number of ticks): it plans at each signal slot and when a job becomes ready", { above: 0, default: "10s" }),
+    actuationLatency: quantity("duration", "delay from a write to its effect (a whole number of ticks)", { min: 0, default: 0 }),
+    objective: oneOf(["cost", "carbon", "weighted"], "what the plan minimises: energy cost, carbon, or costWeight × cost + (1 − costWeight) × carbon (each over its mean)", "carbon"),
+    costWeight: quantity("fraction", "weighted objective: the share of cost", { min: 0, max: 1, default: 0.5 }),
+    horizon: quantity("duration", "forecast horizon it plans over", { above: 0, max: 7 * 86400, default: "48h" }),
+    margin: quantity("fraction", "run time allowed beyond the work at full speed (start ramps, checkpoints)", { min: 0, max: 1, default: "10%" }),
+    stressLimit: quantity("fraction", "grid stress (grid.stressFrac) above which starts are deferred while the deadline allows", { min: 0, max: 1, default: 0.8 }),
+    importLimit: quantity("power", "largest PCC import a start may lead to (omit: grid.importCapacity, or none)", { above: 0 }),
+  },
+  "carbon- and price-aware job scheduling: start, defer, pause, resume or reject each job from the forecasts, its constraints and the grid connection's headroom",
+  ["id"],
+);
+
 export const controller = union(
   {
     "gpu-smoothing": gpuSmoothing,
@@ -187,6 +224,8 @@ export const controller = union(
     "crah-control": crahControl,
     "heat-rejection-control": heatRejectionControl,
     "heat-pump-dispatch": heatPumpDispatch,
+    "market-powercap": marketPowercap,
+    "carbon-aware-scheduler": carbonAwareScheduler,
   },
   "a controller",
 );

@@ -21,6 +21,13 @@ import type { Workload, WorkloadContext, WorkloadInput, WorkloadOutput } from ".
  * the iteration in progress and then holds its GPUs idle (no work is lost: the next iteration
  * simply starts later); set back to 0, it resumes with its start ramp. `pausedS` counts the time
  * held (the work deferred).
+ *
+ * Power cap (`setPowerLimitFrac`, from the GPU group's `capW`): a cap below the GPU's power limit
+ * lowers its clocks, so compute takes longer: each iteration's compute time is stretched by
+ * (limit ÷ cap)^CAP_STRETCH_EXPONENT, communication is unchanged. The exponent makes a cap at 70 %
+ * of TDP stretch compute ×1.30, the H100 prefill derating of the Splitwise characterisation
+ * (splitwise-sim perf_model.csv, h100-80gb-pcap; docs/physics-sources.md): a compute-bound phase
+ * under a cap. A cap thus saves power but not energy per iteration for free: the work takes longer.
  */
 export interface TrainingOptions {
   id: string;
@@ -44,6 +51,9 @@ export interface TrainingOptions {
   restartS: number;
 }
 
+/** Compute stretch under a cap: (limit ÷ cap)^this; ln 1.30 ÷ ln(1 ÷ 0.7) = 0.7356 (70 % cap → ×1.30). */
+export const CAP_STRETCH_EXPONENT = Math.log(1.3) / Math.log(1 / 0.7);
+
 /** Time comparisons allow this much float noise (k × dt is not exact in binary). */
 const EPS_S = 1e-9;
 
@@ -61,8 +71,11 @@ export function createTrainingJob(o: TrainingOptions): Workload {
   const previousEndS = new Float64Array(o.cohorts);
   let iterationStartS = 0;
   let previousStartS = 0;
-  const computeS = o.iterationS * o.computeFrac;
-  const commS = o.iterationS - computeS;
+  const nominalComputeS = o.iterationS * o.computeFrac;
+  const commS = o.iterationS - nominalComputeS;
+  // Compute time per iteration under the current power cap (the nominal one without a cap).
+  let computeS = nominalComputeS;
+  let capFrac = 1;
   let state = WAITING;
   let launchS = 0;
   let iterationEndS = 0;
@@ -146,6 +159,11 @@ export function createTrainingJob(o: TrainingOptions): Workload {
           ]
         : []),
     ],
+    setPowerLimitFrac(frac: number) {
+      if (!(frac > 0) || frac === capFrac) return;
+      capFrac = frac;
+      computeS = frac >= 1 ? nominalComputeS : nominalComputeS * Math.pow(1 / frac, CAP_STRETCH_EXPONENT);
+    },
     step(k: number, tS: number, utilFrac: Float64Array, ctx: WorkloadContext): void {
       const dtS = ctx.dtS;
       if (state === WAITING && tS >= o.startS - EPS_S) {

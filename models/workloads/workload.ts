@@ -20,6 +20,11 @@ export interface Workload {
   readonly outputs: readonly WorkloadOutput[];
   /** Commands the workload accepts as setpoints `workload.<id>.<name>` (e.g. pause a flexible job). */
   readonly inputs?: readonly WorkloadInput[];
+  /**
+   * The GPU power cap of the workload's GPUs changed (`gpu.<id>.capW` ÷ the power limit, 0-1): a
+   * workload whose speed depends on it (compute-bound training) slows down. Optional.
+   */
+  setPowerLimitFrac?(frac: number): void;
   /** End-of-run figures (iterations, failures, tokens served ...), named `<id>_<metric>`. */
   kpis?(): { name: string; value: number; unit: string }[];
 }

@@ -42,6 +42,9 @@ const FIXTURES: Record<string, Fixture> = {
   "hil-timing.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing-hil"]] },
   "hil-vs-twin.sql": { open: HIL, shows: ["side", ["hil", "twin"]] },
   // Any results with site_series / kpis: the HIL file has two runs (the device's and the twin's).
+  "market-powercap-comparison.sql": { open: "results/powercap.duckdb", shows: ["run_id", ["market-powercap-day", "market-powercap-day-uncapped"]] },
+  "job-scheduling-comparison.sql": { open: "results/scheduler.duckdb", shows: ["job", ["(site total)", "pretrain-flex", "eval-urgent"]] },
+  "scheduler-carbon-cap.sql": { open: "results/scheduler-carbon-cap.duckdb", shows: ["carbon_cap_g_per_kwh", [1000, 160]] },
   "peak-ramp-by-run.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
   "smoothing-comparison.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
   "storage-comparison.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
@@ -91,6 +94,27 @@ async function heatReuseResults(): Promise<void> {
   await dctwin(["run", shortened("cooling-hall-winter-24h-heat-reuse", "2min"), "--run-id", "winter", "--out", at("results/heat-reuse-with.duckdb")]);
 }
 
+/** Both market-powercap days, 40 minutes (three 15-min periods), into one file as the report's comment runs them. */
+async function powercapResults(): Promise<void> {
+  mkdirSync(at("results"), { recursive: true });
+  for (const name of ["market-powercap-day-uncapped", "market-powercap-day"]) await dctwin(["run", shortened(name, "40min"), "--out", at("results/powercap.duckdb")]);
+}
+
+/**
+ * The 48-h scheduling scenario cut to 2 h (its job file beside it) with --baseline, and its carbon-cap
+ * sweep over that copy, as the reports' comments run them.
+ */
+async function schedulerResults(): Promise<void> {
+  mkdirSync(at("results"), { recursive: true });
+  mkdirSync(at("jobs"), { recursive: true });
+  copyFileSync(join(ROOT, "scenarios/jobs/gb-48h-mix.yaml"), at("jobs/gb-48h-mix.yaml"));
+  const scenario = shortened("scheduler-gb-48h", "2h");
+  await dctwin(["run", scenario, "--baseline", "--out", at("results/scheduler.duckdb")]);
+  mkdirSync(at("sweeps"), { recursive: true });
+  writeFileSync(at("sweeps/scheduler-carbon-cap.yaml"), readFileSync(join(ROOT, "scenarios/sweeps/scheduler-carbon-cap.yaml"), "utf8"));
+  await dctwin(["batch", at("sweeps/scheduler-carbon-cap.yaml"), "--threads", "1", "--out", at("results/scheduler-carbon-cap.duckdb")]);
+}
+
 /** Runs every statement of `sql` in order on `fixture`, from `cwd`; returns the last statement's rows. */
 async function runReport(sql: string, fixture: Fixture, cwd: string): Promise<Record<string, unknown>[]> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -119,7 +143,7 @@ test("every reports/*.sql has a fixture, runs every statement without an error, 
   const without = reports.filter((f) => FIXTURES[f] === undefined);
   assert.equal(without, [], "reports without a fixture in test/reports/reports-sql.test.ts");
 
-  await Promise.all([hilResults(), heatReuseResults()]);
+  await Promise.all([hilResults(), heatReuseResults(), powercapResults(), schedulerResults()]);
 
   const failures: string[] = [];
   for (const report of reports) {

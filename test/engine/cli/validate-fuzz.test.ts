@@ -33,7 +33,12 @@ type Seed = { file: string; kind: "scenario" | "sweep"; data: unknown };
 const SEEDS: Seed[] = [
   ...readdirSync(`${ROOT}scenarios`)
     .filter((f) => f.endsWith(".yaml"))
-    .map((f): Seed => ({ file: `scenarios/${f}`, kind: "scenario", data: loadData(`${ROOT}scenarios/${f}`) })),
+    .map((f): Seed => {
+      const data = loadData(`${ROOT}scenarios/${f}`) as Record<string, unknown>;
+      // The mutated copy is written elsewhere: its job file must not depend on where.
+      if (typeof data.jobsFile === "string") data.jobsFile = resolve(`${ROOT}scenarios`, data.jobsFile);
+      return { file: `scenarios/${f}`, kind: "scenario", data };
+    }),
   ...readdirSync(`${ROOT}scenarios/sweeps`)
     .filter((f) => f.endsWith(".yaml"))
     .map((f): Seed => {

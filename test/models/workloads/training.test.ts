@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createRng } from "../../../models/lib/rng.js";
-import { createTrainingJob, type TrainingOptions } from "../../../models/workloads/training.js";
+import { CAP_STRETCH_EXPONENT, createTrainingJob, type TrainingOptions } from "../../../models/workloads/training.js";
 
 const base: TrainingOptions = {
   id: "job",
@@ -138,6 +138,31 @@ test("pause (deferral): the iteration in progress finishes, the GPUs idle, nothi
   assert.is(kpi("pauses"), 1);
   assert.ok(Math.abs(kpi("paused_time") - 89.2) < 0.05, `paused_time ${kpi("paused_time")}`);
   assert.is(kpi("lost_work"), 0);
+});
+
+test("a power cap stretches compute: a 70 % cap ×1.30 (the H100 derating), communication unchanged, the limit restores it", () => {
+  assert.ok(Math.abs(Math.pow(1 / 0.7, CAP_STRETCH_EXPONENT) - 1.3) < 1e-12);
+  const iterationsIn = (frac: number, seconds: number) => {
+    const job = createTrainingJob(base);
+    job.setPowerLimitFrac!(frac);
+    const util = new Float64Array(job.cohortCount);
+    const ctx = { dtS: 0.04, rng: createRng(1, "r", "job"), event: () => {} };
+    let computeTicks = 0;
+    const ticks = Math.round(seconds / 0.04);
+    for (let k = 0; k < ticks; k++) {
+      job.step(k, k * 0.04, util, ctx);
+      computeTicks += util[0]!;
+    }
+    const n = job.kpis!().find((x) => x.name === "job_iterations")!.value;
+    return { n, computeShare: computeTicks / ticks };
+  };
+  const full = iterationsIn(1, 600);
+  const capped = iterationsIn(0.7, 600);
+  // 1.2 s → 0.84 × 1.3 + 0.36 = 1.452 s per iteration.
+  assert.ok(Math.abs(full.n - 600 / 1.2) <= 1, `${full.n}`);
+  assert.ok(Math.abs(capped.n - 600 / 1.452) <= 1, `${capped.n}`);
+  assert.ok(Math.abs(capped.computeShare - 1.092 / 1.452) < 0.01, `${capped.computeShare}`);
+  assert.ok(Math.abs(iterationsIn(1.2, 600).n - full.n) <= 0, "a cap at or above the limit does not slow");
 });
 
 test.run();
