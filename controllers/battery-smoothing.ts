@@ -1,5 +1,6 @@
 import type { Controller, ControllerContext } from "../engine/controller.js";
 import { QUALITY_OK, type PlantPort } from "../engine/port.js";
+import { createAnnouncementWatch } from "./announcements.js";
 
 /**
  * Battery smoothing at the PCC: keeps the PCC inside the grid connection's ramp, slow-ramp and swing
@@ -34,6 +35,10 @@ import { QUALITY_OK, type PlantPort } from "../engine/port.js";
  *
  * SOC recovery: recoveryW = recoveryMaxW × clamp((socTarget − soc) / socBand, −1, 1) is added to the
  * wanted PCC, so the battery drifts back toward socTarget only inside the limits' headroom.
+ * Preparation: ahead of the announced start of a job in `prepareFor`, the SOC target rises from
+ * socTarget to `prepareSoc` over the first half of `prepareLeadS`, holds it until the start, and
+ * returns to socTarget over `prepareLeadS` after the start (charge ahead of the job's start ramp,
+ * inside the limits; the target moves gradually, so the recovery power never steps the PCC).
  * Decisions (ctx.decide): start, SOC recovery direction changes, saturation lasting ≥ 1 s and its
  * end, stale measurements, the final SOC.
  */
@@ -69,6 +74,11 @@ export interface BatterySmoothingParams {
   socTarget: number;
   socBand: number;
   recoveryMaxW: number;
+  /** Jobs whose announced starts it prepares for (job.<id>.announced*; none: never). */
+  prepareFor: readonly string[];
+  /** SOC target from prepareLeadS before an announced start until the start. */
+  prepareSoc: number;
+  prepareLeadS: number;
 }
 
 export function createBatterySmoothing(p: BatterySmoothingParams): Controller {
@@ -93,6 +103,8 @@ export function createBatterySmoothing(p: BatterySmoothingParams): Controller {
   let saturatedSteps = 0;
   let recovering = 0;
   let stale = false;
+  const watch = createAnnouncementWatch(p.prepareFor);
+  let preparing = false;
 
   const at = (ring: Float64Array, step: number) => ring[step % ringSize]!;
 
@@ -104,6 +116,7 @@ export function createBatterySmoothing(p: BatterySmoothingParams): Controller {
       hCharge = port.measurement(`battery.${p.battery}.availableChargeW`);
       hDischarge = port.measurement(`battery.${p.battery}.availableDischargeW`);
       hSet = port.setpoint(`battery.${p.battery}.powerSetW`);
+      watch.start(port);
       const steps = (s: number) => Math.max(1, Math.round(s / ctx.periodS));
       rampSteps = steps(p.rampWindowS);
       swingSteps = steps(p.swingWindowS);
@@ -130,15 +143,22 @@ export function createBatterySmoothing(p: BatterySmoothingParams): Controller {
       const s = steps;
       const estW = port.read(hLoad);
 
-      // SOC recovery, inside the limits.
+      // SOC recovery, inside the limits; toward prepareSoc ahead of an announced job start.
       const soc = port.read(hSoc);
-      let err = (p.socTarget - soc) / p.socBand;
+      const prepare = watch.preparing(port, ctx.tS, p.prepareLeadS, p.prepareLeadS);
+      if (prepare !== preparing) {
+        preparing = prepare;
+        if (prepare) ctx.decide("prepare_for_job", p.prepareSoc, `job ${p.prepareFor[watch.job]} announced to start at ${watch.startS} s: SOC target up to ${p.prepareSoc} by ${watch.startS - p.prepareLeadS / 2} s, back to ${p.socTarget} over ${p.prepareLeadS} s after the start`, { subject: `job:${p.prepareFor[watch.job]}` });
+        else ctx.decide("preparation_over", p.socTarget, `the announced start is over: SOC target ${p.socTarget}`);
+      }
+      const socTarget = prepare ? preparedSocTarget(p, ctx.tS, watch.startS) : p.socTarget;
+      let err = (socTarget - soc) / p.socBand;
       err = err > 1 ? 1 : err < -1 ? -1 : err;
       const recoveryW = p.recoveryMaxW * err;
       const direction = Math.abs(err) < 0.05 ? 0 : err > 0 ? 1 : -1;
       if (direction !== recovering) {
         recovering = direction;
-        ctx.decide(direction === 0 ? "soc_recovered" : direction > 0 ? "soc_recovery_charge" : "soc_recovery_discharge", soc, `SOC ${soc.toFixed(3)} against target ${p.socTarget}: recovery power ${Math.round(recoveryW)} W`);
+        ctx.decide(direction === 0 ? "soc_recovered" : direction > 0 ? "soc_recovery_charge" : "soc_recovery_discharge", soc, `SOC ${soc.toFixed(3)} against target ${socTarget}: recovery power ${Math.round(recoveryW)} W`);
       }
 
       // The planned PCC: as wanted, inside every limit window.
@@ -222,4 +242,14 @@ export function createBatterySmoothing(p: BatterySmoothingParams): Controller {
       ctx.decide("final_soc", port.read(hSoc), `battery ${p.battery} state of charge at the end of the run`);
     },
   };
+}
+
+/** The SOC target around an announced start at `startS` (see the preparation above). */
+function preparedSocTarget(p: BatterySmoothingParams, tS: number, startS: number): number {
+  const leadS = p.prepareLeadS;
+  if (leadS <= 0) return p.socTarget;
+  const rise = (tS - (startS - leadS)) / (leadS / 2);
+  if (tS < startS) return p.socTarget + (p.prepareSoc - p.socTarget) * (rise < 0 ? 0 : rise > 1 ? 1 : rise);
+  const fall = (tS - startS) / leadS;
+  return p.prepareSoc + (p.socTarget - p.prepareSoc) * (fall > 1 ? 1 : fall);
 }

@@ -1,5 +1,6 @@
 import type { Controller } from "../engine/controller.js";
-import { createPid, stepPid, type Pid } from "./pid.js";
+import { createAnnouncementWatch } from "./announcements.js";
+import { createPid, stepPid, trackPid, type Pid } from "./pid.js";
 import { fresh, unitIds } from "./point-ids.js";
 
 /**
@@ -21,7 +22,11 @@ import { fresh, unitIds } from "./point-ids.js";
  *   `pumpRateFracPerS` and slowing down at most `pumpFallRateFracPerS` (fast up, slow down: the
  *   rack outlets respond within seconds of a load step, the CDU return much later).
  * PIDs in velocity form (pid.ts: anti-windup, rate limits, bumpless start from the plant's current
- * setpoints, measurements filtered over filterS). When a measurement is stale (older than three periods) the loop holds its output and
+ * setpoints, measurements filtered over filterS). Pre-cooling: from `prepareLeadS` before the
+ * announced start of a job in `prepareFor` until `prepareAfterS` after its ramp, the supply setpoint
+ * is held at least `precoolK` below where it stood when the preparation began (never below
+ * supplyMinC), so the job's first minutes find colder water; then the supply loop takes over from
+ * there at its rate limits. When a measurement is stale (older than three periods) the loop holds its output and
  * logs it once. Decisions: the start, and each time a loop enters or leaves a limit.
  */
 export interface CduControlParams {
@@ -43,6 +48,11 @@ export interface CduControlParams {
   pumpKi: number;
   /** Measurement filter, s (pid.ts): GPU temperatures swing with every training iteration. */
   filterS: number;
+  /** Jobs whose announced starts it pre-cools for (none: never). */
+  prepareFor: readonly string[];
+  precoolK: number;
+  prepareLeadS: number;
+  prepareAfterS: number;
 }
 
 interface Loop {
@@ -58,6 +68,8 @@ interface Loop {
   supplyAtLimit: boolean;
   pumpAtLimit: boolean;
   stale: boolean;
+  /** Highest supply setpoint while pre-cooling, °C (Infinity: not pre-cooling). */
+  precoolC: number;
 }
 
 /** A hottest GPU this far below its target means idle GPUs: the supply loop holds (conditional integration). */
@@ -65,6 +77,8 @@ const IDLE_BAND_K = 15;
 
 export function createCduControl(p: CduControlParams): Controller {
   const loops: Loop[] = [];
+  const watch = createAnnouncementWatch(p.prepareFor);
+  let precooling = false;
   return {
     id: p.id,
     start(port, ctx) {
@@ -85,12 +99,29 @@ export function createCduControl(p: CduControlParams): Controller {
           supplyAtLimit: false,
           pumpAtLimit: false,
           stale: false,
+          precoolC: Infinity,
         });
       }
+      watch.start(port);
       ctx.decide("start", loops.length, `CDUs ${loops.map((l) => l.id).join(", ")}: GPU target ${p.gpuTargetC} °C (supply ${p.supplyMinC}-${p.supplyMaxC} °C), rise target ${p.riseTargetK} K (pump ≥ ${p.pumpMinFrac})`);
     },
     step(port, ctx) {
       const maxAgeS = 3 * ctx.periodS;
+      const near = p.prepareFor.length > 0 && watch.preparing(port, ctx.tS, p.prepareLeadS, p.prepareAfterS);
+      if (near !== precooling) {
+        precooling = near;
+        for (const l of loops) {
+          if (near) {
+            l.precoolC = Math.max(p.supplyMinC, l.supplyPid.output - p.precoolK);
+          } else {
+            // The loop goes on from the pre-cooled setpoint, at its rate limits.
+            if (l.precoolC < l.supplyPid.output) trackPid(l.supplyPid, l.precoolC);
+            l.precoolC = Infinity;
+          }
+        }
+        if (near) ctx.decide("precool", p.precoolK, `job ${p.prepareFor[watch.job]} announced to start at ${watch.startS} s: supply setpoints held ${p.precoolK} K lower`, { subject: `job:${p.prepareFor[watch.job]}` });
+        else ctx.decide("precool_over", 0, "the announced start and its ramp are over: the supply loops take over");
+      }
       for (const l of loops) {
         if (!fresh(port, l.gpu, maxAgeS) || !fresh(port, l.coolantMax, maxAgeS)) {
           // Before the plant's first thermal step nothing has been measured yet: wait silently.
@@ -102,7 +133,8 @@ export function createCduControl(p: CduControlParams): Controller {
         // Idle GPUs (far below target) say nothing about the water the work needs: hold the setpoint.
         const gpuC = port.read(l.gpu);
         const idle = gpuC < p.gpuTargetC - IDLE_BAND_K;
-        const supplyC = idle ? l.supplyPid.output : stepPid(l.supplyPid, p.gpuTargetC, gpuC, ctx.periodS);
+        const loopC = idle ? l.supplyPid.output : stepPid(l.supplyPid, p.gpuTargetC, gpuC, ctx.periodS);
+        const supplyC = loopC < l.precoolC ? loopC : l.precoolC;
         port.write(l.supplySet, supplyC);
         const riseK = port.read(l.coolantMax) - port.read(l.supply);
         const speed = idle ? l.pumpPid.output : stepPid(l.pumpPid, p.riseTargetK, riseK, ctx.periodS);

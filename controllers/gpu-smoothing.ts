@@ -1,5 +1,6 @@
 import type { Controller, ControllerContext } from "../engine/controller.js";
 import { QUALITY_OK, type PlantPort } from "../engine/port.js";
+import { createAnnouncementWatch } from "./announcements.js";
 
 /**
  * GPU power smoothing, as site software applies it through the GPU management interface (NVML
@@ -12,6 +13,9 @@ import { QUALITY_OK, type PlantPort } from "../engine/port.js";
  *   the floor burns) while it is below 70 % of the target; never outside [floorMinFrac, floorMaxFrac].
  *   When the PCC measurement is not fresh (quality not ok, or older than two periods) it holds the
  *   floor where it is and logs it once: no decision on stale data.
+ * - on announcement (`prepareFor` jobs): the profile is on only from `prepareLeadS` before a watched
+ *   job's announced start until `prepareAfterS` after its announced ramp; smoothing is off otherwise
+ *   (the floor burns energy), so a job's start edge is smoothed when it was announced.
  */
 export interface GpuSmoothingParams {
   id: string;
@@ -26,6 +30,10 @@ export interface GpuSmoothingParams {
   floorMinFrac: number;
   floorMaxFrac: number;
   floorStepFrac: number;
+  /** Jobs whose announced starts switch the profile on (none: always on). */
+  prepareFor: readonly string[];
+  prepareLeadS: number;
+  prepareAfterS: number;
 }
 
 /** Rounds a fraction to 1e-9 so repeated steps (0.05 + 0.05 + ...) give clean values in the log. */
@@ -38,6 +46,10 @@ const LOWER_BELOW_FRAC = 0.7;
 
 export function createGpuSmoothing(p: GpuSmoothingParams): Controller {
   const floorHandles: number[] = [];
+  const onHandles: number[] = [];
+  const watch = createAnnouncementWatch(p.prepareFor);
+  const onlyWhenAnnounced = p.prepareFor.length > 0;
+  let on = !onlyWhenAnnounced;
   let pcc = -1;
   let floorFrac = p.floorFrac;
   let windowMinW = Infinity;
@@ -53,18 +65,31 @@ export function createGpuSmoothing(p: GpuSmoothingParams): Controller {
     id: p.id,
     start(port, ctx) {
       for (const group of p.groups) {
-        port.write(port.setpoint(`gpu.${group}.smoothingOn`), 1);
+        onHandles.push(port.setpoint(`gpu.${group}.smoothingOn`));
+        port.write(onHandles[onHandles.length - 1]!, on ? 1 : 0);
         port.write(port.setpoint(`gpu.${group}.rampUpWps`), p.rampUpWps);
         port.write(port.setpoint(`gpu.${group}.rampDownWps`), p.rampDownWps);
         port.write(port.setpoint(`gpu.${group}.holdS`), p.holdS);
         floorHandles.push(port.setpoint(`gpu.${group}.floorFrac`));
       }
       pcc = port.measurement("pcc.powerW");
+      watch.start(port);
       writeFloor(port);
       windowStartS = ctx.tS;
-      ctx.decide("enable_smoothing", floorFrac, `${p.mode} profile on ${p.groups.join(", ")}: floor ${floorFrac}, ramps +${p.rampUpWps}/-${p.rampDownWps} W/s, hold ${p.holdS} s`);
+      if (on) ctx.decide("enable_smoothing", floorFrac, `${p.mode} profile on ${p.groups.join(", ")}: floor ${floorFrac}, ramps +${p.rampUpWps}/-${p.rampDownWps} W/s, hold ${p.holdS} s`);
+      else ctx.decide("smoothing_standby", floorFrac, `${p.mode} profile on ${p.groups.join(", ")} from ${p.prepareLeadS} s before an announced start of ${p.prepareFor.join(", ")} until ${p.prepareAfterS} s after its ramp`);
     },
     step(port, ctx: ControllerContext) {
+      if (onlyWhenAnnounced) {
+        const near = watch.preparing(port, ctx.tS, p.prepareLeadS, p.prepareAfterS);
+        if (near !== on) {
+          on = near;
+          for (const h of onHandles) port.write(h, on ? 1 : 0);
+          if (on) ctx.decide("enable_smoothing", floorFrac, `job ${p.prepareFor[watch.job]} announced to start at ${watch.startS} s: profile on (floor ${floorFrac})`, { subject: `job:${p.prepareFor[watch.job]}` });
+          else ctx.decide("disable_smoothing", 0, "the announced start and its ramp are over: profile off");
+        }
+        if (!on) return;
+      }
       if (p.mode !== "adaptive") return;
       const fresh = port.quality(pcc) === QUALITY_OK && port.ageS(pcc) <= 2 * ctx.periodS;
       if (!fresh) {

@@ -29,6 +29,9 @@ controllerRegistry.register("gpu-smoothing", (spec: Extract<ControllerSpec, { ki
     floorMinFrac: spec.floorMin,
     floorMaxFrac: spec.floorMax,
     floorStepFrac: spec.floorStep,
+    prepareFor: spec.prepareFor,
+    prepareLeadS: spec.prepareLead,
+    prepareAfterS: spec.prepareAfter,
   }),
 );
 
@@ -67,6 +70,9 @@ controllerRegistry.register("battery-smoothing", (spec: Extract<ControllerSpec, 
     socTarget: spec.socTarget,
     socBand: spec.socBand,
     recoveryMaxW: spec.recoveryMax,
+    prepareFor: spec.prepareFor,
+    prepareSoc: spec.prepareSoc,
+    prepareLeadS: spec.prepareLead,
   }),
 );
 
@@ -113,6 +119,10 @@ controllerRegistry.register("cdu-control", (s: Extract<ControllerSpec, { kind: "
     pumpKp: s.pumpKp,
     pumpKi: s.pumpKi,
     filterS: s.filter,
+    prepareFor: s.prepareFor,
+    precoolK: s.precool,
+    prepareLeadS: s.prepareLead,
+    prepareAfterS: s.prepareAfter,
   }),
 );
 

@@ -162,18 +162,26 @@ function checkRelations(s: Scenario, issues: Issue[]): void {
       batteryOwner.set(value, path.replace(/\.battery$/, ""));
     }
   };
+  const declaredJobIds = new Set((s.jobs ?? []).flatMap((j) => (typeof j?.id === "string" ? [j.id] : [])));
+  // Controllers that prepare for announced job starts (controllers/announcements.ts).
+  const needJobs = (c: { prepareFor?: string[] }, path: string) =>
+    (c.prepareFor ?? []).forEach((id, j) => {
+      if (!declaredJobIds.has(id)) issues.push({ path: `${path}.prepareFor[${j}]`, value: id, expected: `a job id (${[...declaredJobIds].join(", ") || "no jobs defined"})` });
+    });
   (s.controllers ?? []).forEach((c, i) => {
     const path = `controllers[${i}]`;
     if (c === undefined || c.id === undefined) return;
+    if (c.kind === "gpu-smoothing" || c.kind === "battery-smoothing" || c.kind === "cdu-control") needJobs(c, path);
     if (controllerIds.has(c.id)) issues.push({ path: `${path}.id`, value: c.id, expected: "an id not used by another controller" });
     controllerIds.add(c.id);
     wholeTicks(c.period, `${path}.period`, "a period");
     wholeTicks(c.actuationLatency, `${path}.actuationLatency`, "a latency");
     switch (c.kind) {
       case "gpu-smoothing":
+        // A job's GPUs are a group of their own (gpu.<job id>.*), like a workload's.
         (c.groups ?? []).forEach((group, j) => {
-          if (!ids.has(group)) {
-            issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload id (${[...ids].join(", ") || "none defined"})` });
+          if (!ids.has(group) && !declaredJobIds.has(group)) {
+            issues.push({ path: `${path}.groups[${j}]`, value: group, expected: `a workload or job id (${[...ids, ...declaredJobIds].join(", ") || "none defined"})` });
           }
         });
         if (c.floorMin > c.floorMax) {

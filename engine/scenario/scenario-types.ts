@@ -317,6 +317,9 @@ export interface GpuSmoothingSpec {
   floorMin: number;
   floorMax: number;
   floorStep: number;
+  prepareFor: string[];
+  prepareLead: number;
+  prepareAfter: number;
 }
 
 export interface FrequencyResponseSpec {
@@ -359,6 +362,9 @@ export interface BatterySmoothingSpec {
   socTarget: number;
   socBand: number;
   recoveryMax: number;
+  prepareFor: string[];
+  prepareLead: number;
+  prepareSoc: number;
 }
 
 export interface DemandResponseControllerSpec {
@@ -443,6 +449,10 @@ export interface CduControlSpec extends CoolingControllerBase {
   pumpKp: number;
   pumpKi: number;
   filter: number;
+  prepareFor: string[];
+  prepareLead: number;
+  prepareAfter: number;
+  precool: number;
 }
 
 export interface CrahControlSpec extends CoolingControllerBase {

@@ -27,6 +27,9 @@ const params: BatterySmoothingParams = {
   socTarget: 0.5,
   socBand: 0.1,
   recoveryMaxW: 500e3,
+  prepareFor: [],
+  prepareSoc: 0.9,
+  prepareLeadS: 1800,
 };
 
 /**

@@ -47,7 +47,7 @@ function drive(port: SimPort, c: Controller, steps: number, measure: (k: number)
   return decisions;
 }
 
-const cduParams = { id: "cdu", cdus: ["all"], gpuTargetC: 78, supplyMinC: 25, supplyMaxC: 40, supplyRateKps: 0.05, supplyFallRateKps: 1, supplyKp: 0.3, supplyKi: 0.02, riseTargetK: 10, pumpMinFrac: 0.3, pumpRateFracPerS: 0.1, pumpFallRateFracPerS: 0.01, pumpKp: 0.05, pumpKi: 0.01, filterS: 0 };
+const cduParams = { id: "cdu", cdus: ["all"], gpuTargetC: 78, supplyMinC: 25, supplyMaxC: 40, supplyRateKps: 0.05, supplyFallRateKps: 1, supplyKp: 0.3, supplyKi: 0.02, riseTargetK: 10, pumpMinFrac: 0.3, pumpRateFracPerS: 0.1, pumpFallRateFracPerS: 0.01, pumpKp: 0.05, pumpKi: 0.01, filterS: 0, prepareFor: [], precoolK: 2, prepareLeadS: 600, prepareAfterS: 600 };
 
 test("CDU control: a cool GPU raises the supply slowly (0.05 K/s), a hot one cuts it fast (1 K/s); a low rise slows the pump at 1 %/s", () => {
   const { port, set, h } = plantPort();

@@ -18,6 +18,9 @@ const params: GpuSmoothingParams = {
   floorMinFrac: 0.3,
   floorMaxFrac: 0.9,
   floorStepFrac: 0.1,
+  prepareFor: [],
+  prepareLeadS: 60,
+  prepareAfterS: 300,
 };
 
 /** A plant stand-in: the sim port with the points the controller uses, recording what it applies. */

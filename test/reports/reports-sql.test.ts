@@ -39,6 +39,7 @@ const FIXTURES: Record<string, Fixture> = {
     shows: ["name", ["pcc_energy", "battery_bess1_discharged_energy"]],
   },
   "heat-reuse-comparison.sql": { open: "results/heat-reuse-with.duckdb", shows: ["reuse", ["with", "without"]] },
+  "job-announcement.sql": { open: "results/job-announcement.duckdb", shows: ["run_id", ["job-announcement-0", "job-announcement-1"]] },
   "hil-timing.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing-hil"]] },
   "hil-vs-twin.sql": { open: HIL, shows: ["side", ["hil", "twin"]] },
   // Any results with site_series / kpis: the HIL file has two runs (the device's and the twin's).
@@ -115,6 +116,15 @@ async function schedulerResults(): Promise<void> {
   await dctwin(["batch", at("sweeps/scheduler-carbon-cap.yaml"), "--threads", "1", "--out", at("results/scheduler-carbon-cap.duckdb")]);
 }
 
+/** The job-announcement sweep as its report's comment runs it (full length: the report reads the start at 60 min). */
+async function jobAnnouncementResults(): Promise<void> {
+  mkdirSync(at("results"), { recursive: true });
+  mkdirSync(at("sweeps"), { recursive: true });
+  writeFileSync(at("job-announcement.yaml"), readFileSync(join(ROOT, "scenarios/job-announcement.yaml"), "utf8"));
+  writeFileSync(at("sweeps/job-announcement.yaml"), readFileSync(join(ROOT, "scenarios/sweeps/job-announcement.yaml"), "utf8"));
+  await dctwin(["batch", at("sweeps/job-announcement.yaml"), "--threads", "1", "--out", at("results/job-announcement.duckdb")]);
+}
+
 /** Runs every statement of `sql` in order on `fixture`, from `cwd`; returns the last statement's rows. */
 async function runReport(sql: string, fixture: Fixture, cwd: string): Promise<Record<string, unknown>[]> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -143,7 +153,7 @@ test("every reports/*.sql has a fixture, runs every statement without an error, 
   const without = reports.filter((f) => FIXTURES[f] === undefined);
   assert.equal(without, [], "reports without a fixture in test/reports/reports-sql.test.ts");
 
-  await Promise.all([hilResults(), heatReuseResults(), powercapResults(), schedulerResults()]);
+  await Promise.all([hilResults(), heatReuseResults(), powercapResults(), schedulerResults(), jobAnnouncementResults()]);
 
   const failures: string[] = [];
   for (const report of reports) {
