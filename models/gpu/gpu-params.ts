@@ -47,7 +47,7 @@ export interface GpuParams {
  * checked on the rest and on a second, 100 ms trace (`datasets/gpu-power/`,
  * `datasets/gpu-power-h100-measured/`, CC0, see their SOURCE.md; the split, the fit and the errors
  * are in `models/gpu/README.md`, the fit is `test/models/gpu/gpu-fit.ts`, the checks
- * `test/models/gpu/gpu-calibration.test.ts`).
+ * `test/models/gpu/gpu-calibration.test.ts` and `test/validation/gpu-power.claims.ts`).
  * - limitW 700 W: H100 SXM5 TDP [P] (NVIDIA H100 datasheet; Llama 3 paper, docs/physics-sources.md §1.3),
  *   the NVML limit read back in `h100-meta.json`.
  * - idleW 121 W: median of every sample in an idle phase (pre, idle, step_off, train_setup,

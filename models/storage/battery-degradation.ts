@@ -48,7 +48,7 @@ import type { Batteries } from "./battery.js";
  *   at hourly updates. The test compares the two.
  *
  * Validated against BLAST-Lite's own algorithm on V1 (cases A, B, C) in
- * test/models/storage/battery-degradation.test.ts; figures in models/storage/README.md.
+ * test/validation/battery-fade.claims.ts; figures in models/storage/README.md.
  * Limits (BLAST-Lite's): fitted on 10-45 °C, DOD 0.8-1, charge ≤ 0.65 C, discharge ≤ 1 C; the cycle
  * term extrapolates poorly outside that; packs fade ~20-30 % faster than cells (`degradationScalar`).
  */

@@ -8,9 +8,7 @@ import {
   loadGpuStepMarks,
   type GpuPowerTrace,
 } from "../../../datasets/load-gpu-power.js";
-import { loadGpuPower100ms } from "../../../datasets/load-gpu-power-100ms.js";
-import { createGpuCohorts, setCohortParams, stepGpuCohorts } from "../../../models/gpu/gpu-cohorts.js";
-import { h100Sxm, type GpuParams } from "../../../models/gpu/gpu-params.js";
+import { h100Sxm } from "../../../models/gpu/gpu-params.js";
 import { splitErrors, splitInput, utilOnEdges, type SplitError } from "./gpu-split.js";
 import {
   figuresOf,
@@ -178,15 +176,12 @@ console.log(
     .join("\n"),
 );
 
-test("held-out part of the 20 ms trace (pulse 3, training steps 76-150): errors within the stated bounds", () => {
+test("held-out part of the 20 ms trace (pulse 3, training steps 76-150): MAE within the stated bounds", () => {
+  // Energies and the onset peak of the held-out part are validation claims (test/validation/).
   const { pulses, training } = split.heldOut;
   // Bounds: MAE of the ±45 W limiter noise at full load (pulses) and of the training step's intra-step shape.
   assert.ok(pulses.maeW < 20, `pulse 3 MAE ${pulses.maeW} W (bound 20 W; fit part ${split.fit.pulses.maeW.toFixed(1)} W)`);
   assert.ok(training.maeW < 25, `training 76-150 MAE ${training.maeW} W (bound 25 W)`);
-  assert.ok(Math.abs(pulses.energyErr) < 0.02, `pulse 3 energy ${pulses.energyErr} (±2 %)`);
-  assert.ok(Math.abs(training.energyErr) < 0.02, `training 76-150 energy ${training.energyErr} (±2 %)`);
-  // Pulse 3 peaks at 893 W, the highest of the three; the model's peak is the fitted mean.
-  assert.ok(Math.abs(pulses.peakErrW) < 35, `pulse 3 peak error ${pulses.peakErrW} W (±35 W)`);
 });
 
 test("stepGpuCohorts(h100Sxm) at 20 ms reproduces idle, sustained, training and checkpoint levels", () => {
@@ -229,88 +224,6 @@ test("stepGpuCohorts(h100Sxm) at 40 ms matches the measured trace averaged to 40
   within("mean onset peak (±6 %)", mean(s.pulses.map((p) => p.peakW)), mean(peakM), 6);
 });
 
-// The 100 ms trace: held out entirely. The model runs the phases' known schedule at 10 ms ticks
-// and is compared with the driver's 1 s averaged power.draw over each phase.
-const t100 = await loadGpuPower100ms();
-const markAt = (event: string, i = 0): number => t100.phases.filter((p) => p.event === event)[i]!.tS;
-const measuredMean = (a: number, b: number): number => {
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < t100.tS.length; i++) {
-    if (t100.tS[i]! >= a && t100.tS[i]! < b) {
-      sum += t100.averageW[i]!;
-      n++;
-    }
-  }
-  return sum / n;
-};
-function modelMean(params: GpuParams, utilAt: (tS: number) => number, seconds: number, dtS = 0.01, warmS = 0): number {
-  const s = createGpuCohorts(1);
-  setCohortParams(s, 0, params);
-  let sum = 0;
-  const n = Math.round(seconds / dtS);
-  for (let k = -Math.round(warmS / dtS); k < n; k++) {
-    s.utilFrac[0] = k < 0 ? 0 : utilAt(k * dtS);
-    stepGpuCohorts(s, dtS);
-    if (k >= 0) sum += s.powerW[0];
-  }
-  return sum / n;
-}
-
-test("100 ms trace (not fitted): sustained GEMM and training-like phase means", () => {
-  const g0 = markAt("sustained_gemm_start");
-  const g1 = markAt("train_like_start");
-  const gemmM = measuredMean(g0, g1);
-  const gemm = modelMean(h100Sxm, () => 1, g1 - g0, 0.01, 15);
-  console.log(`gpu-calibration 100ms sustained GEMM: measured ${gemmM.toFixed(1)} W, model ${gemm.toFixed(1)} W (${pct(gemm, gemmM).toFixed(2)} %, ±2 %)`);
-  within("sustained GEMM (±2 %)", gemm, gemmM, 2);
-  // 0.35 s compute / 0.15 s gap from the mark, a 2 s pause at each checkpoint_pause mark.
-  const tr1 = markAt("inference_like_start");
-  const pauses = t100.phases.filter((p) => p.event === "checkpoint_pause").map((p) => p.tS - g1);
-  const trainAt = (x: number): number => {
-    let since = x;
-    for (const p of pauses) if (x >= p) since = x - p - 2;
-    if (since < 0) return 0;
-    return since % 0.5 < 0.35 ? 1 : 0;
-  };
-  const trainM = measuredMean(g1, tr1);
-  const train = modelMean(h100Sxm, trainAt, tr1 - g1, 0.01, 1);
-  console.log(`gpu-calibration 100ms training-like: measured ${trainM.toFixed(1)} W, model ${train.toFixed(1)} W (${pct(train, trainM).toFixed(2)} %, ±5 %)`);
-  within("training-like phase (±5 %)", train, trainM, 5);
-});
-
-test("100 ms trace (not fitted): inference-like bursts; 2048² kernels do not overshoot", () => {
-  const i0 = markAt("inference_like_start");
-  const i1 = markAt("idle2_start");
-  let maxInstantW = 0;
-  for (let i = 0; i < t100.tS.length; i++) if (t100.tS[i]! >= i0 && t100.tS[i]! < i1) maxInstantW = Math.max(maxInstantW, t100.instantW[i]!);
-  assert.ok(maxInstantW < 1.07 * limitW, `instant max ${maxInstantW} W: no overshoot in this phase`);
-  // Random bursts (uniform 20-200 ms) and gaps (uniform 10-300 ms): the realised sequence is not
-  // recorded, so the model's mean over 40 seeded sequences is compared with the phase's mean.
-  const light = { ...h100Sxm, overshootFrac: h100Sxm.fullFrac };
-  let seed = 12345;
-  const rand = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  let sum = 0;
-  const runs = 40;
-  for (let r = 0; r < runs; r++) {
-    const ends: number[] = [];
-    for (let x = 0, on = true; x < i1 - i0; on = !on) {
-      x += on ? 0.02 + 0.18 * rand() : 0.01 + 0.29 * rand();
-      ends.push(x);
-    }
-    let j = 0;
-    sum += modelMean(light, (x) => {
-      while (ends[j]! <= x) j++;
-      return j % 2 === 0 ? 1 : 0;
-    }, i1 - i0);
-  }
-  const model = sum / runs;
-  const measured = measuredMean(i0, i1);
-  console.log(`gpu-calibration 100ms inference-like: measured ${measured.toFixed(1)} W, model ${model.toFixed(1)} W (${pct(model, measured).toFixed(2)} %, ±8 %)`);
-  within("inference-like phase (±8 %)", model, measured, 8);
-});
+// The 100 ms trace (held out entirely) is checked in test/validation/gpu-power.claims.ts.
 
 test.run();

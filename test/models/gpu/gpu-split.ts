@@ -30,6 +30,11 @@ export interface SplitError {
   onsetMaeW: number;
   /** Mean over the pulses of (model − measured) highest sample within 0.3 s of the onset, W (NaN without pulses). */
   peakErrW: number;
+  /** Mean over the pulses of the measured highest sample within 0.3 s of the onset, W. */
+  peakMeasuredW: number;
+  /** Energy of the model and of the measurement over the scored samples, J. */
+  modelJ: number;
+  measuredJ: number;
   samples: number;
 }
 
@@ -123,13 +128,24 @@ export function splitErrors(params: GpuParams, input: SplitInput): SplitResult {
       }
     }
     let peakErr = 0;
+    let peakSum = 0;
     let pulses = 0;
     for (let i = 0; i < peakModel.length; i++) {
       if (peakModel[i] === -Infinity) continue;
       peakErr += peakModel[i] - peakMeasured[i];
+      peakSum += peakMeasured[i];
       pulses++;
     }
-    return { maeW: abs / samples, energyErr: model / measured - 1, onsetMaeW: onsetN > 0 ? onsetAbs / onsetN : NaN, peakErrW: pulses > 0 ? peakErr / pulses : NaN, samples };
+    return {
+      maeW: abs / samples,
+      energyErr: model / measured - 1,
+      onsetMaeW: onsetN > 0 ? onsetAbs / onsetN : NaN,
+      peakErrW: pulses > 0 ? peakErr / pulses : NaN,
+      peakMeasuredW: pulses > 0 ? peakSum / pulses : NaN,
+      modelJ: model,
+      measuredJ: measured,
+      samples,
+    };
   };
   return { fit: { pulses: of(1), training: of(2) }, heldOut: { pulses: of(3), training: of(4) } };
 }

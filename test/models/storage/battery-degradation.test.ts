@@ -20,7 +20,6 @@ const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 
 /** V1 case B's day: 0.9 → 0.1 over 4 h, hold 8 h, 0.1 → 0.9 over 4 h, hold 8 h (SOC at each hour). */
 const CYCLE_DAY = [0.9, 0.7, 0.5, 0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.3, 0.5, 0.7, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9];
-const REST_DAY = new Array(24).fill(0.5);
 
 /**
  * Hourly driver, as BLAST-Lite's simulate_battery_life reads an hourly series: SOC point h at
@@ -93,70 +92,8 @@ test("updateBatteryDegradation gives the same calendar fade at any update period
   }
 });
 
-test("V1: cases A, B and C follow BLAST-Lite LFP-Gr 250 Ah over 10 years (hourly driver)", () => {
-  // Reference: BLAST-Lite simulate_battery_life on the same hourly year tiled to 10 years (run
-  // through a numpy transcription of degradation_model.py 0184a81 + lfp_gr_250AhPrismatic_2019.py,
-  // rainflow.py, state_functions.py). BLAST-Lite's chunks lose one hour in 25 (a chunk is
-  // t[prior:breakpoint], so each breakpoint sample is skipped): its "10 years" age 3,504 days and
-  // 2,803 EFC. The table compares fade at equal days aged.
-  const days = [365, 1825, 3504, 3650];
-  const table: { name: string; day: number[]; tempC: number; blast: number[]; tol: number }[] = [
-    { name: "A: SOC 0.5, 25 °C", day: REST_DAY, tempC: 25, blast: [0.01104, 0.0257, 0.03621], tol: 0.005 },
-    { name: "B: 1 cycle/day, DOD 0.8, 25 °C", day: CYCLE_DAY, tempC: 25, blast: [0.02152, 0.06677, 0.10735], tol: 0.01 },
-    { name: "C: as B at 35 °C", day: CYCLE_DAY, tempC: 35, blast: [0.02762, 0.07743, 0.11956], tol: 0.01 },
-  ];
-  const results = table.map((row) => runHourly(row.day, row.tempC, days));
-  table.forEach((row, c) => {
-    row.blast.forEach((b, j) => {
-      const got = results[c][j];
-      assert.ok(rel(got, b) < row.tol, `${row.name}, day ${days[j]}: ${got} vs BLAST-Lite ${b} (±${row.tol * 100} %)`);
-    });
-  });
-  const [a10, b10, c10] = results.map((r) => r[3]);
-  // docs/physics-sources.md §7 V1: A "a few percent" over 10 years; B "roughly 10 %"; C "slightly more than B".
-  assert.ok(a10 > 0.02 && a10 < 0.05, `A at 10 years: ${a10}`);
-  assert.ok(b10 > 0.08 && b10 < 0.13, `B at 10 years: ${b10}`);
-  assert.ok(c10 > b10 && c10 - b10 < 0.03, `C ${c10} vs B ${b10}`);
-  if (process.env.STORAGE_REPORT) console.log("V1 fade at days", days, { A: results[0], B: results[1], C: results[2] });
-});
-
-/**
- * Minute driver: the same day, SOC interpolated linearly between the hourly points, one accumulate
- * per minute, an update every `updateMin` minutes. Returns the loss after each day in `atDays`.
- */
-function runMinutes(day: number[], tempC: number, atDays: number[], updateMin: number): number[] {
-  const d = createBatteryDegradation(1);
-  d.tempC[0] = tempC;
-  startBatteryDegradation(d, [day[0]]);
-  const soc = new Float64Array(1);
-  const out: number[] = [];
-  const lastDay = Math.max(...atDays);
-  for (let m = 1; m <= lastDay * 1440; m++) {
-    const h = Math.floor(m / 60);
-    const f = (m % 60) / 60;
-    soc[0] = day[h % 24] + f * (day[(h + 1) % 24] - day[h % 24]);
-    accumulateBatteryDegradation(d, soc, 60);
-    if (m % updateMin === 0) updateBatteryDegradation(d);
-    if (m % 1440 === 0 && atDays.includes(m / 1440)) out.push(1 - d.capacityFrac[0]);
-  }
-  return out;
-}
-
-test("V1 case C (cycling at 35 °C) over 10 years: 60 s and hourly updates of the same history agree, and both follow BLAST-Lite", () => {
-  // Issue #14: the window was 24 updates, so 60 s updates averaged the rates over 24 minutes and
-  // faded more (at 10 years 14.2 % against 12.4 % with hourly updates, +15 %, measured on the previous model); now it is a day at any period.
-  const days = [365, 1825, 3504, 3650];
-  const minute = runMinutes(CYCLE_DAY, 35, days, 1);
-  const hourly = runMinutes(CYCLE_DAY, 35, days, 60);
-  days.forEach((day, j) => {
-    assert.ok(rel(minute[j], hourly[j]) < 1e-4, `day ${day}: 60 s updates ${minute[j]} vs hourly ${hourly[j]} (±0.01 %)`);
-  });
-  // Against BLAST-Lite on the hourly series (the V1 table above; the minute input samples the
-  // calendar rate along the ramps rather than at the hours: within the same ±1 %).
-  const blast = [0.02762, 0.07743, 0.11956];
-  blast.forEach((b, j) => assert.ok(rel(minute[j], b) < 0.01, `day ${days[j]}: ${minute[j]} vs BLAST-Lite ${b} (±1 %)`));
-  if (process.env.STORAGE_REPORT) console.log("case C, 60 s vs hourly updates", { minute, hourly });
-});
+// V1 cases A, B and C against BLAST-Lite, and 60 s vs hourly updates over 10 years: validation
+// claims in test/validation/battery-fade.claims.ts.
 
 test("updateBatteryDegradation takes DOD from rainflow cycles and C-rate from the trailing day (case B)", () => {
   const deg = createBatteryDegradation(1);
