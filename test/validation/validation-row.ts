@@ -27,7 +27,9 @@ const digitsOf = (row: ValidationRow): number =>
 const fmt = (v: number, unit: string, digits = 4): string => `${Number(v.toPrecision(digits))}${unit ? ` ${unit}` : ""}`;
 
 export function toleranceText(row: ValidationRow): string {
-  return row.tolerance.kind === "rel" ? `±${Number((row.tolerance.value * 100).toPrecision(3))} %` : `±${fmt(row.tolerance.value, row.unit, 3)}`;
+  if (row.tolerance.kind === "rel") return `±${Number((row.tolerance.value * 100).toPrecision(3))} %`;
+  // An absolute tolerance on a percentage is in percentage points.
+  return row.unit === "%" ? `±${fmt(row.tolerance.value, "", 3)} pp` : `±${fmt(row.tolerance.value, row.unit, 3)}`;
 }
 
 /** One line: measured vs reference vs tolerance (what each validation test prints). */
