@@ -1,12 +1,15 @@
 import { DYNAMIC_CONTAINMENT, responseFraction } from "../../models/grid/frequency-response.js";
 import { carnotCop, heatPumpCop } from "../../models/heat/heat-pump.js";
+import { ASHRAE_ALLOWABLE, ASHRAE_RECOMMENDED } from "../../models/thermal/ashrae.js";
 import type { ValidationRow } from "./validation-row.js";
 
 /**
  * Published curves the models implement: the heat pumps' COP against the worked Carnot and real-COP
  * table of docs/physics-sources.md §5.1 (Carnot fraction 0.5), and the Dynamic Containment delivery
- * curve against ★ V3's table (docs/physics-sources.md §7, NESO service terms). Moved here from
- * test/models/heat/heat-pump.test.ts and test/models/grid/frequency-response.test.ts.
+ * curve against ★ V3's table (docs/physics-sources.md §7, NESO service terms), and the ASHRAE TC 9.9
+ * inlet envelopes the thermal stage counts against (docs/physics-sources.md §5.3). Moved here from
+ * test/models/heat/heat-pump.test.ts, test/models/grid/frequency-response.test.ts and
+ * test/models/thermal/ashrae.test.ts.
  */
 const WORKED_COP = [
   { sourceC: 27, sinkC: 75, copCarnot: 7.25, cop050: 3.6 },
@@ -49,6 +52,18 @@ export function publishedCurveClaims(): ValidationRow[] {
       unit: "%",
       tolerance: { kind: "abs", value: 0.01 },
     });
+  }
+  const ashrae = "ASHRAE TC 9.9 thermal guidelines (2021), docs/physics-sources.md §5.3";
+  const envelopes: [string, { minC: number; maxC: number }, number, number][] = [
+    ["recommended", ASHRAE_RECOMMENDED, 18, 27],
+    ["allowable A1", ASHRAE_ALLOWABLE.A1, 15, 32],
+    ["allowable A2", ASHRAE_ALLOWABLE.A2, 10, 35],
+    ["allowable A3", ASHRAE_ALLOWABLE.A3, 5, 40],
+    ["allowable A4", ASHRAE_ALLOWABLE.A4, 5, 45],
+  ];
+  for (const [name, env, minC, maxC] of envelopes) {
+    rows.push({ claim: `ASHRAE ${name} inlet envelope, lower limit`, source: ashrae, measured: env.minC, reference: minC, unit: "°C", tolerance: { kind: "abs", value: 0 } });
+    rows.push({ claim: `ASHRAE ${name} inlet envelope, upper limit`, source: ashrae, measured: env.maxC, reference: maxC, unit: "°C", tolerance: { kind: "abs", value: 0 } });
   }
   return rows;
 }
