@@ -45,7 +45,9 @@ import { f32Column, f64Column, f64ColumnOf, i32Column, i32ColumnOf } from "./col
  *   5. electrical chain: racks → PSUs → rows → UPS → transformers; a voltage sag first moves the IT
  *      load to the UPS / rack BBU batteries (plant/site-ride-through.ts)
  *   6. site loads on top of the chain's PCC sum: the cooling plant's load (plant/site-thermal.ts),
- *      then the heat pumps' power (plant/site-heat.ts); the sum is the site load
+ *      then the heat pumps' power (plant/site-heat.ts; with a cooling plant, the power in force
+ *      before the thermal step, so a heat step's power holds over the next step); the sum is the
+ *      site load. Every term is recorded: docs/energy-ledger.md
  *   7. site batteries (plant/site-storage.ts): PCC = site load + Σ battery AC power
  *   8. what watches the PCC power: grid limits, prices and carbon (plant/site-grid.ts), the
  *      demand-response meter (plant/demand-response-meter.ts), grid frequency (plant/site-frequency.ts)
@@ -327,11 +329,17 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       stepElectricalChain(chain, buffersActive ? gpuBuffers.step(gpu.powerW) : gpu.powerW);
       if (frequencyActive) siteFrequency.rideThrough(k);
       if (jobsActive) siteJobs.account();
+      // Heat pumps with a cooling plant: the power in force is read before the thermal step (which
+      // steps the heat stage at the period's last tick): a step's power holds over the next period.
+      let heatPumpW = heatActive && thermalActive ? siteHeat.sitePowerW : 0;
       if (thermalActive) siteTotals.pccPowerW += thermal.tick(k);
       if (heatActive) {
-        if (!thermalActive) siteHeat.stepStandIn(k, siteTotals.itPowerW);
-        siteTotals.pccPowerW += siteHeat.sitePowerW;
-        heatSiteJ += siteHeat.sitePowerW * dtS;
+        if (!thermalActive) {
+          siteHeat.stepStandIn(k, siteTotals.itPowerW);
+          heatPumpW = siteHeat.sitePowerW;
+        }
+        siteTotals.pccPowerW += heatPumpW;
+        heatSiteJ += heatPumpW * dtS;
       }
       const row = k - chunkStartK;
       const loadW = siteTotals.pccPowerW;
@@ -341,18 +349,22 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
       if (frequencyActive) siteFrequency.step(k, row, pccW);
       if (trace !== undefined) trace("electrical", k);
 
-      // Recording.
+      // Recording. A tripped load (ride-through) draws nothing: GPU figures are the served share.
+      const servedFrac = frequencyActive ? siteFrequency.gpuServedFrac : 1;
       let demandW = 0;
       let burnW = 0;
       for (let c = 0; c < cohortCount; c++) {
         demandW += cohortGpus[c]! * gpu.demandW[c]!;
         burnW += cohortGpus[c]! * gpu.burnW[c]!;
       }
+      demandW *= servedFrac;
+      burnW *= servedFrac;
       let gpuW = siteTotals.gpuPowerW;
       if (buffersActive) {
         // The chain saw the buffers' PSU side; the GPUs themselves drew this.
         gpuW = 0;
         for (let c = 0; c < cohortCount; c++) gpuW += cohortGpus[c]! * gpu.powerW[c]!;
+        gpuW *= servedFrac;
       }
       site.t[row] = tS;
       site.pcc[row] = pccW;
@@ -389,8 +401,8 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
           powerW += cohortGpus[c]! * gpu.powerW[c]!;
           groupDemandW += cohortGpus[c]! * gpu.demandW[c]!;
         }
-        port.publish(group.powerHandle, group.gpus > 0 ? powerW / group.gpus : 0, k);
-        port.publish(group.demandHandle, group.gpus > 0 ? groupDemandW / group.gpus : 0, k);
+        port.publish(group.powerHandle, group.gpus > 0 ? (servedFrac * powerW) / group.gpus : 0, k);
+        port.publish(group.demandHandle, group.gpus > 0 ? (servedFrac * groupDemandW) / group.gpus : 0, k);
         // Constant, but published like the others: a never-published measurement reads as absent (age ∞).
         port.publish(group.gpusHandle, group.gpus, k);
       }
@@ -446,7 +458,9 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     const rows: KpiRow[] = [...siteKpis.pcc.finish(), ...siteKpis.it.finish()];
     const pccWh = rows.find((x) => x.name === "pcc_energy")?.value ?? 0;
     const itWh = rows.find((x) => x.name === "it_energy")?.value ?? 0;
-    const chainWh = pccWh - siteStorage.netEnergyWh() - wh(thermal.coolingEnergyJ()) - wh(heatSiteJ);
+    // What the electrical chain drew: the PCC without the site batteries, the cooling load and the
+    // heat pumps, plus what the UPS batteries supplied to it during sags (docs/energy-ledger.md).
+    const chainWh = pccWh - siteStorage.netEnergyWh() - wh(thermal.coolingEnergyJ()) - wh(heatSiteJ) + siteFrequency.rideThroughSupplyWh();
     rows.push(
       { name: "gpu_energy", value: wh(energyJ.gpu), unit: "Wh" },
       { name: "gpu_demand_energy", value: wh(energyJ.demand), unit: "Wh" },

@@ -36,9 +36,9 @@ export const GRID_SERIES: TableSpec = {
     f64("primary_response_w", "W", "swing model: extra generation from the governors' primary response (0 for a trace)"),
     f64("dispatch_w", "W", "swing model: site power the generation is scheduled for (moved by secondary control); NaN for a trace"),
     f64("sag_depth_frac", "fraction", "voltage sag in effect: fraction of nominal voltage lost (0: none)"),
-    f64("ride_through_battery_w", "W", "UPS (AC) or rack BBU (DC) batteries: output to the load − recharge; with the UPS, pcc = it + busway + ups + transformer − this − load_unserved"),
+    f64("ride_through_battery_w", "W", "UPS (AC) or rack BBU (DC) batteries: output to the load − recharge; with the UPS, pcc = it + busway + ups + transformer − this (docs/energy-ledger.md)"),
     f64("ride_through_soc_frac", "fraction", "lowest state of charge of the UPS or BBU batteries"),
-    f64("load_unserved_w", "W", "IT load tripped because its battery emptied (or was overloaded)"),
+    f64("load_unserved_w", "W", "IT load tripped because its battery emptied (or was overloaded): what it would have drawn; it_power_w and gpu_power_w hold only the served share"),
   ],
 };
 
@@ -132,6 +132,7 @@ export const HEAT_SERIES: TableSpec = {
     i32("hp_running", "count", "heat pumps running"),
     f64("hp_heat_w", "W", "heat the heat pumps deliver into the network's supply"),
     f64("hp_power_w", "W", "electricity the heat pumps draw (a site load at the PCC when inside the boundary)"),
+    f64("hp_pcc_power_w", "W", "heat pumps' electricity the PCC carried over this step: hp_power_w of this step without a cooling plant, of the previous step with one (0 outside the boundary)"),
     f64("hp_cop", "", "hp_heat_w ÷ hp_power_w (0 when none runs)"),
     f64("hp_outlet_c", "°C", "water leaving the heat pumps' condensers into the supply (mean of the running units; the return temperature when none runs)"),
     f64("supply_c", "°C", "network supply (flow) temperature, end of the step"),
@@ -153,6 +154,7 @@ export const THERMAL_SERIES: TableSpec = {
     f64("liquid_heat_w", "W", "IT heat captured by the cold plates"),
     f64("air_heat_w", "W", "IT heat to the room air"),
     f64("cooling_power_w", "W", "electrical power of the cooling plant (pumps, fans, chillers): added to the PCC over the next step"),
+    f64("cooling_pcc_power_w", "W", "cooling load the PCC carried over this step: cooling_power_w of the previous step (the first step: pumps and fans at their initial speeds)"),
     f64("cdu_pump_power_w", "W", "CDU pumps"),
     f64("crah_fan_power_w", "W", "CRAH fans"),
     f64("facility_pump_power_w", "W", "facility loop pumps"),

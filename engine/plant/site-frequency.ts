@@ -37,6 +37,13 @@ export interface SiteFrequency {
   /** False when the scenario has no `frequency` section: then no method need be called. */
   readonly active: boolean;
   rideThrough(k: number): void;
+  /** Share of the GPUs' power that reached them this tick (1 unless a ride-through load tripped). */
+  readonly gpuServedFrac: number;
+  /**
+   * Net energy the ride-through batteries supplied in the PCC balance so far, Wh (UPS: Σ ups battery
+   * output − recharge; rack BBUs sit behind the PSUs, so 0: it_power_w is already their grid draw).
+   */
+  rideThroughSupplyWh(): number;
   step(k: number, row: number, pccW: number): void;
   /** Pushes the grid_series chunk of the last `length` ticks. */
   emit(out: Chunk[], length: number): void;
@@ -51,6 +58,8 @@ type EventSink = (source: string, kind: string, value: number, detail: string, t
 const INACTIVE: SiteFrequency = {
   active: false,
   rideThrough() {},
+  gpuServedFrac: 1,
+  rideThroughSupplyWh: () => 0,
   step() {},
   emit() {},
   release: () => false,
@@ -184,8 +193,14 @@ export function createSiteFrequency(
     b.worstHz = 0;
   };
 
+  const byUps = f.rideThrough.by === "ups";
+  let rideThroughSupplyJ = 0;
   return {
     active: true,
+    get gpuServedFrac() {
+      return ride.gpuServedFrac;
+    },
+    rideThroughSupplyWh: () => rideThroughSupplyJ / 3600,
     rideThrough(k) {
       const tS = k * dtS;
       applyGridEvents(schedule, tS, grids, 0);
@@ -201,7 +216,10 @@ export function createSiteFrequency(
       }
       if (sagOn && sagDepth === 0) event("grid", "voltage_restored", 0, "voltage back to nominal");
       sagOn = sagDepth > 0;
-      if (hasSags) ride.step(sagDepth);
+      if (hasSags) {
+        ride.step(sagDepth);
+        if (byUps) rideThroughSupplyJ += ride.batteryW * dtS;
+      }
     },
     step(k, row, pccW) {
       let hz: number;

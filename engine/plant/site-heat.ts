@@ -50,8 +50,10 @@ import { f64Column, i32Column } from "../columns.js";
  * Electricity: inside the boundary (default) the heat pumps' power is a site load drawn at the PCC
  * (`sitePowerW`, which the engine adds to the PCC power every tick; not part of the cooling load);
  * outside it is the utility's and not added. Without a cooling plant a step's power covers its own
- * heat period; with one, the stage steps at the thermal period's last tick, so a step's power is held
- * from that tick to the next step (one period late, as the cooling load). The exchanger and the
+ * heat period; with one, the stage steps at the thermal period's last tick, so a step's power is
+ * drawn over the next step (from the tick after, one period late, as the cooling load: the engine
+ * reads `sitePowerW` before the thermal stage steps). heat_series.hp_pcc_power_w records what the
+ * PCC carried over each step (docs/energy-ledger.md). The exchanger and the
  * network draw no power here (their pumps belong to the cooling plant / the utility).
  *
  * Port points (controllers, e.g. controllers/heat-pump-dispatch.ts):
@@ -267,7 +269,8 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
   let itTicks = 0;
   let lastEndS = 0;
 
-  const step = (k: number, tS: number, waterInC: number, waterCWpK: number): number => {
+  /** heldOver: the step's power is drawn over the next step (with a cooling plant), else over its own. */
+  const step = (k: number, tS: number, waterInC: number, waterCWpK: number, heldOver: boolean): number => {
     lastEndS = tS + periodS;
     setNetworkDemandFrom(net, 0, demand, offsetS + tS);
     planDistrictNetworks(net);
@@ -303,6 +306,7 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
     stepReuseExchangers(hx, periodS);
     net.plantHeatW[0] = heatW;
     stepDistrictNetworks(net, periodS);
+    const previousSiteW = sitePowerW;
     sitePowerW = inside ? powerW : 0;
 
     const supplyC = net.supplyC[0]!;
@@ -322,6 +326,7 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
     cols.running[r] = running;
     cols.hpHeat[r] = heatW;
     cols.hpPower[r] = powerW;
+    cols.hpPcc[r] = heldOver ? previousSiteW : sitePowerW;
     cols.cop[r] = powerW > 0 ? heatW / powerW : 0;
     cols.outlet[r] = running > 0 ? sinkOutSum / running : hp.sinkInC[0]!;
     cols.supply[r] = supplyC;
@@ -369,10 +374,10 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
     get sitePowerW() {
       return sitePowerW;
     },
-    step: (k, waterInC, waterCWpK) => step(k, k * dtS, waterInC, waterCWpK),
+    step: (k, waterInC, waterCWpK) => step(k, k * dtS, waterInC, waterCWpK, false),
     reuseHook: {
       // Called by the thermal stage at its step's last tick with the step's start time.
-      takeHeatW: (waterInC, waterWpK, _dtS, tS) => step(Math.round(tS / dtS) + periodTicks - 1, tS, waterInC, waterWpK),
+      takeHeatW: (waterInC, waterWpK, _dtS, tS) => step(Math.round(tS / dtS) + periodTicks - 1, tS, waterInC, waterWpK, true),
       // The heat pumps' power goes to the PCC through sitePowerW, not into the cooling load.
       powerW: 0,
     },
@@ -383,7 +388,7 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
         itTicks = 0;
         // Facility water carries the liquid share of the IT heat over `range` kelvin.
         const waterCWpK = standIn === undefined ? 0 : (standIn.liquidFraction * itMeanW) / standIn.range;
-        step(k, k * dtS, standIn?.temp ?? 0, waterCWpK);
+        step(k, k * dtS, standIn?.temp ?? 0, waterCWpK, false);
       }
       itSumW += itPowerW;
       itTicks++;
@@ -394,7 +399,7 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
         table: HEAT_SERIES.name,
         runId,
         length: rows,
-        columns: [cols.t, cols.waterIn, cols.waterOut, cols.recovered, cols.loop, cols.running, cols.hpHeat, cols.hpPower, cols.cop, cols.outlet, cols.supply, cols.ret, cols.flow, cols.demand, cols.delivered, cols.unmet, cols.loss],
+        columns: [cols.t, cols.waterIn, cols.waterOut, cols.recovered, cols.loop, cols.running, cols.hpHeat, cols.hpPower, cols.hpPcc, cols.cop, cols.outlet, cols.supply, cols.ret, cols.flow, cols.demand, cols.delivered, cols.unmet, cols.loss],
       });
       cols = take();
       rows = 0;
@@ -404,8 +409,8 @@ export function createSiteHeat(scenario: Scenario, port: SimPort, inputs: Worklo
       if (c[0]!.length !== rowsPerChunk) return;
       const f = c as Float64Array[];
       free.push({
-        t: f[0]!, waterIn: f[1]!, waterOut: f[2]!, recovered: f[3]!, loop: f[4]!, running: c[5] as Int32Array, hpHeat: f[6]!, hpPower: f[7]!, cop: f[8]!,
-        outlet: f[9]!, supply: f[10]!, ret: f[11]!, flow: f[12]!, demand: f[13]!, delivered: f[14]!, unmet: f[15]!, loss: f[16]!,
+        t: f[0]!, waterIn: f[1]!, waterOut: f[2]!, recovered: f[3]!, loop: f[4]!, running: c[5] as Int32Array, hpHeat: f[6]!, hpPower: f[7]!, hpPcc: f[8]!, cop: f[9]!,
+        outlet: f[10]!, supply: f[11]!, ret: f[12]!, flow: f[13]!, demand: f[14]!, delivered: f[15]!, unmet: f[16]!, loss: f[17]!,
       });
     },
     finish() {
@@ -468,6 +473,7 @@ interface HeatColumns {
   running: Int32Array;
   hpHeat: Float64Array;
   hpPower: Float64Array;
+  hpPcc: Float64Array;
   cop: Float64Array;
   outlet: Float64Array;
   supply: Float64Array;
@@ -482,7 +488,7 @@ interface HeatColumns {
 function newHeatColumns(n: number): HeatColumns {
   const f = () => f64Column(n);
   return {
-    t: f(), waterIn: f(), waterOut: f(), recovered: f(), loop: f(), running: i32Column(n), hpHeat: f(), hpPower: f(), cop: f(), outlet: f(),
+    t: f(), waterIn: f(), waterOut: f(), recovered: f(), loop: f(), running: i32Column(n), hpHeat: f(), hpPower: f(), hpPcc: f(), cop: f(), outlet: f(),
     supply: f(), ret: f(), flow: f(), demand: f(), delivered: f(), unmet: f(), loss: f(),
   };
 }

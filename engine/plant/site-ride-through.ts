@@ -38,7 +38,17 @@ import type { RideThroughSpec } from "../scenario/scenario-types.js";
  *   rack class draw the same power, so there is one BBU state per class (exact, like the chain).
  * In a full outage (depth 100 %) the transformers and UPS modules are de-energised: no no-load loss
  * is drawn, the PCC sees 0 (during a partial sag they stay energised).
- * A tripped load is only accounted (unserved energy, events): the GPU model keeps running.
+ *
+ * A tripped load receives no power, and no table may say it does: the served share of the load
+ * (UPS: 1 − unserved ÷ UPS output, the same share of every rack, as the modules share the hall;
+ * BBU: per rack class) scales the chain's GPU, DC, PSU-loss, rack AC, row, IT and busway figures,
+ * so site_series, rack_series, the thermal stage's IT heat and the port's it / gpu measurements
+ * only count what reached the load; `gpuServedFrac` gives the site's share for the engine's GPU
+ * columns. With the UPS, IT + busway was the load the modules were asked for, so after scaling
+ * pcc = it + busway + ups + transformer − ups_battery (b − R): `load_unserved_w` (what the tripped
+ * load would have drawn) is not in it_power_w and so not in the PCC balance. With BBUs, it_power_w
+ * is what the racks' PSUs draw from the grid (0 while on battery), so pcc = it + busway + ups +
+ * transformer. The GPU model itself keeps running (its state is what the GPUs would do when fed).
  */
 export interface RideThrough {
   /** Sag beyond tolerance this tick (1) or not (0), from the last step. */
@@ -49,6 +59,8 @@ export interface RideThrough {
   readonly socMinFrac: number;
   /** IT load not served (tripped), W, last tick. */
   readonly unservedW: number;
+  /** Share of the GPUs' power that reached them (1 unless a load tripped), last tick. */
+  readonly gpuServedFrac: number;
   /** Steps the batteries for a sag of `sagDepthFrac` and rewrites chain.site (and the rack AC powers for BBUs). */
   step(sagDepthFrac: number): void;
   kpis(): KpiRow[];
@@ -108,7 +120,7 @@ export function createRideThrough(
   let inSag = false;
   let minSoc = spec.initialSoc;
   let longestS = 0;
-  const out = { onBatteryUnits: 0, batteryW: 0, socMinFrac: spec.initialSoc, unservedW: 0 };
+  const out = { onBatteryUnits: 0, batteryW: 0, socMinFrac: spec.initialSoc, unservedW: 0, gpuServedFrac: 1 };
 
   const logEvents = () => {
     let transfer = 0;
@@ -150,6 +162,9 @@ export function createRideThrough(
     get unservedW() {
       return out.unservedW;
     },
+    get gpuServedFrac() {
+      return out.gpuServedFrac;
+    },
     step(sagDepthFrac) {
       const gridOk = sagDepthFrac > spec.sagTolerance ? 0 : 1;
       if (gridOk === 0) {
@@ -186,6 +201,7 @@ export function createRideThrough(
       out.unservedW = unservedW;
       out.socMinFrac = socMin;
       out.onBatteryUnits = onBattery;
+      out.gpuServedFrac = 1;
       if (socMin < minSoc) minSoc = socMin;
       if (!changed) return;
       logEvents();
@@ -205,12 +221,39 @@ export function createRideThrough(
         site.upsLossW = gridFedW * lossShare;
         site.transformerLossW = outage ? 0 : transformerLossW(chain.transformer, inputW);
         site.pccPowerW = inputW + site.transformerLossW;
+        if (unservedW > 0) {
+          // Served share of the UPS output: IT and busway scale with it (Σ served = grid-fed + battery).
+          const servedFrac = upsOutW > 0 ? servedShare(unservedW, upsOutW) : 1;
+          site.itPowerW *= servedFrac;
+          site.buswayLossW *= servedFrac;
+          site.psuLossW *= servedFrac;
+          site.gpuPowerW *= servedFrac;
+          site.itDcPowerW *= servedFrac;
+          for (let c = 0; c < chain.classCount; c++) {
+            chain.classAcW[c] *= servedFrac;
+            chain.classDcW[c] *= servedFrac;
+            chain.classGpuW[c] *= servedFrac;
+          }
+          for (let j = 0; j < chain.rowCount; j++) chain.rowW[j] *= servedFrac;
+          out.gpuServedFrac = servedFrac;
+        }
         return;
       }
       // Rack BBUs: rebuild the chain above the racks from each class's grid draw.
       const classes = chain.classCount;
       let dcDrawW = 0;
+      let gpuW = 0;
+      let gpuServedW = 0;
+      let dcServedW = 0;
       for (let c = 0; c < classes; c++) {
+        // A tripped BBU's racks get nothing: their GPU and DC power are the served share.
+        const loadW = batteries.loadW[c]!;
+        const servedFrac = loadW > 0 ? servedShare(batteries.unservedW[c]!, loadW) : 1;
+        gpuW += weight[c]! * chain.classGpuW[c]!;
+        chain.classGpuW[c] *= servedFrac;
+        chain.classDcW[c] *= servedFrac;
+        gpuServedW += weight[c]! * chain.classGpuW[c]!;
+        dcServedW += weight[c]! * chain.classDcW[c]!;
         const drawW = batteries.gridDrawW[c]!;
         const rack = chain.classRack[c]!;
         chain.classAcW[c] = drawW > 0 ? drawW + lossW(chain.psuCurve, drawW, chain.rackPsuRatedW[rack]!) : 0;
@@ -229,6 +272,9 @@ export function createRideThrough(
       const upsW = outage ? 0 : chain.upsModules * lossW(chain.upsCurve, upsOutW / chain.upsModules, chain.upsModuleRatedW);
       const transformerOutW = upsOutW + upsW;
       site.psuLossW = itW - dcDrawW;
+      site.gpuPowerW = gpuServedW;
+      site.itDcPowerW = dcServedW;
+      out.gpuServedFrac = gpuW > 0 ? gpuServedW / gpuW : 1;
       site.itPowerW = itW;
       site.buswayLossW = buswayW;
       site.upsLossW = upsW;
@@ -265,4 +311,10 @@ export function createRideThrough(
     },
   };
   return rideThrough;
+}
+
+/** 1 − unserved ÷ load, exactly 0 when the whole load tripped (a sum of shares may differ from it by rounding). */
+function servedShare(unservedW: number, loadW: number): number {
+  const frac = 1 - unservedW / loadW;
+  return frac < 1e-12 ? 0 : frac;
 }

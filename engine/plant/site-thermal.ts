@@ -27,7 +27,10 @@ import { i32ColumnOf } from "../columns.js";
  * plant's electrical power, which the engine adds to the PCC power of that tick: the load computed
  * at the end of thermal step n (pumps, fans, chillers, means over step n) is held over the ticks of
  * step n + 1, so the PCC, the grid limits and the signals see the cooling load one period late
- * (its first period carries the pumps' and fans' power at their initial speeds). Cooling loads are
+ * (its first period carries the pumps' and fans' power at their initial speeds). thermal_series
+ * records both: `cooling_power_w` (the plant's power over step n) and `cooling_pcc_power_w` (the load
+ * the PCC carried over step n: step n − 1's power, the initial load for n = 0), which the energy
+ * ledger uses (docs/energy-ledger.md). Cooling loads are
  * added at the PCC directly (a mechanical feed; the UPS and transformer losses of the IT chain are
  * not applied to them).
  *
@@ -79,7 +82,7 @@ export interface SiteThermal {
   emit(out: Chunk[]): void;
   /** Closes open violation episodes and emits the cooling_units table. */
   finish(tEndS: number, out: Chunk[]): void;
-  /** Cooling electrical energy so far, J. */
+  /** Cooling electrical energy the PCC carried so far (the held load, tick by tick), J. */
   coolingEnergyJ(): number;
   kpis(pccWh: number, itWh: number): KpiRow[];
   setHeatReuse(hook: HeatReuseHook): void;
@@ -246,6 +249,8 @@ export function createSiteThermal(
   let coolingW = initialLoadW();
 
   // Totals over the run, J (or kg).
+  // pccCoolingJ: the held load the PCC received (Σ over ticks); coolingJ: the plant's own steps.
+  let pccCoolingJ = 0;
   const tot = { itJ: 0, liquidJ: 0, airJ: 0, coolingJ: 0, cduPumpJ: 0, crahFanJ: 0, facPumpJ: 0, rejFanJ: 0, chillerJ: 0, freeJ: 0, chillerDutyJ: 0, reusedJ: 0, pumpFanHeatJ: 0, waterKg: 0, residualJ: 0, reusePowerJ: 0 };
   const stored = () => cduStoredHeatJ(cdu) + airHallStoredHeatJ(air) + facilityStoredHeatJ(fac);
   const stored0J = stored();
@@ -354,6 +359,8 @@ export function createSiteThermal(
       waterKgS += fac.makeupKgS[l]!;
     }
     if (warm >= 0) lastWarmRejectedW = fac.rejectedW[warm]!;
+    // The load the PCC carried over this step (held from the last one); this step's is held over the next.
+    row.coolingPccPowerW = coolingW;
     coolingW = cduPumpW + crahFanW + facPumpW + rejFanW + chillerW + reusePowerW;
 
     // Balance and totals.
@@ -480,6 +487,7 @@ export function createSiteThermal(
     periodTicks,
     tick(k) {
       const held = coolingW;
+      pccCoolingJ += held * dtS;
       const acW = chain.classAcW;
       const gpuW = chain.classGpuW;
       for (let c = 0; c < classCount; c++) {
@@ -503,15 +511,18 @@ export function createSiteThermal(
       const rowsOf = [...Array.from(tp.cduRow, (j) => tp.rowIds[j]!), ...Array.from(air.crahRow, (j) => tp.rowIds[j]!), ...tp.loopIds.map(() => "")];
       out.push({ table: COOLING_UNITS.name, runId, length: ids.length, columns: [i32ColumnOf(ids.map((_, i) => i)), ids, kinds, rowsOf] });
     },
-    coolingEnergyJ: () => tot.coolingJ,
+    coolingEnergyJ: () => pccCoolingJ,
     kpis(pccWh, itWh) {
       const rowsOut: KpiRow[] = [];
       const k = (name: string, value: number, unit: string) => rowsOut.push({ name, value, unit });
       // PUE = total facility energy / IT energy (The Green Grid; docs/physics-sources.md §5.2): PCC energy, which
       // includes the cooling load, over IT energy (rack PSU input). Partial PUE of cooling: (IT + cooling) / IT.
       k("pue", itWh > 0 ? pccWh / itWh : 0, "ratio");
-      k("ppue_cooling", tot.itJ > 0 ? (tot.itJ + tot.coolingJ) / tot.itJ : 0, "ratio");
-      k("cooling_energy", wh(tot.coolingJ), "Wh");
+      // Cooling energy is what the PCC carried (thermal_series.cooling_pcc_power_w: each step's load
+      // one step late); the parts below are the plant's own steps, so their sum differs from it by
+      // the last step's load less the first step's initial one.
+      k("ppue_cooling", tot.itJ > 0 ? (tot.itJ + pccCoolingJ) / tot.itJ : 0, "ratio");
+      k("cooling_energy", wh(pccCoolingJ), "Wh");
       k("cdu_pump_energy", wh(tot.cduPumpJ), "Wh");
       k("crah_fan_energy", wh(tot.crahFanJ), "Wh");
       k("facility_pump_energy", wh(tot.facPumpJ), "Wh");

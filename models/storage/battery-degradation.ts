@@ -27,8 +27,12 @@ import type { Batteries } from "./battery.js";
  *   the trapezoid rule (BLAST-Lite averages both over its input points with np.trapz);
  * - every update (the engine calls `updateBatteryDegradation` at a slow period, e.g. hourly) closes
  *   the period and ages it: calendar fade for the period's days, cycle fade for its EFC, with the
- *   rates taken over a trailing window of the last `windowUpdates` periods (default 24: one day at
- *   hourly updates, BLAST-Lite's default breakpoint of one day):
+ *   rates taken over a trailing window of `windowS` (default one day, BLAST-Lite's default
+ *   breakpoint), whatever the update period. The window is kept as `windowBuckets` buckets of
+ *   windowS / windowBuckets (default 24 of an hour): each update adds its period to the open bucket,
+ *   which closes once full; the window is the open bucket, the closed buckets before it, and the
+ *   share of the oldest one that makes the window exactly windowS (its sums scaled by that share; its
+ *   SOC range counted whole). With hourly updates every bucket is one update (as before):
  *     kcal, and the cycle temperature factor: time averages over the window;
  *     DOD = Σ count·range² / Σ count·range over the rainflow cycles closed in the window (each cycle
  *           weighted by its throughput, so the linear DOD term of kcyc is exact per cycle); with no
@@ -37,10 +41,14 @@ import type { Batteries } from "./battery.js";
  *   The rates are averaged over the window, not the period, because a power law stepped with a rate
  *   that swings within the day ages at the mean of k^(1/p), not of k (Jensen): hourly rates over
  *   V1 case B's day would give 15 % more calendar fade than BLAST-Lite's day-long chunks. A change of
- *   stressors therefore takes one window to show fully in the rates.
+ *   stressors therefore takes one window to show fully in the rates. The window is a time, not a
+ *   number of updates: a window of the last 24 updates (the model before issue #14) averaged 60 s
+ *   updates over 24 minutes, so a 4 h ramp's C-rate (0.2 C, not the day's 0.067 C) drove its cycle
+ *   fade and the calendar rate swung within the day: 10 years of V1 case C faded more at 60 s than
+ *   at hourly updates. The test compares the two.
  *
  * Validated against BLAST-Lite's own algorithm on V1 (cases A, B, C) in
- * test/models/storage/battery-degradation.test.ts; figures in models/storage/README.md.
+ * test/validation/battery-fade.claims.ts; figures in models/storage/README.md.
  * Limits (BLAST-Lite's): fitted on 10-45 °C, DOD 0.8-1, charge ≤ 0.65 C, discharge ≤ 1 C; the cycle
  * term extrapolates poorly outside that; packs fade ~20-30 % faster than cells (`degradationScalar`).
  */
@@ -123,8 +131,10 @@ export interface BatteryDegradationOptions {
   params?: BlastLfpParams;
   /** Period at which kcal and the cycle temperature factor are evaluated, s (default 60). */
   samplePeriodS?: number;
-  /** Updates in the trailing DOD / C-rate window (default 24: one day at hourly updates). */
-  windowUpdates?: number;
+  /** Length of the trailing window the rates are averaged over, s (default 86,400: a day). */
+  windowS?: number;
+  /** Buckets the window is kept in (default 24: hourly buckets of a day). */
+  windowBuckets?: number;
   /** Stack capacity of each unit's rainflow counter (default 128). */
   rainflowCapacity?: number;
 }
@@ -133,7 +143,8 @@ export interface BatteryDegradation {
   readonly count: number;
   readonly params: BlastLfpParams;
   readonly samplePeriodS: number;
-  readonly windowUpdates: number;
+  readonly windowS: number;
+  readonly windowBuckets: number;
 
   // Params and inputs, per unit.
   /** Multiplies every fade rate (1 = cells as tested; packs ~1.2-1.3, BLAST-Lite README). */
@@ -174,7 +185,8 @@ export interface BatteryDegradation {
   readonly kcalS: Float64Array;
   readonly tfacS: Float64Array;
 
-  // Trailing window of closed periods: unit i at [i × windowUpdates, (i + 1) × windowUpdates).
+  // Window buckets (windowBuckets + 1 slots: the open one and the closed ones before it), unit i at
+  // [i × slots, (i + 1) × slots); winHead is the open bucket, bucketS its time so far.
   readonly winS: Float64Array;
   readonly winRateDsoc: Float64Array;
   readonly winMin: Float64Array;
@@ -185,6 +197,7 @@ export interface BatteryDegradation {
   readonly winTfacS: Float64Array;
   winHead: number;
   winFilled: number;
+  bucketS: number;
 
   readonly rainflow: readonly RainflowCounter[];
 }
@@ -198,20 +211,26 @@ export function createBatteryDegradation(count: number, options: BatteryDegradat
     throw new RangeError(`createBatteryDegradation: count must be an integer ≥ 0, got ${count}`);
   }
   const samplePeriodS = options.samplePeriodS ?? 60;
-  const windowUpdates = options.windowUpdates ?? 24;
+  const windowS = options.windowS ?? 86_400;
+  const windowBuckets = options.windowBuckets ?? 24;
   if (!(samplePeriodS > 0)) throw new RangeError(`createBatteryDegradation: samplePeriodS must be > 0, got ${samplePeriodS}`);
-  if (!Number.isInteger(windowUpdates) || windowUpdates < 1) {
-    throw new RangeError(`createBatteryDegradation: windowUpdates must be an integer ≥ 1, got ${windowUpdates}`);
+  if (!(windowS > 0) || !Number.isFinite(windowS)) throw new RangeError(`createBatteryDegradation: windowS must be a duration > 0 s, got ${windowS}`);
+  if (!Number.isInteger(windowBuckets) || windowBuckets < 1) {
+    throw new RangeError(`createBatteryDegradation: windowBuckets must be an integer ≥ 1, got ${windowBuckets}`);
   }
   const f = (): Float64Array => new Float64Array(count);
-  const w = (): Float64Array => new Float64Array(count * windowUpdates);
+  const w = (): Float64Array => {
+    const a = new Float64Array(count * (windowBuckets + 1));
+    return a;
+  };
   const rainflow: RainflowCounter[] = [];
   for (let i = 0; i < count; i++) rainflow.push(createRainflowCounter(options.rainflowCapacity ?? 128));
   const deg: BatteryDegradation = {
     count,
     params: options.params ?? lfpGr250AhPrismatic,
     samplePeriodS,
-    windowUpdates,
+    windowS,
+    windowBuckets,
     degradationScalar: f().fill(1),
     tempC: f().fill(25),
     capacityFrac: f().fill(1), qLossCal: f(), qLossCyc: f(), days: f(), efc: f(),
@@ -220,9 +239,11 @@ export function createBatteryDegradation(count: number, options: BatteryDegradat
     cycleCr: f(), cycleCr2: f(), socS: f(), tempS: f(), sinceSampleS: f(), sampleKcal: f(), sampleTfac: f(),
     kcalS: f(), tfacS: f(),
     winS: w(), winRateDsoc: w(), winMin: w(), winMax: w(), winCr: w(), winCr2: w(), winKcalS: w(), winTfacS: w(),
-    winHead: 0, winFilled: 0,
+    winHead: 0, winFilled: 1, bucketS: 0,
     rainflow,
   };
+  deg.winMin.fill(Infinity);
+  deg.winMax.fill(-Infinity);
   return deg;
 }
 
@@ -301,34 +322,32 @@ export function accumulateBatteryDegradation(deg: BatteryDegradation, socFrac: A
  */
 export function updateBatteryDegradation(deg: BatteryDegradation): void {
   const n = deg.count;
-  const W = deg.windowUpdates;
-  const slot = deg.winHead;
-  const filled = deg.winFilled < W ? deg.winFilled + 1 : W;
+  const slots = deg.windowBuckets + 1;
+  const head = deg.winHead;
+  const bucketFullS = deg.windowS / deg.windowBuckets;
+  // The update's time (units with no history this period have none).
+  let spanMaxS = 0;
+  for (let i = 0; i < n; i++) if (deg.periodS[i] > spanMaxS) spanMaxS = deg.periodS[i];
+  const bucketS = deg.bucketS + spanMaxS;
+  const closedBuckets = deg.winFilled - 1;
+  // The oldest bucket counts for the share that makes the window windowS long (0 once the open one is full).
+  let oldestShare = 1 - bucketS / bucketFullS;
+  if (oldestShare < 0) oldestShare = 0;
   const p = deg.params;
   for (let i = 0; i < n; i++) {
     const spanS = deg.periodS[i];
-    const base = i * W;
-    if (!(spanS > 0)) {
-      // Nothing happened: the window slot records an empty period.
-      deg.winS[base + slot] = 0;
-      deg.winRateDsoc[base + slot] = 0;
-      deg.winMin[base + slot] = Infinity;
-      deg.winMax[base + slot] = -Infinity;
-      deg.winCr[base + slot] = 0;
-      deg.winCr2[base + slot] = 0;
-      deg.winKcalS[base + slot] = 0;
-      deg.winTfacS[base + slot] = 0;
-      continue;
-    }
+    if (!(spanS > 0)) continue;
     closeSample(deg, i);
-    deg.winS[base + slot] = spanS;
-    deg.winRateDsoc[base + slot] = deg.rateDsoc[i];
-    deg.winMin[base + slot] = deg.minSoc[i];
-    deg.winMax[base + slot] = deg.maxSoc[i];
-    deg.winCr[base + slot] = deg.cycleCr[i];
-    deg.winCr2[base + slot] = deg.cycleCr2[i];
-    deg.winKcalS[base + slot] = deg.kcalS[i];
-    deg.winTfacS[base + slot] = deg.tfacS[i];
+    const base = i * slots;
+    const h = base + head;
+    deg.winS[h] += spanS;
+    deg.winRateDsoc[h] += deg.rateDsoc[i];
+    if (deg.minSoc[i] < deg.winMin[h]) deg.winMin[h] = deg.minSoc[i];
+    if (deg.maxSoc[i] > deg.winMax[h]) deg.winMax[h] = deg.maxSoc[i];
+    deg.winCr[h] += deg.cycleCr[i];
+    deg.winCr2[h] += deg.cycleCr2[i];
+    deg.winKcalS[h] += deg.kcalS[i];
+    deg.winTfacS[h] += deg.tfacS[i];
     let winS = 0;
     let winRate = 0;
     let winMin = Infinity;
@@ -337,16 +356,20 @@ export function updateBatteryDegradation(deg: BatteryDegradation): void {
     let winCr2 = 0;
     let winKcalS = 0;
     let winTfacS = 0;
-    for (let j = 0; j < filled; j++) {
-      const k = base + ((slot - j + W) % W);
-      winS += deg.winS[k];
-      winRate += deg.winRateDsoc[k];
+    // The open bucket, the closed ones before it (the oldest at its share), newest first.
+    for (let j = 0; j <= closedBuckets; j++) {
+      const oldest = j === deg.windowBuckets;
+      const share = oldest ? oldestShare : 1;
+      if (share === 0) break;
+      const k = base + ((head - j + slots) % slots);
+      winS += share * deg.winS[k];
+      winRate += share * deg.winRateDsoc[k];
       if (deg.winMin[k] < winMin) winMin = deg.winMin[k];
       if (deg.winMax[k] > winMax) winMax = deg.winMax[k];
-      winCr += deg.winCr[k];
-      winCr2 += deg.winCr2[k];
-      winKcalS += deg.winKcalS[k];
-      winTfacS += deg.winTfacS[k];
+      winCr += share * deg.winCr[k];
+      winCr2 += share * deg.winCr2[k];
+      winKcalS += share * deg.winKcalS[k];
+      winTfacS += share * deg.winTfacS[k];
     }
     const dod = winCr > 0 ? winCr2 / winCr : winMax - winMin;
     const cRate = winS > 0 ? winRate / (winS / 3600) : 0;
@@ -380,8 +403,25 @@ export function updateBatteryDegradation(deg: BatteryDegradation): void {
     deg.kcalS[i] = 0;
     deg.tfacS[i] = 0;
   }
-  deg.winHead = (slot + 1) % W;
-  deg.winFilled = filled;
+  deg.bucketS = bucketS;
+  if (bucketS >= bucketFullS - 1e-6) {
+    // The open bucket is full: it closes and a new, empty one opens (over the oldest slot).
+    const next = (head + 1) % slots;
+    for (let i = 0; i < n; i++) {
+      const k = i * slots + next;
+      deg.winS[k] = 0;
+      deg.winRateDsoc[k] = 0;
+      deg.winMin[k] = Infinity;
+      deg.winMax[k] = -Infinity;
+      deg.winCr[k] = 0;
+      deg.winCr2[k] = 0;
+      deg.winKcalS[k] = 0;
+      deg.winTfacS[k] = 0;
+    }
+    deg.winHead = next;
+    deg.winFilled = deg.winFilled < slots ? deg.winFilled + 1 : slots;
+    deg.bucketS = 0;
+  }
 }
 
 /** Copies each unit's capacityFrac into the batteries (same unit indices). */

@@ -21,6 +21,8 @@ export interface ThermalSiteRow {
   itHeatW: number;
   liquidHeatW: number;
   coolingPowerW: number;
+  /** Cooling load the PCC carried over the step (the previous step's coolingPowerW; the initial load first). */
+  coolingPccPowerW: number;
   cduPumpPowerW: number;
   crahFanPowerW: number;
   facilityPumpPowerW: number;
@@ -42,7 +44,7 @@ export interface ThermalSiteRow {
 
 export function newThermalSiteRow(): ThermalSiteRow {
   return {
-    itHeatW: 0, liquidHeatW: 0, coolingPowerW: 0, cduPumpPowerW: 0, crahFanPowerW: 0, facilityPumpPowerW: 0, rejectionFanPowerW: 0,
+    itHeatW: 0, liquidHeatW: 0, coolingPowerW: 0, coolingPccPowerW: 0, cduPumpPowerW: 0, crahFanPowerW: 0, facilityPumpPowerW: 0, rejectionFanPowerW: 0,
     chillerPowerW: 0, freeCoolingW: 0, chillerDutyW: 0, heatReusedW: 0, storedHeatJ: 0, waterKgS: 0, dryBulbC: 0, wetBulbC: 0,
     inletMaxC: 0, coolantMaxC: NaN, gpuMaxC: NaN,
   };
@@ -93,6 +95,7 @@ export function createThermalRecorder(tp: ThermalPlant, rackCount: number, rackS
       s.liquid_heat_w![i] = row.liquidHeatW;
       s.air_heat_w![i] = row.itHeatW - row.liquidHeatW;
       s.cooling_power_w![i] = row.coolingPowerW;
+      s.cooling_pcc_power_w![i] = row.coolingPccPowerW;
       s.cdu_pump_power_w![i] = row.cduPumpPowerW;
       s.crah_fan_power_w![i] = row.crahFanPowerW;
       s.facility_pump_power_w![i] = row.facilityPumpPowerW;

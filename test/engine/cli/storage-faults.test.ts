@@ -50,8 +50,10 @@ test("a disk that fills up mid-batch: exit 2 naming the full disk, finished runs
   const full = dctwin("batch", SWEEP, "--threads", "2", "--out", reference);
   assert.is(full.status, 0, full.stderr);
   const referenceMb = statSync(reference).size / 2 ** 20;
-  // Room for about half the batch: at least one run is committed before the disk fills.
-  const disk = tmpfs("small-disk", Math.max(2, Math.round(referenceMb * 0.55)));
+  // Room for under half the batch: at least one run is committed before the disk fills, and it fills
+  // mid-batch rather than at the closing checkpoint (at 55 % of the file, the more varied GPU power of
+  // issue #14 compressed so that the appends fitted and only the checkpoint at close ran out).
+  const disk = tmpfs("small-disk", Math.max(2, Math.round(referenceMb * 0.4)));
   const out = join(disk, "batch.duckdb");
   const stopped = dctwin("batch", SWEEP, "--threads", "2", "--out", out);
   assertUserError(stopped, /disk is full/);

@@ -56,8 +56,9 @@ test("generator trip in the engine: initial RoCoF = f₀·ΔP/(2·E_kin) (★ V3
     const dispatch = r.grid("dispatch_w");
     const k = 250; // the trip's tick
     assert.ok(Math.abs(rocof[k - 1]!) < 1e-4 * c.rocofHzps, `${c.preset}: settled before the trip (${rocof[k - 1]})`);
-    // The tick mean lags the instantaneous initial RoCoF by what the governors deliver within 40 ms (< 1 %).
-    near(-rocof[k]!, c.rocofHzps, 0.01 * c.rocofHzps, `${c.preset} ${c.tripW} W initial RoCoF`);
+    // The initial RoCoF against f₀·ΔP/(2·E_kin) is a validation claim (test/validation/grid.claims.ts);
+    // here: the trip does move the frequency at that order, and the settled state.
+    assert.ok(-rocof[k]! > 0.5 * c.rocofHzps, `${c.preset} ${c.tripW} W: RoCoF at the trip ${rocof[k]}`);
     const p = swingParamsOf(scenario.frequency!);
     const kGov = p.droopBaseW / (p.droopFrac * p.f0Hz);
     // Settled: Δf = −(ΔP_trip + (P_pcc − P_dispatch)) / (D + K), the site's own offset included.
@@ -114,7 +115,8 @@ test("a sag longer than the UPS autonomy trips the load at E·η/L (closed form)
   const loadW = (r.site("it_power_w")[300]! + r.site("busway_loss_w")[300]!) / 6;
   const autonomyS = (2e6 * 10) / loadW;
   const trip = r.events.find((e) => e.kind === "load_trip")!;
-  near(trip.t - 10, autonomyS, 0.04, "trip time after the sag starts");
+  // The trip time against E·η/L is a validation claim (test/validation/grid.claims.ts); the KPI follows the event.
+  near(r.kpi("ride_through_longest"), trip.t - 10, 0.04, "ride-through KPI = the trip's time after the sag");
   near(r.kpi("ride_through_longest"), autonomyS, 1e-6, "ride-through = E·η/L");
   near(r.kpi("ride_through_unserved_energy"), (6 * loadW * (25 - autonomyS)) / 3600, 1e-6 * 6 * loadW, "unserved energy");
   assert.is(r.kpi("ride_through_success"), 0);

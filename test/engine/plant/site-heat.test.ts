@@ -132,10 +132,17 @@ test("ERE and ERF identities on engine output; heat pumps are a site load at the
   near(ere, (1 - erf) * pue, 1e-12, "ERE = (1 − ERF)·PUE");
   // Inside the boundary the reuse counted is the heat pumps' output.
   near(reuse, kpi(winterSim, "heat_pump_heat"), 1e-12, "reuse = HP heat");
-  // PCC energy = IT chain + cooling + heat pumps (with dt = the heat step, each step's power lands on its own tick).
+  // PCC energy = IT chain + cooling + heat pumps as the PCC carried them (each step's power over the
+  // next step: heat_series.hp_pcc_power_w; the run's last step is drawn after the horizon).
   const chainWh = it / kpi(winterSim, "electrical_efficiency");
   const hpE = kpi(winterSim, "heat_pump_energy");
-  near(pcc, chainWh + kpi(winterSim, "cooling_energy") + hpE, 1e-12, "PCC = chain + cooling + heat pumps");
+  const hpPcc = col(winterChunks, HEAT_SERIES, "hp_pcc_power_w");
+  const hpPower = col(winterChunks, HEAT_SERIES, "hp_power_w");
+  const hpPccWh = hpPcc.reduce((a, b) => a + b, 0) / 3600;
+  near(pcc, chainWh + kpi(winterSim, "cooling_energy") + hpPccWh, 1e-12, "PCC = chain + cooling + heat pumps");
+  assert.is(hpPcc[0], 0);
+  for (let i = 1; i < hpPcc.length; i++) assert.is(hpPcc[i], hpPower[i - 1], `step ${i}: held over the next step`);
+  near(hpPccWh + hpPower[hpPower.length - 1]! / 3600, hpE, 1e-9, "heat pumps' PCC energy = their energy less the last step");
   near(kpi(winterSim, "ppue_heat_pumps"), (it + hpE) / it, 1e-12, "pPUE of the heat pumps");
 });
 

@@ -42,13 +42,9 @@ const WORKED = [
   { sourceC: 50, sinkC: 90, copCarnot: 9.1, cop050: 4.5, cop055: 5.0 },
 ];
 
-test("carnotCop and heatPumpCop match the docs/physics-sources.md §5.1 worked table within 1 %", () => {
-  for (const row of WORKED) {
-    const c = carnotCop(row.sourceC, row.sinkC);
-    assert.ok(rel(c, row.copCarnot) < 0.01, `${row.sourceC}→${row.sinkC}: COP_C ${c} vs ${row.copCarnot}`);
-    assert.ok(rel(heatPumpCop(0.5, 0, row.sourceC, row.sinkC), row.cop050) < 0.01, `${row.sourceC}→${row.sinkC} ×0.5`);
-    assert.ok(rel(heatPumpCop(0.55, 0, row.sourceC, row.sinkC), row.cop055) < 0.01, `${row.sourceC}→${row.sinkC} ×0.55`);
-  }
+test("heatPumpCop at Carnot fraction 0.55 matches the §5.1 worked table within 1 % (0.5: a validation claim)", () => {
+  // Carnot COP and COP at 0.5 against the table: test/validation/published-curves.claims.ts.
+  for (const row of WORKED) assert.ok(rel(heatPumpCop(0.55, 0, row.sourceC, row.sinkC), row.cop055) < 0.01, `${row.sourceC}→${row.sinkC} ×0.55`);
 });
 
 test("carnotCop(source, sink) is T_sink/(T_sink − T_source) in kelvin", () => {
