@@ -41,7 +41,7 @@ stop_daemon() {
   die "$name ($pid) did not stop within 15 s"
 }
 
-node_state() { sinfo -h -N -n "$HOST" -o %T 2>/dev/null | head -n 1; }
+node_state() { sinfo -h -N -n "$HOST" -o %T 2>/dev/null | head -n 1 || true; }
 
 need_root_and_packages() {
   [ "$(id -u)" = 0 ] || die "run as root: it writes $CONF and $KEY and starts munged, slurmctld and slurmd"

@@ -14,7 +14,7 @@
  * The daemons are stopped afterwards unless they were running before (or DCTWIN_KEEP_SLURM=1).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -92,6 +92,25 @@ test("Slurm is there to test (CI installs slurm-wlm and munge and runs as root)"
   console.log(`  skipped the Slurm tests: ${skip}`);
 });
 
+test("local-cluster.sh says what is missing and how to install it, with exit 1; start again leaves the running daemons alone", () => {
+  // A PATH with nothing but `id` and `hostname`: Slurm and munge look uninstalled.
+  const bin = `${dir.path}/bin`;
+  mkdirSync(bin);
+  for (const program of ["id", "hostname"]) symlinkSync(sh(`command -v ${program}`).stdout.trim(), `${bin}/${program}`);
+  const bare = spawnSync("/bin/bash", ["deploy/slurm/local-cluster.sh", "start"], { cwd: ROOT, encoding: "utf8", env: { PATH: bin } });
+  assert.is(bare.status, 1);
+  assert.is(
+    bare.stderr,
+    process.getuid?.() === 0
+      ? "local-cluster: missing munged munge unmunge slurmctld slurmd sinfo scontrol sbatch: install Debian's packages with: apt-get install slurm-wlm munge\n"
+      : "local-cluster: run as root: it writes /etc/slurm/slurm.conf and /etc/munge/munge.key and starts munged, slurmctld and slurmd\n",
+  );
+  if (skip !== undefined) return;
+  const again = sh(START);
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stdout, /^local-cluster: node \S+ is idle\n$/, "nothing written, nothing started");
+});
+
 test("the README's scale-out commands as written there, with two tasks killed by scancel mid-run (one requeued, one submitted again): every table equal to the single-process batch, no run lost or twice", async () => {
   const lines = readmeBlock();
   assert.is(lines[0], START);
@@ -161,6 +180,15 @@ test("the README's scale-out commands as written there, with two tasks killed by
   assert.is(rows.runs, 8);
   assert.is(rows.site_series, 4 * 1_500 + 4 * 180_000, "one row per tick: 4 runs of 1 min and 4 of 2 h at 40 ms");
   assert.ok(rows.rack_series! > 0 && rows.kpis! > 0 && rows.events! > 0, JSON.stringify(rows));
+});
+
+test("stop stops the three daemons: the cluster no longer answers", () => {
+  if (skip !== undefined || !startedHere || process.env.DCTWIN_KEEP_SLURM === "1") return;
+  const stop = sh(STOP);
+  assert.is(stop.status, 0, stop.stderr);
+  assert.match(stop.stdout, /stopped slurmd .*\n.*stopped slurmctld .*\n.*stopped munged/);
+  assert.is(sh("deploy/slurm/local-cluster.sh status").status, 3);
+  startedHere = false;
 });
 
 test.run();
