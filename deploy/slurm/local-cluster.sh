@@ -168,6 +168,7 @@ stop() {
 
 status() {
   local state
+  running /run/slurmctld.pid slurmctld >/dev/null || { echo "local-cluster: slurmctld is not running"; return 3; }
   state=$(node_state)
   [ -n "$state" ] || { echo "local-cluster: no answer from slurmctld"; return 3; }
   echo "local-cluster: node $HOST is $state"

@@ -127,31 +127,29 @@ test("the README's scale-out commands as written there, with two tasks killed by
   assert.is(submitted.status, 0, submitted.stderr);
   const job = submitted.stdout.trim();
   const logOf = (j: string, task: number) => `${dir.path}/readme/slurm-${j}_${task}.out`;
-  // Each task does a 1-minute run, then a 2-hour one: kill two tasks when their first run is done.
+  // Each task does a 1-minute run, then a 2-hour one: kill two tasks once their first run is done.
+  // A kill counts when it landed mid-run: the task cancelled with one run finished, no partition.
   const killed: number[] = [];
   const settled = new Set<number>();
   const deadline = Date.now() + 180_000;
   while (killed.length < 2 && settled.size < TASKS) {
     assert.ok(Date.now() < deadline, `no task to kill after 180 s:\n${sh(`squeue -j ${job}`).stdout}`);
-    for (let task = 0; task < TASKS; task++) {
+    for (let task = 0; task < TASKS && killed.length < 2; task++) {
       if (settled.has(task)) continue;
       const log = read(logOf(job, task));
       if (log.includes("partition:")) settled.add(task);
-      else if (finishedRuns(log) === 1 && killed.length < 2) {
-        assert.is(sh(`scancel ${job}_${task}`).status, 0);
-        settled.add(task);
-        killed.push(task);
-      }
+      if (settled.has(task) || finishedRuns(log) !== 1) continue;
+      sh(`scancel ${job}_${task}`); // fails harmlessly if the task has just finished
+      settled.add(task);
+      await waitForJobs([`${job}_${task}`], `task ${task} after scancel`); // its processes are gone
+      const after = read(logOf(job, task));
+      if (taskState(job, task).state === "CANCELLED" && finishedRuns(after) === 1 && !after.includes("partition:")) killed.push(task);
     }
     await sleep(20);
   }
+  assert.is(killed.length, 2, `two tasks killed mid-run (the runs after the first may be too short for this machine):\n${sh(`scontrol show job ${job}`).stdout}`);
   await waitForJobs([job], "the array");
-  const [requeued, resubmitted] = killed.filter((task) => {
-    const log = read(logOf(job, task));
-    // A kill that came after the task's last run does not count: the task finished.
-    return taskState(job, task).state === "CANCELLED" && finishedRuns(log) === 1 && !log.includes("partition:");
-  });
-  assert.ok(requeued !== undefined && resubmitted !== undefined, `two tasks killed mid-run (killed ${killed.join(", ")}; the runs after the first may be too short for this machine)`);
+  const [requeued, resubmitted] = killed as [number, number];
   assert.match(read(logOf(job, requeued)), /CANCELLED/);
   const early = cli("merge", `${dir.path}/readme/shards`, "--out", `${dir.path}/early.duckdb`);
   assert.is(early.status, 2, "merging before the killed shards are done is refused");
