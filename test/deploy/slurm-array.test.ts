@@ -3,11 +3,12 @@
  * deploy/slurm/local-cluster.sh from Debian's slurm-wlm and munge. The test runs the README's
  * scale-out commands as written there (a job array of 4 tasks over
  * scenarios/sweeps/cluster-check.yaml, a wait, `dctwin merge`), and between the submission and
- * the wait kills two tasks with scancel in the middle of their second run: merging then is
- * refused (shards missing); one task is requeued with `scontrol requeue`, the other submitted
- * again with its index, and both resume (--resume skips the run each had finished). The merged
- * file then equals the single-process batch of the sweep table for table, row for row, with each
- * run once and one site_series row per tick.
+ * the wait kills every task with scancel once its first run is done, in the middle of its second
+ * (a 2-hour run). Half the killed tasks are requeued (`scontrol requeuehold`, so that merging can
+ * be tried first and is refused, naming the missing shards; then `scontrol release`), the other
+ * half submitted again with their indices; each resumes (--resume skips the run it had finished).
+ * The merged file then equals the single-process batch of the sweep table for table, row for row,
+ * with each run once and one site_series row per tick.
  *
  * Needs root and the two packages; without them the test is skipped with the reason printed,
  * except under CI (CI=true), where .ci/run installs them and a skip would hide a broken set-up.
@@ -111,7 +112,7 @@ test("local-cluster.sh says what is missing and how to install it, with exit 1; 
   assert.match(again.stdout, /^local-cluster: node \S+ is idle\n$/, "nothing written, nothing started");
 });
 
-test("the README's scale-out commands as written there, with two tasks killed by scancel mid-run (one requeued, one submitted again): every table equal to the single-process batch, no run lost or twice", async () => {
+test("the README's scale-out commands as written there, with tasks killed by scancel mid-run (requeued, or submitted again): every table equal to the single-process batch, no run lost or twice", async () => {
   const lines = readmeBlock();
   assert.is(lines[0], START);
   assert.is(lines.at(-1), STOP);
@@ -127,48 +128,55 @@ test("the README's scale-out commands as written there, with two tasks killed by
   assert.is(submitted.status, 0, submitted.stderr);
   const job = submitted.stdout.trim();
   const logOf = (j: string, task: number) => `${dir.path}/readme/slurm-${j}_${task}.out`;
-  // Each task does a 1-minute run, then a 2-hour one: kill two tasks once their first run is done.
-  // A kill counts when it landed mid-run: the task cancelled with one run finished, no partition.
-  const killed: number[] = [];
-  const settled = new Set<number>();
+  // Each task does a 1-minute run, then a 2-hour one: kill every task once its first run is done,
+  // so each kill lands in the middle of the second run unless the machine outruns scancel.
+  const killedAfter = new Map<number, number>();
   const deadline = Date.now() + 180_000;
-  while (killed.length < 2 && settled.size < TASKS) {
-    assert.ok(Date.now() < deadline, `no task to kill after 180 s:\n${sh(`squeue -j ${job}`).stdout}`);
-    for (let task = 0; task < TASKS && killed.length < 2; task++) {
-      if (settled.has(task)) continue;
-      const log = read(logOf(job, task));
-      if (log.includes("partition:")) settled.add(task);
-      if (settled.has(task) || finishedRuns(log) !== 1) continue;
+  while (killedAfter.size < TASKS && sh(`squeue -h -j ${job}`).stdout.trim() !== "") {
+    assert.ok(Date.now() < deadline, `still running after 180 s:\n${sh(`squeue -j ${job}`).stdout}`);
+    for (let task = 0; task < TASKS; task++) {
+      if (killedAfter.has(task) || finishedRuns(read(logOf(job, task))) !== 1) continue;
       sh(`scancel ${job}_${task}`); // fails harmlessly if the task has just finished
-      settled.add(task);
-      await waitForJobs([`${job}_${task}`], `task ${task} after scancel`); // its processes are gone
-      const after = read(logOf(job, task));
-      if (taskState(job, task).state === "CANCELLED" && finishedRuns(after) === 1 && !after.includes("partition:")) killed.push(task);
+      killedAfter.set(task, 1);
     }
     await sleep(20);
   }
-  assert.is(killed.length, 2, `two tasks killed mid-run (the runs after the first may be too short for this machine):\n${sh(`scontrol show job ${job}`).stdout}`);
-  await waitForJobs([job], "the array");
-  const [requeued, resubmitted] = killed as [number, number];
-  assert.match(read(logOf(job, requeued)), /CANCELLED/);
-  const early = cli("merge", `${dir.path}/readme/shards`, "--out", `${dir.path}/early.duckdb`);
-  assert.is(early.status, 2, "merging before the killed shards are done is refused");
-  assert.match(early.stderr, `missing shard partitions: cluster-check ${Math.min(requeued, resubmitted)}-of-4, cluster-check ${Math.max(requeued, resubmitted)}-of-4`);
+  await waitForJobs([job], "the array"); // every killed task's processes are gone
+  // What each kill left: a task cancelled in its second run has one run done and no partition.
+  const cancelled = [...killedAfter.keys()].filter((task) => taskState(job, task).state === "CANCELLED");
+  const midRun = (task: number) => finishedRuns(read(logOf(job, task))) === 1 && !read(logOf(job, task)).includes("partition:");
+  for (const task of cancelled) assert.match(read(logOf(job, task)), /CANCELLED/);
+  // Bring them back, mid-run kills first, alternately the two ways: requeue, and a new submission of the index.
+  const order = [...cancelled.filter(midRun), ...cancelled.filter((task) => !midRun(task))];
+  const requeued = order.filter((_, i) => i % 2 === 0);
+  const resubmitted = order.filter((_, i) => i % 2 === 1);
+  assert.ok(requeued.some(midRun) && resubmitted.some(midRun), `at least two tasks killed mid-run (cancelled: ${cancelled.join(", ")}; mid-run: ${cancelled.filter(midRun).join(", ")}); the runs after the first may be too short for this machine`);
+  const finishedBefore = new Map(cancelled.map((task) => [task, finishedRuns(read(logOf(job, task)))]));
 
-  const requeue = sh(`scontrol requeue ${job}_${requeued}`);
-  assert.is(requeue.status, 0, requeue.stderr);
-  const again = sh(submit!.replace(/^JOB=\$\((.*)\)$/, "$1").replace("--array=0-3", `--array=${resubmitted}`));
+  // Requeued held, so that merging can be tried while those shards are certainly missing.
+  for (const task of requeued) {
+    const requeue = sh(`scontrol requeuehold ${job}_${task}`);
+    assert.is(requeue.status, 0, requeue.stderr);
+  }
+  const again = sh(submit!.replace(/^JOB=\$\((.*)\)$/, "$1").replace("--array=0-3", `--array=${resubmitted.join(",")}`));
   assert.is(again.status, 0, again.stderr);
   const job2 = again.stdout.trim();
-  await waitForJobs([job2], "the task submitted again");
+  await waitForJobs([job2], "the tasks submitted again");
+  const early = cli("merge", `${dir.path}/readme/shards`, "--out", `${dir.path}/early.duckdb`);
+  assert.is(early.status, 2, "merging before the killed shards are done is refused");
+  assert.match(early.stderr, `missing shard partitions: ${[...requeued].sort().map((task) => `cluster-check ${task}-of-4`).join(", ")} (a task that failed or has not finished)`);
+  assert.not.ok(existsSync(`${dir.path}/early.duckdb`));
+  for (const task of requeued) assert.is(sh(`scontrol release ${job}_${task}`).status, 0);
   const finish = sh(`set -euo pipefail\nJOB=${job}\n${wait}\n${merge}`);
   assert.is(finish.status, 0, finish.stderr);
   assert.match(finish.stdout, "merged 8 run(s)");
-  assert.equal(taskState(job, requeued), { state: "COMPLETED", restarts: 1 });
-  assert.is(taskState(job2, resubmitted).state, "COMPLETED");
-  for (const log of [read(logOf(job, requeued)), read(logOf(job2, resubmitted))]) {
-    assert.match(log, "cluster-check: 1 run(s) on 1 thread(s), 1 already done (resume)");
-    assert.match(log, `partition: ${dir.path}/readme/shards/<table>/batch=cluster-check/shard=`);
+  const resumed = [...requeued.map((task) => ({ task, j: job })), ...resubmitted.map((task) => ({ task, j: job2 }))];
+  for (const { task, j } of resumed) {
+    const done = finishedBefore.get(task)!;
+    assert.equal(taskState(j, task), { state: "COMPLETED", restarts: j === job ? 1 : 0 }, `task ${task}`);
+    const log = read(logOf(j, task));
+    assert.match(log, `cluster-check: ${2 - done} run(s) on 1 thread(s), ${done} already done (resume)`);
+    assert.match(log, `partition: ${dir.path}/readme/shards/<table>/batch=cluster-check/shard=${task}-of-4/`);
   }
 
   const merged = `${dir.path}/readme/cluster-check.duckdb`;
