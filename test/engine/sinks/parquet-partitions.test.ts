@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { SIMULATION_TABLES } from "../../../engine/simulation.js";
-import { batchesIn, mergePartitions, missingShards } from "../../../engine/sinks/parquet-partitions.js";
+import { batchesIn, exportPartitions, mergePartitions, missingShards } from "../../../engine/sinks/parquet-partitions.js";
 import { UserError } from "../../../models/lib/errors.js";
 import { tempDir } from "../../helpers.js";
 
@@ -54,6 +55,23 @@ test("mergePartitions refuses a batch with a shard missing (a failed or unfinish
       );
     }
     assert.not.ok(existsSync(out), "no database written");
+  } finally {
+    dir.remove();
+  }
+});
+
+test("exportPartitions writes every table with a run_id, runs last, so a shard whose runs partition is there is whole", async () => {
+  const dir = tempDir();
+  try {
+    const db = await DuckDBInstance.create(`${dir.path}/work.duckdb`);
+    const con = await db.connect();
+    for (const table of ["a_series", "runs", "z_series"]) await con.run(`CREATE TABLE ${table} (run_id VARCHAR, x DOUBLE); INSERT INTO ${table} VALUES ('r-0', 1)`);
+    await con.run("CREATE TABLE other (y DOUBLE)");
+    con.closeSync();
+    db.closeSync();
+    assert.equal(await exportPartitions(`${dir.path}/work.duckdb`, `${dir.path}/parts`, "b", "0-of-1"), ["a_series", "z_series", "runs"]);
+    assert.equal(readdirSync(`${dir.path}/parts/runs/batch=b`), ["shard=0-of-1"]);
+    assert.equal(readdirSync(`${dir.path}/parts/runs/batch=b/shard=0-of-1`), ["part-0.parquet"]);
   } finally {
     dir.remove();
   }
