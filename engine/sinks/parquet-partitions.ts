@@ -18,8 +18,9 @@ export async function exportPartitions(dbPath: string, dir: string, batch: strin
   const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
   const con = await instance.connect();
   try {
+    // `runs` last: a shard whose runs partition is there has written every table.
     const tables = (await con.runAndReadAll(
-      `SELECT DISTINCT table_name FROM duckdb_columns() WHERE column_name = 'run_id' AND NOT internal ORDER BY 1`,
+      `SELECT DISTINCT table_name FROM duckdb_columns() WHERE column_name = 'run_id' AND NOT internal ORDER BY table_name = 'runs', table_name`,
     )).getRows().map(([name]) => String(name));
     for (const table of tables) {
       const final = join(dir, table, `batch=${batch}`, `shard=${shard}`);
@@ -46,10 +47,26 @@ export function batchesIn(dir: string): string[] {
 }
 
 /**
+ * The shards of a batch missing from `dir`, as "<i>-of-<N>" (empty when every shard 0..N-1 of one
+ * N has its runs partition), or a description of shards of different counts N.
+ */
+export function missingShards(dir: string, batch: string): string[] {
+  const names = readdirSync(join(dir, "runs", `batch=${batch}`), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.endsWith(".partial"))
+    .map((entry) => /^shard=(\d+)-of-(\d+)$/.exec(entry.name))
+    .filter((match) => match !== null);
+  const counts = [...new Set(names.map((match) => Number(match[2])))];
+  if (counts.length > 1) return [`shards of ${counts.length} different counts (${names.map((match) => `${match[1]}-of-${match[2]}`).sort().join(", ")}): one count per batch`];
+  const n = counts[0] ?? 0;
+  const present = new Set(names.map((match) => Number(match[1])));
+  return Array.from({ length: n }, (_, i) => i).filter((i) => !present.has(i)).map((i) => `${i}-of-${n}`);
+}
+
+/**
  * Merges every shard partition under `dir` (optionally of one batch) into one DuckDB file with
  * the same tables, column types and comments as a single-process batch. A run id present in two
- * shards, or a `batch` that is not there (the message lists those that are), is an error, and
- * nothing is written then.
+ * shards, a batch with a shard missing (a task that failed or has not finished), or a `batch`
+ * that is not there (the message lists those that are), is an error, and nothing is written then.
  */
 export async function mergePartitions(dir: string, outPath: string, tables: readonly TableSpec[], batch?: string): Promise<{ runs: number; rows: Map<string, number> }> {
   if (!existsSync(join(dir, "runs"))) throw new UserError(`${dir}: no runs partitions (expected ${join(dir, "runs", "batch=…", "shard=…")})`);
@@ -57,6 +74,12 @@ export async function mergePartitions(dir: string, outPath: string, tables: read
   const batches = batchesIn(dir);
   if (batches.length === 0) throw new UserError(`${dir}: no batch partitions (expected ${join(dir, "runs", "batch=…", "shard=…")})`);
   if (batch !== undefined && !batches.includes(batch)) throw new UserError(`--batch: got ${JSON.stringify(batch)}, expected a batch present in ${dir}: ${batches.join(", ")}`);
+  const missing = (batch === undefined ? batches : [batch]).flatMap((b) => missingShards(dir, b).map((shard) => `${b} ${shard}`));
+  if (missing.length > 0) {
+    throw new UserError(
+      `${dir}: missing shard partitions: ${missing.join(", ")} (a task that failed or has not finished); run those shards again with --resume (Slurm: sbatch --array=<i> with the same SHARDS), then merge`,
+    );
+  }
   const glob = (table: string) => `'${join(dir, table, "*", "*", "*.parquet").replaceAll("'", "''")}'`;
   const where = batch === undefined ? "" : ` WHERE batch = '${batch.replaceAll("'", "''")}'`;
   const present = readdirSync(dir).filter((name) => !name.startsWith("_") && existsSync(join(dir, name)));
