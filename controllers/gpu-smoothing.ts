@@ -51,14 +51,17 @@ export function createGpuSmoothing(p: GpuSmoothingParams): Controller {
   const onlyWhenAnnounced = p.prepareFor.length > 0;
   let on = !onlyWhenAnnounced;
   let pcc = -1;
-  let floorFrac = p.floorFrac;
-  let windowMinW = Infinity;
-  let windowMaxW = -Infinity;
-  let windowStartS = 0;
+  // The floor and the swing window's state, in a typed array: a double in a closure variable is a new
+  // heap number on every store (issue #17). [floor, window min W, window max W, window start s]
+  const st = Float64Array.of(p.floorFrac, Infinity, -Infinity, 0);
+  const FLOOR = 0;
+  const MIN_W = 1;
+  const MAX_W = 2;
+  const START_S = 3;
   let holding = false;
 
   const writeFloor = (port: PlantPort) => {
-    for (const h of floorHandles) port.write(h, floorFrac);
+    for (const h of floorHandles) port.write(h, st[FLOOR]!!);
   };
 
   return {
@@ -75,9 +78,9 @@ export function createGpuSmoothing(p: GpuSmoothingParams): Controller {
       pcc = port.measurement("pcc.powerW");
       watch.start(port);
       writeFloor(port);
-      windowStartS = ctx.tS;
-      if (on) ctx.decide("enable_smoothing", floorFrac, `${p.mode} profile on ${p.groups.join(", ")}: floor ${floorFrac}, ramps +${p.rampUpWps}/-${p.rampDownWps} W/s, hold ${p.holdS} s`);
-      else ctx.decide("smoothing_standby", floorFrac, `${p.mode} profile on ${p.groups.join(", ")} from ${p.prepareLeadS} s before an announced start of ${p.prepareFor.join(", ")} until ${p.prepareAfterS} s after its ramp`);
+      st[START_S] = ctx.tS;
+      if (on) ctx.decide("enable_smoothing", st[FLOOR]!, `${p.mode} profile on ${p.groups.join(", ")}: floor ${st[FLOOR]!}, ramps +${p.rampUpWps}/-${p.rampDownWps} W/s, hold ${p.holdS} s`);
+      else ctx.decide("smoothing_standby", st[FLOOR]!, `${p.mode} profile on ${p.groups.join(", ")} from ${p.prepareLeadS} s before an announced start of ${p.prepareFor.join(", ")} until ${p.prepareAfterS} s after its ramp`);
     },
     step(port, ctx: ControllerContext) {
       if (onlyWhenAnnounced) {
@@ -85,7 +88,7 @@ export function createGpuSmoothing(p: GpuSmoothingParams): Controller {
         if (near !== on) {
           on = near;
           for (const h of onHandles) port.write(h, on ? 1 : 0);
-          if (on) ctx.decide("enable_smoothing", floorFrac, `job ${p.prepareFor[watch.job]} announced to start at ${watch.startS} s: profile on (floor ${floorFrac})`, { subject: `job:${p.prepareFor[watch.job]}` });
+          if (on) ctx.decide("enable_smoothing", st[FLOOR]!, `job ${p.prepareFor[watch.job]} announced to start at ${watch.startS} s: profile on (floor ${st[FLOOR]!})`, { subject: `job:${p.prepareFor[watch.job]}` });
           else ctx.decide("disable_smoothing", 0, "the announced start and its ramp are over: profile off");
         }
         if (!on) return;
@@ -93,34 +96,34 @@ export function createGpuSmoothing(p: GpuSmoothingParams): Controller {
       if (p.mode !== "adaptive") return;
       const fresh = port.quality(pcc) === QUALITY_OK && port.ageS(pcc) <= 2 * ctx.periodS;
       if (!fresh) {
-        if (!holding) ctx.decide("hold_floor", floorFrac, "PCC power measurement not fresh: floor held");
+        if (!holding) ctx.decide("hold_floor", st[FLOOR]!, "PCC power measurement not fresh: floor held");
         holding = true;
-        windowMinW = Infinity;
-        windowMaxW = -Infinity;
-        windowStartS = ctx.tS;
+        st[MIN_W] = Infinity;
+        st[MAX_W] = -Infinity;
+        st[START_S] = ctx.tS;
         return;
       }
       holding = false;
       const powerW = port.read(pcc);
-      if (powerW < windowMinW) windowMinW = powerW;
-      if (powerW > windowMaxW) windowMaxW = powerW;
-      if (ctx.tS - windowStartS + 1e-9 < p.windowS) return;
-      const swingW = windowMaxW - windowMinW;
-      windowMinW = Infinity;
-      windowMaxW = -Infinity;
-      windowStartS = ctx.tS;
-      if (swingW > p.targetSwingW && floorFrac < p.floorMaxFrac) {
-        floorFrac = Math.min(p.floorMaxFrac, roundFrac(floorFrac + p.floorStepFrac));
+      if (powerW < st[MIN_W]!) st[MIN_W] = powerW;
+      if (powerW > st[MAX_W]!) st[MAX_W] = powerW;
+      if (ctx.tS - st[START_S]! + 1e-9 < p.windowS) return;
+      const swingW = st[MAX_W]! - st[MIN_W]!;
+      st[MIN_W] = Infinity;
+      st[MAX_W] = -Infinity;
+      st[START_S] = ctx.tS;
+      if (swingW > p.targetSwingW && st[FLOOR]! < p.floorMaxFrac) {
+        st[FLOOR] = Math.min(p.floorMaxFrac, roundFrac(st[FLOOR]! + p.floorStepFrac));
         writeFloor(port);
-        ctx.decide("raise_floor", floorFrac, `PCC swing ${Math.round(swingW)} W over ${p.windowS} s exceeds target ${p.targetSwingW} W`);
-      } else if (swingW < LOWER_BELOW_FRAC * p.targetSwingW && floorFrac > p.floorMinFrac) {
-        floorFrac = Math.max(p.floorMinFrac, roundFrac(floorFrac - p.floorStepFrac));
+        ctx.decide("raise_floor", st[FLOOR]!, `PCC swing ${Math.round(swingW)} W over ${p.windowS} s exceeds target ${p.targetSwingW} W`);
+      } else if (swingW < LOWER_BELOW_FRAC * p.targetSwingW && st[FLOOR]! > p.floorMinFrac) {
+        st[FLOOR] = Math.max(p.floorMinFrac, roundFrac(st[FLOOR]! - p.floorStepFrac));
         writeFloor(port);
-        ctx.decide("lower_floor", floorFrac, `PCC swing ${Math.round(swingW)} W is below ${LOWER_BELOW_FRAC} × target ${p.targetSwingW} W`);
+        ctx.decide("lower_floor", st[FLOOR]!, `PCC swing ${Math.round(swingW)} W is below ${LOWER_BELOW_FRAC} × target ${p.targetSwingW} W`);
       }
     },
     finish(port, ctx) {
-      ctx.decide("final_floor", floorFrac, "floor at the end of the run");
+      ctx.decide("final_floor", st[FLOOR]!, "floor at the end of the run");
     },
   };
 }

@@ -134,16 +134,20 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   // Meter registers: energy through the PCC since the start, each direction (what a site meter counts).
   const hImportWh = port.addMeasurement({ name: "pcc.energyImportedWh", unit: "Wh", description: "energy drawn from the grid since the start", initial: 0 });
   const hExportWh = port.addMeasurement({ name: "pcc.energyExportedWh", unit: "Wh", description: "energy fed to the grid since the start", initial: 0 });
-  let importedWh = 0;
-  let exportedWh = 0;
+  // Running sums and the current time, in a typed array: a double in a closure variable is a new
+  // heap number on every store, which per tick was garbage (issue #17).
+  const acc = new Float64Array(4);
+  const IMPORTED_WH = 0;
+  const EXPORTED_WH = 1;
+  const NOW_S = 2;
+  const HEAT_SITE_J = 3;
   const outputHandles = workloads.map((w) => w.outputs.map((o) => port.measurement(`workload.${w.id}.${o.name}`)));
 
   // Events and decisions: rare, kept as plain arrays and emitted at the end.
   const events = { t: [] as number[], source: [] as string[], kind: [] as string[], value: [] as number[], detail: [] as string[] };
   const decisions = createDecisionLog();
-  let nowS = 0;
   const pushEvent = (source: string, kind: string, value: number, detail: string) => {
-    events.t.push(nowS);
+    events.t.push(acc[NOW_S]!);
     events.source.push(source);
     events.kind.push(kind);
     events.value.push(value);
@@ -151,10 +155,10 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   };
   /** An event at time tS (stages report events of their own time, e.g. a closed violation episode). */
   const pushEventAt = (tS: number, source: string, kind: string, value: number, detail: string) => {
-    const saved = nowS;
-    nowS = tS;
+    const saved = acc[NOW_S]!;
+    acc[NOW_S] = tS;
     pushEvent(source, kind, value, detail);
-    nowS = saved;
+    acc[NOW_S] = saved;
   };
   const gridSignals = createGridSignals(
     scenario,
@@ -172,7 +176,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const drMeter = createDemandResponseMeter(scenario, port, pushEventAt);
   const drActive = drMeter.active;
   const siteFrequency = createSiteFrequency(scenario, chain, port, runId, chunkTicks, options.inputs?.frequency, (source, kind, value, detail, tS) =>
-    pushEventAt(tS ?? nowS, source, kind, value, detail),
+    pushEventAt(tS ?? acc[NOW_S]!, source, kind, value, detail),
   );
   const frequencyActive = siteFrequency.active;
   // Heat reuse (engine/plant/site-heat.ts): heat pumps' electricity is a site load added at the PCC.
@@ -183,7 +187,6 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   const thermalActive = thermal.active;
   // With a cooling plant the reuse exchanger sits on its warm loop (before the dry coolers / towers).
   if (heatActive && thermalActive) thermal.setHeatReuse(siteHeat.reuseHook);
-  let heatSiteJ = 0;
   const workloadCtx = workloads.map((w) => ({
     dtS,
     rng: createRng(scenario.seed, `workload/${w.id}`),
@@ -306,7 +309,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     const siteTotals = chain.site;
     for (; k < kEnd; k++) {
       const tS = k * dtS;
-      nowS = tS;
+      acc[NOW_S] = tS;
       port.beginTick(k);
       if (signalsActive) gridSignals.beginTick(k);
       if (trace !== undefined && signalsActive) trace("signals", k);
@@ -339,7 +342,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
           heatPumpW = siteHeat.sitePowerW;
         }
         siteTotals.pccPowerW += heatPumpW;
-        heatSiteJ += heatPumpW * dtS;
+        acc[HEAT_SITE_J] += heatPumpW * dtS;
       }
       const row = k - chunkStartK;
       const loadW = siteTotals.pccPowerW;
@@ -384,10 +387,10 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
         if (v > rackMax[c]!) rackMax[c] = v;
       }
       port.publish(hPcc, pccW, k);
-      if (pccW >= 0) importedWh += (pccW * dtS) / 3600;
-      else exportedWh -= (pccW * dtS) / 3600;
-      port.publish(hImportWh, importedWh, k);
-      port.publish(hExportWh, exportedWh, k);
+      if (pccW >= 0) acc[IMPORTED_WH] += (pccW * dtS) / 3600;
+      else acc[EXPORTED_WH] -= (pccW * dtS) / 3600;
+      port.publish(hImportWh, acc[IMPORTED_WH]!, k);
+      port.publish(hExportWh, acc[EXPORTED_WH]!, k);
       port.publish(hLoad, loadW, k);
       port.publish(hIt, siteTotals.itPowerW, k);
       port.publish(hGpu, gpuW, k);
@@ -417,7 +420,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
   };
 
   const finish = (out: Chunk[]) => {
-    nowS = endK * dtS;
+    acc[NOW_S] = endK * dtS;
     port.beginTick(endK);
     controllers.forEach((c, i) => {
       const ctx = controllerCtx[i]!;
@@ -460,7 +463,7 @@ export function createSimulation(scenario: Scenario, runId: string, options: Sim
     const itWh = rows.find((x) => x.name === "it_energy")?.value ?? 0;
     // What the electrical chain drew: the PCC without the site batteries, the cooling load and the
     // heat pumps, plus what the UPS batteries supplied to it during sags (docs/energy-ledger.md).
-    const chainWh = pccWh - siteStorage.netEnergyWh() - wh(thermal.coolingEnergyJ()) - wh(heatSiteJ) + siteFrequency.rideThroughSupplyWh();
+    const chainWh = pccWh - siteStorage.netEnergyWh() - wh(thermal.coolingEnergyJ()) - wh(acc[HEAT_SITE_J]!) + siteFrequency.rideThroughSupplyWh();
     rows.push(
       { name: "gpu_energy", value: wh(energyJ.gpu), unit: "Wh" },
       { name: "gpu_demand_energy", value: wh(energyJ.demand), unit: "Wh" },

@@ -74,8 +74,11 @@ export function createSiteGrid(
       ? CURRENCY_PER_J[inputs.price.unit]
       : undefined;
   if (inputs.price && portSignals === undefined && currency === undefined) throw new UserError(`signals.price: unit ${inputs.price.unit} has no currency conversion`);
-  let costWs = 0;
-  let carbonWs = 0;
+  // Σ P × price and Σ P × intensity, W·(unit): a typed array, not closure variables (a double stored
+  // in one is a new heap number every tick).
+  const sums = new Float64Array(2);
+  const COST = 0;
+  const CARBON = 1;
   const hasPrice = price !== undefined || portPrice;
   const hasCarbon = carbon !== undefined || portCarbon;
 
@@ -83,14 +86,14 @@ export function createSiteGrid(
     active: monitor !== undefined || hasPrice || hasCarbon,
     step(k, pccW) {
       if (monitor !== undefined) stepPccMonitor(monitor, pccW, onLimit);
-      if (price !== undefined) costWs += pccW * signalAt(price, k);
-      if (carbon !== undefined) carbonWs += pccW * signalAt(carbon, k);
+      if (price !== undefined) sums[COST] += pccW * signalAt(price, k);
+      if (carbon !== undefined) sums[CARBON] += pccW * signalAt(carbon, k);
       if (portSignals !== undefined) {
         // A live feed with no value yet (NaN) charges nothing rather than poisoning the sum.
         const priceNow = portSignals.priceNow;
         const carbonNow = portSignals.carbonNow;
-        if (portPrice && priceNow === priceNow) costWs += pccW * priceNow;
-        if (portCarbon && carbonNow === carbonNow) carbonWs += pccW * carbonNow;
+        if (portPrice && priceNow === priceNow) sums[COST] += pccW * priceNow;
+        if (portCarbon && carbonNow === carbonNow) sums[CARBON] += pccW * carbonNow;
       }
     },
     finish() {
@@ -109,9 +112,9 @@ export function createSiteGrid(
         });
       }
       // Σ P × price × dt: energy cost of what the site draws (exports, if any, are credited at the same price).
-      if (hasPrice) rows.push({ name: "energy_cost", value: costWs * dtS * currency!.perJ, unit: currency!.currency });
+      if (hasPrice) rows.push({ name: "energy_cost", value: sums[COST]! * dtS * currency!.perJ, unit: currency!.currency });
       // Σ P × intensity × dt, intensity in gCO2/kWh → kgCO2.
-      if (hasCarbon) rows.push({ name: "carbon", value: (carbonWs * dtS) / 3.6e6 / 1000, unit: "kgCO2" });
+      if (hasCarbon) rows.push({ name: "carbon", value: (sums[CARBON]! * dtS) / 3.6e6 / 1000, unit: "kgCO2" });
       return rows;
     },
   };

@@ -152,7 +152,10 @@ export function violationS(m: PccMonitor, kind: number): number {
 }
 
 /** Records whether kind k violates at tick j with value v (|v| compared for ramps). */
-function track(m: PccMonitor, k: number, j: number, v: number, excess: boolean, onEvent: PccEventCallback | undefined): void {
+// The value is read from m.value[k] (set just before), not passed: a double argument to a call V8
+// does not inline is a new heap number, five per tick here.
+function track(m: PccMonitor, k: number, j: number, excess: boolean, onEvent: PccEventCallback | undefined): void {
+  const v = m.value[k]!;
   const mag = v < 0 ? -v : v;
   if (mag > m.peakValue[k]) m.peakValue[k] = mag;
   if (excess) {
@@ -186,20 +189,20 @@ export function stepPccMonitor(m: PccMonitor, powerW: number, onEvent?: PccEvent
 
   // Capacity.
   m.value[PCC_IMPORT] = powerW;
-  track(m, PCC_IMPORT, j, powerW, powerW > m.limit[PCC_IMPORT], onEvent);
+  track(m, PCC_IMPORT, j, powerW > m.limit[PCC_IMPORT], onEvent);
   m.value[PCC_EXPORT] = -powerW;
-  track(m, PCC_EXPORT, j, -powerW, -powerW > m.limit[PCC_EXPORT], onEvent);
+  track(m, PCC_EXPORT, j, -powerW > m.limit[PCC_EXPORT], onEvent);
 
   // Ramps, once their window of history exists.
   if (seen >= m.rampTicks) {
     const r = (powerW - hist[(seen - m.rampTicks) % hn]) / (m.rampTicks * m.dtS);
     m.value[PCC_RAMP] = r;
-    track(m, PCC_RAMP, j, r, (r < 0 ? -r : r) > m.limit[PCC_RAMP], onEvent);
+    track(m, PCC_RAMP, j, (r < 0 ? -r : r) > m.limit[PCC_RAMP], onEvent);
   }
   if (seen >= m.slowRampTicks) {
     const r = ((powerW - hist[(seen - m.slowRampTicks) % hn]) * 60) / (m.slowRampTicks * m.dtS);
     m.value[PCC_SLOW_RAMP] = r;
-    track(m, PCC_SLOW_RAMP, j, r, (r < 0 ? -r : r) > m.limit[PCC_SLOW_RAMP], onEvent);
+    track(m, PCC_SLOW_RAMP, j, (r < 0 ? -r : r) > m.limit[PCC_SLOW_RAMP], onEvent);
   }
 
   // Swing: sliding max and min over the last swingTicks ticks. Each deque holds local tick
@@ -219,7 +222,7 @@ export function stepPccMonitor(m: PccMonitor, powerW: number, onEvent?: PccEvent
   q[3]++;
   const swing = hist[maxQ[q[0]] % hn] - hist[minQ[q[2]] % hn];
   m.value[PCC_SWING] = swing;
-  track(m, PCC_SWING, j, swing, swing > m.limit[PCC_SWING], onEvent);
+  track(m, PCC_SWING, j, swing > m.limit[PCC_SWING], onEvent);
 
   m.tick = j + 1;
 }
