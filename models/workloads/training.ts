@@ -69,57 +69,64 @@ export function createTrainingJob(o: TrainingOptions): Workload {
   const computeEndS = new Float64Array(o.cohorts);
   // The previous iteration's compute ends, for the tick in which one iteration ends and the next begins.
   const previousEndS = new Float64Array(o.cohorts);
-  let iterationStartS = 0;
-  let previousStartS = 0;
   const nominalComputeS = o.iterationS * o.computeFrac;
   const commS = o.iterationS - nominalComputeS;
-  // Compute time per iteration under the current power cap (the nominal one without a cap).
-  let computeS = nominalComputeS;
-  let capFrac = 1;
+  // The job's times and sums in a typed array (a double in a closure variable is a new heap number
+  // on every store: garbage per tick, issue #17). COMPUTE_S: compute time per iteration under the
+  // current power cap (the nominal one without a cap).
+  const t = new Float64Array(14);
+  const ITERATION_START_S = 0;
+  const PREVIOUS_START_S = 1;
+  const COMPUTE_S = 2;
+  const CAP_FRAC = 3;
+  const LAUNCH_S = 4;
+  const ITERATION_END_S = 5;
+  const CHECKPOINT_END_S = 6;
+  const NEXT_CHECKPOINT_S = 7;
+  const NEXT_FAILURE_S = 8;
+  const RESTART_AT_S = 9;
+  const LAST_SAFE_S = 10;
+  const LOST_WORK_S = 11;
+  const PAUSED_S = 12;
+  const PAUSE_START_S = 13;
+  t[COMPUTE_S] = nominalComputeS;
+  t[CAP_FRAC] = 1;
+  t[NEXT_CHECKPOINT_S] = Infinity;
+  t[NEXT_FAILURE_S] = Infinity;
   let state = WAITING;
-  let launchS = 0;
-  let iterationEndS = 0;
-  let checkpointEndS = 0;
-  let nextCheckpointS = Infinity;
-  let nextFailureS = Infinity;
-  let restartAtS = 0;
-  let lastSafeS = 0;
   let iterations = 0;
   let failures = 0;
   let checkpoints = 0;
-  let lostWorkS = 0;
   let pauseWanted = false;
-  let pausedS = 0;
-  let pauseStartS = 0;
   let pauses = 0;
 
   const launch = (tS: number, ctx: WorkloadContext) => {
     state = RUNNING;
-    launchS = tS;
-    lastSafeS = tS;
-    iterationEndS = tS;
-    iterationStartS = tS;
-    previousStartS = tS;
+    t[LAUNCH_S] = tS;
+    t[LAST_SAFE_S] = tS;
+    t[ITERATION_END_S] = tS;
+    t[ITERATION_START_S] = tS;
+    t[PREVIOUS_START_S] = tS;
     computeEndS.fill(tS);
     previousEndS.fill(tS);
-    nextCheckpointS = o.checkpointIntervalS > 0 ? tS + o.checkpointIntervalS : Infinity;
-    nextFailureS = o.mtbfS > 0 ? tS + ctx.rng.exponential(o.mtbfS) : Infinity;
+    t[NEXT_CHECKPOINT_S] = o.checkpointIntervalS > 0 ? tS + o.checkpointIntervalS : Infinity;
+    t[NEXT_FAILURE_S] = o.mtbfS > 0 ? tS + ctx.rng.exponential(o.mtbfS) : Infinity;
   };
 
   const beginIteration = (tS: number, ctx: WorkloadContext) => {
-    previousStartS = iterationStartS;
+    t[PREVIOUS_START_S] = t[ITERATION_START_S];
     previousEndS.set(computeEndS);
-    iterationStartS = tS;
+    t[ITERATION_START_S] = tS;
     let slowestS = 0;
     const straggler = o.stragglerProb > 0 && ctx.rng.uniform() < o.stragglerProb ? ctx.rng.int(o.cohorts) : -1;
     for (let c = 0; c < o.cohorts; c++) {
-      let durationS = o.jitterS > 0 ? ctx.rng.normal(computeS, o.jitterS) : computeS;
+      let durationS = o.jitterS > 0 ? ctx.rng.normal(t[COMPUTE_S], o.jitterS) : t[COMPUTE_S];
       if (c === straggler) durationS += o.stragglerDelayS;
       if (durationS < 0) durationS = 0;
       computeEndS[c] = tS + durationS;
       if (durationS > slowestS) slowestS = durationS;
     }
-    iterationEndS = tS + slowestS + commS;
+    t[ITERATION_END_S] = tS + slowestS + commS;
     iterations++;
   };
 
@@ -150,19 +157,19 @@ export function createTrainingJob(o: TrainingOptions): Workload {
       { name: `${o.id}_iterations`, value: iterations, unit: "count" },
       { name: `${o.id}_failures`, value: failures, unit: "count" },
       { name: `${o.id}_checkpoints`, value: checkpoints, unit: "count" },
-      { name: `${o.id}_lost_work`, value: lostWorkS, unit: "s" },
+      { name: `${o.id}_lost_work`, value: t[LOST_WORK_S], unit: "s" },
       // Only for a job that was deferred: a run without pauses keeps its KPI rows as they were.
       ...(pauses > 0
         ? [
             { name: `${o.id}_pauses`, value: pauses, unit: "count" },
-            { name: `${o.id}_paused_time`, value: pausedS, unit: "s" },
+            { name: `${o.id}_paused_time`, value: t[PAUSED_S], unit: "s" },
           ]
         : []),
     ],
     setPowerLimitFrac(frac: number) {
-      if (!(frac > 0) || frac === capFrac) return;
-      capFrac = frac;
-      computeS = frac >= 1 ? nominalComputeS : nominalComputeS * Math.pow(1 / frac, CAP_STRETCH_EXPONENT);
+      if (!(frac > 0) || frac === t[CAP_FRAC]) return;
+      t[CAP_FRAC] = frac;
+      t[COMPUTE_S] = frac >= 1 ? nominalComputeS : nominalComputeS * Math.pow(1 / frac, CAP_STRETCH_EXPONENT);
     },
     step(k: number, tS: number, utilFrac: Float64Array, ctx: WorkloadContext): void {
       const dtS = ctx.dtS;
@@ -174,14 +181,14 @@ export function createTrainingJob(o: TrainingOptions): Workload {
         state = STOPPED;
         ctx.event("job_end", iterations, o.id);
       }
-      if ((state === RUNNING || state === CHECKPOINT) && tS >= nextFailureS - EPS_S) {
+      if ((state === RUNNING || state === CHECKPOINT) && tS >= t[NEXT_FAILURE_S] - EPS_S) {
         state = FAILED;
         failures++;
-        lostWorkS += tS - lastSafeS;
-        restartAtS = tS + o.restartS;
-        ctx.event("job_failure", tS - lastSafeS, o.id);
+        t[LOST_WORK_S] += tS - t[LAST_SAFE_S];
+        t[RESTART_AT_S] = tS + o.restartS;
+        ctx.event("job_failure", tS - t[LAST_SAFE_S], o.id);
       }
-      if (state === FAILED && tS >= restartAtS - EPS_S) {
+      if (state === FAILED && tS >= t[RESTART_AT_S] - EPS_S) {
         launch(tS, ctx);
         ctx.event("job_restart", failures, o.id);
       }
@@ -190,36 +197,36 @@ export function createTrainingJob(o: TrainingOptions): Workload {
           // Resume: warm up again, as after a launch. The failure clock stood still while idle;
           // a checkpoint that fell due meanwhile is taken once, at the first iteration end.
           state = RUNNING;
-          nextFailureS += tS - pauseStartS;
-          if (nextCheckpointS < tS) nextCheckpointS = tS + 0.5 * dtS;
-          launchS = tS;
-          iterationEndS = tS;
-          ctx.event("job_resume", tS - pauseStartS, o.id);
+          t[NEXT_FAILURE_S] += tS - t[PAUSE_START_S];
+          if (t[NEXT_CHECKPOINT_S] < tS) t[NEXT_CHECKPOINT_S] = tS + 0.5 * dtS;
+          t[LAUNCH_S] = tS;
+          t[ITERATION_END_S] = tS;
+          ctx.event("job_resume", tS - t[PAUSE_START_S], o.id);
         } else {
-          pausedS += dtS;
+          t[PAUSED_S] += dtS;
         }
       }
-      if (state === CHECKPOINT && tS >= checkpointEndS - EPS_S) {
+      if (state === CHECKPOINT && tS >= t[CHECKPOINT_END_S] - EPS_S) {
         state = RUNNING;
-        lastSafeS = tS;
-        iterationEndS = tS;
+        t[LAST_SAFE_S] = tS;
+        t[ITERATION_END_S] = tS;
         ctx.event("checkpoint_end", checkpoints, o.id);
       }
       // The next iteration (or a checkpoint) begins when this one ends, possibly inside this tick.
-      if (state === RUNNING && iterationEndS < tS + dtS - EPS_S) {
+      if (state === RUNNING && t[ITERATION_END_S] < tS + dtS - EPS_S) {
         if (pauseWanted) {
           state = PAUSED;
           pauses++;
-          pauseStartS = Math.max(iterationEndS, tS);
+          t[PAUSE_START_S] = Math.max(t[ITERATION_END_S], tS);
           ctx.event("job_pause", iterations, o.id);
-        } else if (iterationEndS >= nextCheckpointS - EPS_S) {
+        } else if (t[ITERATION_END_S] >= t[NEXT_CHECKPOINT_S] - EPS_S) {
           state = CHECKPOINT;
           checkpoints++;
-          checkpointEndS = Math.max(iterationEndS, tS) + o.checkpointS;
-          nextCheckpointS += o.checkpointIntervalS;
+          t[CHECKPOINT_END_S] = Math.max(t[ITERATION_END_S], tS) + o.checkpointS;
+          t[NEXT_CHECKPOINT_S] += o.checkpointIntervalS;
           ctx.event("checkpoint_start", checkpoints, o.id);
         } else {
-          beginIteration(Math.max(iterationEndS, tS), ctx);
+          beginIteration(Math.max(t[ITERATION_END_S], tS), ctx);
         }
       }
       const base = o.cohortOffset;
@@ -227,11 +234,11 @@ export function createTrainingJob(o: TrainingOptions): Workload {
         for (let c = 0; c < o.cohorts; c++) utilFrac[base + c] = 0;
         return;
       }
-      const ramp = o.startRampS > 0 && tS - launchS < o.startRampS ? (tS - launchS) / o.startRampS : 1;
+      const ramp = o.startRampS > 0 && tS - t[LAUNCH_S] < o.startRampS ? (tS - t[LAUNCH_S]) / o.startRampS : 1;
       const comm = o.commUtilFrac;
       const tickEndS = tS + dtS;
-      const currentFromS = iterationStartS > tS ? iterationStartS : tS;
-      const previousFromS = previousStartS > tS ? previousStartS : tS;
+      const currentFromS = t[ITERATION_START_S] > tS ? t[ITERATION_START_S] : tS;
+      const previousFromS = t[PREVIOUS_START_S] > tS ? t[PREVIOUS_START_S] : tS;
       for (let c = 0; c < o.cohorts; c++) {
         // Share of this tick spent computing (this iteration and the tail of the previous one);
         // snapped near 0 and 1 so float noise in k × dt never shows.
