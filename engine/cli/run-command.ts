@@ -16,6 +16,7 @@ import { formatKpiTable } from "./format.js";
 import { limitArg, maxTicksOption } from "./limit-options.js";
 import { createProgress } from "./progress.js";
 import { ENGINE_VERSION } from "./version.js";
+import { startLiveView, type LiveView } from "./live-view.js";
 
 /**
  * Ticks from which `dctwin run` simulates on a worker thread while this thread writes the results,
@@ -37,12 +38,17 @@ export const runCommand = {
       .option("run-id", { type: "string", describe: "run id (default: the scenario name)" })
       .option("max-ticks", maxTicksOption)
       .option("simulate-external", { type: "boolean", default: false, describe: "simulate components the scenario marks external (real devices in `dctwin hil`): the twin run to compare a HIL run with" })
+      .option("live", { type: "boolean", default: false, describe: "serve a live view of the run (the report's charts, updating as it goes) on 127.0.0.1; it stays up after the run until Ctrl-C" })
+      .option("live-wait", { type: "boolean", default: false, describe: "with --live: start the run only once the live page is open" })
+      .option("live-port", { type: "number", default: 0, describe: "port of the live view (default 0: any free port; the address is printed)" })
       .option("threads", {
         type: "number",
         describe: `1: simulate and write on one thread; 2: simulate on a worker thread while this one writes (default: 2 for runs of ${WORKER_MIN_TICKS.toLocaleString("en")} ticks or more on a machine with 2+ cores)`,
       }),
-  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number; simulateExternal?: boolean; maxTicks?: number }) => {
+  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number; simulateExternal?: boolean; maxTicks?: number; live: boolean; livePort: number; liveWait: boolean }) => {
     if (argv.threads !== undefined && argv.threads !== 1 && argv.threads !== 2) throw new UserError(`--threads: got ${argv.threads}, expected 1 or 2`);
+    if (argv.liveWait && !argv.live) throw new UserError("--live-wait: needs --live");
+    if (!(Number.isInteger(argv.livePort) && argv.livePort >= 0 && argv.livePort <= 65_535)) throw new UserError(`--live-port: got ${argv.livePort}, expected a port from 0 to 65535`);
     const scenario = loadScenario(argv.scenario, inputLimits({ maxTicks: limitArg("--max-ticks", argv.maxTicks) }));
     if (argv.seed !== undefined) {
       if (!Number.isInteger(argv.seed) || argv.seed < 0) throw new UserError(`--seed: got ${argv.seed}, expected a whole number ≥ 0`);
@@ -54,7 +60,17 @@ export const runCommand = {
     mkdirSync(dirname(out), { recursive: true });
     const sinks: Sink[] = [createDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) })];
     if (argv.arrow !== undefined) sinks.push(createArrowSink(argv.arrow));
-    const sink = fanOut(sinks);
+    let live: LiveView | undefined;
+    let sink = fanOut(sinks);
+    if (argv.live) {
+      live = await startLiveView(scenario, runId, sink, argv.livePort);
+      sink = live.sink;
+      process.stderr.write(`live view: ${live.url}\n`);
+      if (argv.liveWait) {
+        process.stderr.write(`waiting for the page to open\n`);
+        await live.connected;
+      }
+    }
     await sink.open(SIMULATION_TABLES);
     const nowMs = () => performance.now();
     const progress = createProgress(process.stderr, scenario.name, nowMs);
@@ -67,18 +83,33 @@ export const runCommand = {
         engineVersion: ENGINE_VERSION,
         nodeVersion: process.version,
         scenarioName: argv.scenario,
-        onProgress: (p) => progress.update(p.simulatedS, p.totalSimulatedS),
+        onProgress: (p) => {
+          progress.update(p.simulatedS, p.totalSimulatedS);
+          live?.progress(p.simulatedS, p.totalSimulatedS, p.elapsedS);
+        },
       });
     } finally {
       progress.done();
       await sink.close();
     }
-    if (result.storageFailure !== undefined) throw result.storageFailure.error;
+    if (result.storageFailure !== undefined) {
+      await live?.close();
+      throw result.storageFailure.error;
+    }
     const outcome = result.outcomes[0]!;
-    if (outcome.status === "failed") throw new UserError(`run ${runId} failed: ${outcome.error}`);
+    live?.done({ ticks: scenario.ticks, wallS: outcome.wallS, out, kpis: outcome.kpis, ...(outcome.status === "failed" ? { error: outcome.error } : {}) });
+    if (outcome.status === "failed") {
+      await live?.close();
+      throw new UserError(`run ${runId} failed: ${outcome.error}`);
+    }
     const simS = scenario.horizonS;
     console.log(`${scenario.name}: ${scenario.ticks.toLocaleString("en")} ticks of ${scenario.dtS * 1000} ms (${simS} s simulated) in ${outcome.wallS.toFixed(2)} s wall (${(simS / outcome.wallS).toFixed(0)}× real time)`);
     console.log(formatKpiTable(outcome.kpis));
     console.log(`results: ${out}${argv.arrow !== undefined ? ` and ${argv.arrow}/` : ""} (run_id '${runId}')`);
+    if (live !== undefined) {
+      process.stderr.write(`live view: still at ${live.url} (the finished run); Ctrl-C to stop\n`);
+      await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      await live.close();
+    }
   },
 };

@@ -207,11 +207,13 @@ function frequencyChart(): ReportChart {
 
 function heatmapChart(data: ReportData): ReportChart {
   const racks = data.datasets.racks!;
-  const frames = Math.max(...(racks.frame as number[])) + 1;
-  const hasGpu = (racks.gpu_c as (number | null)[]).some((v) => v !== null);
+  // The live view starts with no rows: 48 frames, GPU map shown, colour domains from the data.
+  const live = (racks.frame ?? []).length === 0;
+  const frames = live ? 48 : Math.max(...(racks.frame as number[])) + 1;
+  const hasGpu = live || (racks.gpu_c as (number | null)[]).some((v) => v !== null);
   const domainOf = (column: string) => {
     const values = (racks[column] as (number | null)[]).filter((v): v is number => v !== null);
-    return [Math.floor(Math.min(...values)), Math.ceil(Math.max(...values))];
+    return values.length === 0 ? {} : { domain: [Math.floor(Math.min(...values)), Math.ceil(Math.max(...values))] };
   };
   const map = (field: string, title: string, scheme: string) => ({
     width: hasGpu ? WIDTH / 2 - 60 : WIDTH - 80,
@@ -222,7 +224,7 @@ function heatmapChart(data: ReportData): ReportChart {
     encoding: {
       x: { field: "position", type: "ordinal", title: "rack in row" },
       y: { field: "row_id", type: "ordinal", title: "row" },
-      color: { field, type: "quantitative", scale: { scheme, domain: domainOf(field) }, title: "°C" },
+      color: { field, type: "quantitative", scale: { scheme, ...domainOf(field) }, title: "°C" },
       ...(data.runs.length > 1 ? { row: { field: "run_id", type: "nominal", title: null } } : {}),
       tooltip: [{ field: "run_id" }, { field: "rack_id", title: "rack" }, { field: "t_s", title: "frame from (s)" }, { field, title: `${title} (°C)` }],
     },
@@ -380,7 +382,8 @@ export function reportCharts(data: ReportData): ReportChart[] {
   if (data.datasets.racks) charts.push(heatmapChart(data));
   if (data.datasets.thermal) charts.push(thermalChart(data));
   if (data.datasets.heat) charts.push(heatChart());
-  if ((data.datasets.timeline!.run_id ?? []).length > 0) charts.push(timelineChart(data));
+  // A live run's events and decisions arrive at its end.
+  if ((data.datasets.timeline!.run_id ?? []).length > 0 || data.runs.some((r) => r.status === "running")) charts.push(timelineChart(data));
   if (data.runs.length > 1 && data.sweptParams.length > 0) {
     const { kpiNames } = sweepDataset(data);
     if (kpiNames.length > 0) charts.push(tradeOffChart(data, kpiNames));
