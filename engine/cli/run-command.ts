@@ -62,7 +62,13 @@ export const runCommand = {
     if (argv.arrow !== undefined) sinks.push(createArrowSink(argv.arrow));
     let live: LiveView | undefined;
     let sink = fanOut(sinks);
+    /** With --live, Ctrl-C ends the run as without it (exit 130), or, after the run, stops the live view. */
+    let runFinished = false;
+    let stopLive: () => void = () => undefined;
+    const liveStopped = new Promise<void>((resolve) => (stopLive = resolve));
     if (argv.live) {
+      // Listening from the start: a signal that came between the last line and a later listen would kill the process.
+      process.on("SIGINT", () => (runFinished ? stopLive() : process.exit(130)));
       live = await startLiveView(scenario, runId, sink, argv.livePort);
       sink = live.sink;
       process.stderr.write(`live view: ${live.url}\n`);
@@ -92,6 +98,7 @@ export const runCommand = {
       progress.done();
       await sink.close();
     }
+    runFinished = true;
     if (result.storageFailure !== undefined) {
       await live?.close();
       throw result.storageFailure.error;
@@ -108,7 +115,7 @@ export const runCommand = {
     console.log(`results: ${out}${argv.arrow !== undefined ? ` and ${argv.arrow}/` : ""} (run_id '${runId}')`);
     if (live !== undefined) {
       process.stderr.write(`live view: still at ${live.url} (the finished run); Ctrl-C to stop\n`);
-      await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      await liveStopped;
       await live.close();
     }
   },
