@@ -20,6 +20,11 @@ export interface BucketStream {
   row(key: number, tS: number): void;
   /** Adds a value of channel `channel` to the current row's bucket (NaN is skipped). */
   value(channel: number, v: number): void;
+  /**
+   * Adds rows 0..n of columns (row(keys?.[i] ?? 0, t[i]) and value(c, columns[c][i]) for each
+   * row, in one tight loop: the fast path for a chunk).
+   */
+  addRows(keys: Int32Array | undefined, t: Float64Array, columns: readonly (Float64Array | Float32Array)[], n: number): void;
   /** Hands over every open bucket. */
   flush(): void;
 }
@@ -52,7 +57,31 @@ export function createBucketStream(bucketS: number, channels: number, onBucket: 
     }
     if (any) onBucket({ key, tS: s.bucket * bucketS, min: s.min.slice(), max: s.max.slice(), mean });
   };
-  return {
+  const stream: BucketStream = {
+    addRows(keyColumn, t, columns, n) {
+      const channelCount = columns.length;
+      let i = 0;
+      while (i < n) {
+        // row() picks the key's state and closes its bucket if t is past it; then every following
+        // row of the same key and bucket goes in without a call.
+        const key = keyColumn === undefined ? 0 : keyColumn[i]!;
+        stream.row(key, t[i]!);
+        const s = current!;
+        const { min, max, sum, count } = s;
+        const next = s.bucket + 1;
+        do {
+          for (let c = 0; c < channelCount; c++) {
+            const v = columns[c]![i]!;
+            if (v !== v) continue;
+            if (v < min[c]!) min[c] = v;
+            if (v > max[c]!) max[c] = v;
+            sum[c] += v;
+            count[c]++;
+          }
+          i++;
+        } while (i < n && (keyColumn === undefined || keyColumn[i] === key) && t[i]! / bucketS + 1e-9 < next);
+      }
+    },
     row(key: number, tS: number): void {
       if (current === undefined || key !== currentKey) {
         let s = keys.get(key);
@@ -88,4 +117,5 @@ export function createBucketStream(bucketS: number, channels: number, onBucket: 
       }
     },
   };
+  return stream;
 }

@@ -109,11 +109,7 @@ export function createLiveFeed(o: LiveFeedOptions): LiveFeed {
           const t = column(SITE_SERIES, chunk, "t_s") as Float64Array;
           const pcc = column(SITE_SERIES, chunk, "pcc_power_w") as Float64Array;
           const it = column(SITE_SERIES, chunk, "it_power_w") as Float64Array;
-          for (let i = 0; i < n; i++) {
-            power.row(0, t[i]!);
-            power.value(0, pcc[i]!);
-            power.value(1, it[i]!);
-          }
+          power.addRows(undefined, t, [pcc, it], n);
           break;
         }
         case STORAGE_SERIES.name: {
@@ -121,38 +117,25 @@ export function createLiveFeed(o: LiveFeedOptions): LiveFeed {
           const battery = column(STORAGE_SERIES, chunk, "battery") as Int32Array;
           const p = column(STORAGE_SERIES, chunk, "power_w") as Float64Array;
           const soc = column(STORAGE_SERIES, chunk, "soc") as Float64Array;
-          for (let i = 0; i < n; i++) {
-            storage.row(battery[i]!, t[i]!);
-            storage.value(0, p[i]!);
-            storage.value(1, soc[i]!);
-          }
+          storage.addRows(battery, t, [p, soc], n);
           break;
         }
         case GRID_SERIES.name: {
           const t = column(GRID_SERIES, chunk, "t_s") as Float64Array;
           const f = column(GRID_SERIES, chunk, "frequency_hz") as Float64Array;
-          for (let i = 0; i < n; i++) {
-            frequency.row(0, t[i]!);
-            frequency.value(0, f[i]!);
-          }
+          frequency.addRows(undefined, t, [f], n);
           break;
         }
         case THERMAL_SERIES.name: {
           const t = column(THERMAL_SERIES, chunk, "t_s") as Float64Array;
           const cols = [...THERMAL, "it_heat_w", "cooling_power_w"].map((name) => column(THERMAL_SERIES, chunk, name) as Float64Array | Float32Array);
-          for (let i = 0; i < n; i++) {
-            thermal.row(0, t[i]!);
-            for (let c = 0; c < cols.length; c++) thermal.value(c, cols[c]![i]!);
-          }
+          thermal.addRows(undefined, t, cols, n);
           break;
         }
         case HEAT_SERIES.name: {
           const t = column(HEAT_SERIES, chunk, "t_s") as Float64Array;
           const cols = HEAT.map((name) => column(HEAT_SERIES, chunk, name) as Float64Array);
-          for (let i = 0; i < n; i++) {
-            heat.row(0, t[i]!);
-            for (let c = 0; c < cols.length; c++) heat.value(c, cols[c]![i]!);
-          }
+          heat.addRows(undefined, t, cols, n);
           break;
         }
         case RACK_THERMAL_SERIES.name: {
@@ -160,12 +143,7 @@ export function createLiveFeed(o: LiveFeedOptions): LiveFeed {
           const rack = column(RACK_THERMAL_SERIES, chunk, "rack") as Int32Array;
           const inlet = column(RACK_THERMAL_SERIES, chunk, "inlet_c") as Float32Array;
           const gpu = column(RACK_THERMAL_SERIES, chunk, "gpu_c") as Float32Array;
-          const stream = racksStream();
-          for (let i = 0; i < n; i++) {
-            stream.row(rack[i]!, t[i]!);
-            stream.value(0, inlet[i]!);
-            stream.value(1, gpu[i]!);
-          }
+          racksStream().addRows(rack, t, [inlet, gpu], n);
           break;
         }
         case EVENTS.name: {

@@ -4,7 +4,7 @@ import { UserError } from "../../models/lib/errors.js";
 import { createWelchPsd } from "../kpis/welch-psd.js";
 import { loadScenario } from "../scenario/load-scenario.js";
 import { envelopeLevels, type EnvelopeLevel } from "./envelope-levels.js";
-import { runReportSql } from "./report-sql.js";
+import { runReportSql, runReportSqlColumns } from "./report-sql.js";
 
 /** A table as columns (what the page turns into rows for Vega). */
 export type Dataset = Record<string, (number | string | null)[]>;
@@ -131,8 +131,8 @@ function limitsOf(runs: readonly ReportRun[], limitRows: readonly Record<string,
 async function spectra(con: DuckDBConnection, runs: readonly ReportRun[]): Promise<Dataset> {
   const out: Dataset = { run_id: [], frequency_hz: [], psd_mw2_per_hz: [] };
   for (const run of runs) {
-    const rows = await runReportSql(con, "pcc-series.sql", { run_ids: [run.runId] });
-    const values = Float64Array.from(rows, (r) => r.pcc_power_w as number);
+    const columns = await runReportSqlColumns(con, "pcc-series.sql", { run_ids: [run.runId] });
+    const values = Float64Array.from(columns.pcc_power_w as number[]);
     const welch = createWelchPsd(run.dtS);
     welch.add(values, values.length);
     const psd = welch.result();

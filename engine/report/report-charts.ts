@@ -16,7 +16,7 @@ export interface ReportChart {
 }
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-const WIDTH = 860;
+const WIDTH = 760;
 const runColor = { field: "run_id", type: "nominal", title: "run" } as const;
 const time = (extra: Record<string, unknown> = {}) => ({ field: "t_s", type: "quantitative", title: "simulated time (s)", ...extra, scale: { nice: false, ...(extra.scale as object | undefined) } });
 
@@ -54,7 +54,7 @@ function powerChart(data: ReportData): ReportChart {
   const hi = `(brush.t_s ? brush.t_s[1] : ${horizonS})`;
   return {
     id: "power",
-    title: "PCC power and site load",
+    title: storage ? "PCC power and site load" : "PCC power",
     note:
       `Min / max envelope (band) and mean (line) per pixel column, computed in DuckDB (reports/power-envelope.sql). Drag on the overview to zoom; the file holds ` +
       data.levels.map((l) => `${formatSeconds(l.bucketS)} buckets ${l.fromS === 0 && l.toS >= horizonS ? "over the whole run" : `from ${formatSeconds(l.fromS)} to ${formatSeconds(l.toS)}`}`).join(", ") +

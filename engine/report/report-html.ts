@@ -76,7 +76,7 @@ function runTable(data: ReportData): string {
   return `<table class="runs">${head}\n${body}</table>`;
 }
 
-export const PAGE_STYLE = `body{font:14px/1.4 "Liberation Sans",Arial,sans-serif;margin:24px auto;max-width:1000px;color:#222}
+export const PAGE_STYLE = `body{font:14px/1.4 "Liberation Sans",Arial,sans-serif;margin:24px auto;max-width:1040px;padding:0 12px;color:#222}
 h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin:28px 0 2px}p.note{margin:2px 0 8px;color:#555;font-size:13px}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{border-bottom:1px solid #ddd;padding:3px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .vega-bindings{font-size:13px;margin:4px 0}`;

@@ -26,16 +26,25 @@ function literal(value: SqlVariable): string {
  * Example: await runReportSql(con, "kpi-table.sql", { run_ids: ["a"] }) is the KPI rows of run a.
  */
 export async function runReportSql(con: DuckDBConnection, file: string, variables: Record<string, SqlVariable> = {}): Promise<Record<string, unknown>[]> {
+  const reader = await readReportSql(con, file, variables);
+  return reader.getRowObjectsJS().map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(row)) out[key] = typeof value === "bigint" ? Number(value) : value;
+    return out;
+  });
+}
+
+/** The same, as columns (for long results: no object per row). */
+export async function runReportSqlColumns(con: DuckDBConnection, file: string, variables: Record<string, SqlVariable> = {}): Promise<Record<string, unknown[]>> {
+  return (await readReportSql(con, file, variables)).getColumnsObjectJS() as Record<string, unknown[]>;
+}
+
+async function readReportSql(con: DuckDBConnection, file: string, variables: Record<string, SqlVariable>) {
   const sql = readFileSync(`${REPORTS_DIR}${file}`, "utf8");
   const names = Object.keys(variables);
   for (const name of names) await con.run(`SET VARIABLE ${name} = ${literal(variables[name]!)}`);
   try {
-    const reader = await con.runAndReadAll(sql);
-    return reader.getRowObjectsJS().map((row) => {
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(row)) out[key] = typeof value === "bigint" ? Number(value) : value;
-      return out;
-    });
+    return await con.runAndReadAll(sql);
   } finally {
     for (const name of names) await con.run(`RESET VARIABLE ${name}`);
   }
