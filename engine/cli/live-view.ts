@@ -6,6 +6,7 @@ import { startLiveServer } from "../live/live-server.js";
 import { liveTap } from "../live/live-tap.js";
 import type { Scenario } from "../scenario/scenario-types.js";
 import type { Sink } from "../sinks/sink.js";
+import { SITE_SERIES } from "../tables.js";
 
 /** `dctwin run --live`: the feed, the server and the sink that feeds them, wired for one run. */
 export interface LiveView {
@@ -19,7 +20,13 @@ export interface LiveView {
   close(): Promise<void>;
 }
 
-export async function startLiveView(scenario: Scenario, runId: string, inner: Sink, port: number): Promise<LiveView> {
+/**
+ * Starts the live view of one run (`dctwin run --live`, `dctwin hil --live`). Progress comes from
+ * the site_series chunks the run writes (the last tick's time), so any loop that writes through the
+ * returned sink shows it; `progress()` may add finer updates.
+ */
+export async function startLiveView(scenario: Scenario, runId: string, inner: Sink, port: number, nowMs: () => number = () => performance.now()): Promise<LiveView> {
+  const startMs = nowMs();
   const data = liveReportData(scenario, runId);
   let lastProgress: unknown;
   let doneMessage: unknown;
@@ -41,14 +48,25 @@ export async function startLiveView(scenario: Scenario, runId: string, inner: Si
     throw error;
   });
   send = server.send;
+  const progress = (simulatedS: number, totalS: number, wallS: number) => {
+    lastProgress = { simulatedS, totalS, wallS };
+    server.send("progress", lastProgress);
+  };
+  const tap = liveTap(inner, feed);
   return {
     url: server.url,
     connected: server.connected,
-    sink: liveTap(inner, feed),
-    progress(simulatedS, totalS, wallS) {
-      lastProgress = { simulatedS, totalS, wallS };
-      server.send("progress", lastProgress);
+    sink: {
+      ...tap,
+      async write(chunk) {
+        await tap.write(chunk);
+        if (chunk.table === SITE_SERIES.name && chunk.length > 0) {
+          const t = chunk.columns[0] as Float64Array;
+          progress(Math.min(scenario.horizonS, t[chunk.length - 1]! + scenario.dtS), scenario.horizonS, (nowMs() - startMs) / 1000);
+        }
+      },
     },
+    progress,
     done(result) {
       doneMessage = { ...result, kpis: result.kpis.map((k) => ({ name: k.name, value: k.value, unit: k.unit })) };
       server.send("done", doneMessage);

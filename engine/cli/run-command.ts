@@ -89,10 +89,7 @@ export const runCommand = {
         engineVersion: ENGINE_VERSION,
         nodeVersion: process.version,
         scenarioName: argv.scenario,
-        onProgress: (p) => {
-          progress.update(p.simulatedS, p.totalSimulatedS);
-          live?.progress(p.simulatedS, p.totalSimulatedS, p.elapsedS);
-        },
+        onProgress: (p) => progress.update(p.simulatedS, p.totalSimulatedS),
       });
     } finally {
       progress.done();

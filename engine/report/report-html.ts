@@ -33,7 +33,7 @@ export function chartDatasets(data: ReportData): Record<string, Dataset> {
   const datasets: Record<string, Dataset> = { ...data.datasets };
   if (data.runs.length > 1 && data.sweptParams.length > 0) {
     const { rows } = sweepDataset(data);
-    const columns: Dataset = {};
+    const columns: Dataset = Object.create(null);
     for (const row of rows) for (const key of Object.keys(row)) columns[key] ??= [];
     for (const key of Object.keys(columns)) columns[key] = rows.map((row) => (row[key] ?? null) as number | string | null);
     datasets.sweep = columns;

@@ -5,13 +5,15 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { launchBrowser, openPage } from "../../browser.js";
 import { ROOT, tempDir } from "../../helpers.js";
-import { CLI } from "../../hil/peer.js";
+import { get } from "node:http";
+import { CLI, startPeer } from "../../hil/peer.js";
 
 /**
  * `dctwin run --live` as a user sees it: the page opened in headless Chromium, then (--live-wait) a
  * 2 h winter day with cooling, rack temperatures and heat reuse runs; it must receive progress during the run,
  * draw every chart with data, show the KPIs at the end and log no console error. The server listens
- * on 127.0.0.1 only; Ctrl-C (SIGINT) after the run stops it.
+ * on 127.0.0.1 only; Ctrl-C (SIGINT) after the run stops it. `dctwin hil --live` against the
+ * pymodbus SunSpec battery (test/hil/peer.ts) is checked on its event stream.
  */
 const dir = tempDir("dctwin-live-");
 test.after(() => dir.remove());
@@ -54,6 +56,50 @@ test("dctwin run --live: the page fills while the run goes, every chart has data
   } finally {
     child.kill("SIGINT");
     await browser.close();
+  }
+  assert.equal(await exited, 0, stderr);
+});
+
+test("dctwin hil --live: the event stream carries the run's rows, its progress and, at the end, its KPIs", async () => {
+  const peer = await startPeer(["--tcp", "127.0.0.1:0"]);
+  const child = spawn(process.execPath, [
+    CLI, "hil", join(ROOT, "scenarios/hil-battery-smoothing.yaml"),
+    "--device", `bess1=tcp://127.0.0.1:${peer.port}`, "--profile", `bess1=${join(ROOT, "hil/profiles/sunspec-battery.yaml")}`,
+    "--duration", "3s", "--live", "--live-port", "0", "--out", join(dir.path, "hil.duckdb"),
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        const match = /live view: (http:\/\/\S+)/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.on("exit", () => reject(new Error(`exited before serving: ${stderr}`)));
+    });
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const events = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      get(`${url}events`, (res) => {
+        res.on("data", (d: Buffer) => {
+          text += d.toString();
+          if (/^event: done$/m.test(text)) {
+            res.destroy();
+            resolve(text);
+          }
+        });
+      }).on("error", reject);
+    });
+    const messages = [...events.matchAll(/^event: (\w+)\ndata: (.*)$/gm)].map((m) => ({ event: m[1]!, data: JSON.parse(m[2]!) }));
+    const datasets = new Set(messages.filter((m) => m.event === "rows").map((m) => m.data.dataset));
+    assert.ok(datasets.has("power") && datasets.has("storage"), `datasets ${[...datasets]}`);
+    assert.ok(messages.some((m) => m.event === "progress" && m.data.simulatedS > 0), "progress from the written chunks");
+    const done = messages.find((m) => m.event === "done")!.data;
+    assert.ok(done.kpis.some((k: { name: string }) => k.name === "pcc_energy"), "KPIs at the end");
+  } finally {
+    child.kill("SIGINT");
+    await peer.stop();
   }
   assert.equal(await exited, 0, stderr);
 });

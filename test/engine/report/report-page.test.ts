@@ -60,12 +60,12 @@ test.after(async () => {
 });
 
 /** Opens a report, waits for its charts; returns data marks per chart and console errors. */
-async function openReport(html: string, screenshot: string) {
+async function openReport(html: string, screenshot: string, fullPage = false) {
   const { page, errors } = await openPage(browser);
   await page.goto(pathToFileURL(html).href);
   await page.evaluate(() => (globalThis as any).dctwinReport.ready);
   const marks = (await page.evaluate(() => (globalThis as any).dctwinReport.markCounts())) as Record<string, number>;
-  await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage });
   return { page, errors, marks };
 }
 
@@ -75,7 +75,7 @@ test("report of the default scenario: power, spectrum, ramps and timeline drawn 
   assert.match(stdout, /report: .*default\.html \(1 run, 4 charts/);
   const text = readFileSync(html, "utf8");
   assert.not.match(text, /<script[^>]+src=|<link[^>]+href=/, "nothing loaded from elsewhere");
-  const { page, errors, marks } = await openReport(html, "report-default.png");
+  const { page, errors, marks } = await openReport(html, "report-default.png", true);
   assert.equal(Object.keys(marks).sort(), ["power", "ramps", "spectrum", "timeline"]);
   for (const [chart, count] of Object.entries(marks)) assert.ok(count > 10, `${chart}: ${count} data marks`);
   assert.equal(errors, []);
