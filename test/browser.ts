@@ -1,4 +1,7 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { ROOT } from "./helpers.js";
 
 /**
  * Headless Chromium for the page tests: Debian's `chromium` (installed by .ci/run), driven through
@@ -22,4 +25,11 @@ export async function openPage(browser: Browser, width = 1280, height = 900): Pr
   page.on("pageerror", (error) => errors.push(String(error)));
   page.on("requestfailed", (request) => errors.push(`request failed: ${request.url()}`));
   return { page, errors };
+}
+
+/** Where page tests keep their screenshots (test-artifacts/, gitignored), created on first use. */
+export function artifactPath(name: string): string {
+  const dir = join(ROOT, "test-artifacts");
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { launchBrowser, openPage } from "../../browser.js";
+import { artifactPath, launchBrowser, openPage } from "../../browser.js";
 import { ROOT, tempDir } from "../../helpers.js";
 import { get } from "node:http";
 import { CLI, startPeer } from "../../hil/peer.js";
@@ -50,7 +50,7 @@ test("dctwin run --live: the page fills while the run goes, every chart has data
     const kpiRows = await page.evaluate(() => (globalThis as any).document.querySelectorAll("#kpis tr").length);
     assert.ok(kpiRows > 20, `${kpiRows} KPI rows`);
     assert.match(await page.evaluate(() => (globalThis as any).document.getElementById("status").textContent), /run finished: 180000 ticks/);
-    await page.screenshot({ path: join(ROOT, "test-artifacts", "live-winter.png"), fullPage: true });
+    await page.screenshot({ path: artifactPath("live-winter.png"), fullPage: true });
     assert.equal(errors, []);
     assert.match(stdout, /results: .*live\.duckdb/);
   } finally {

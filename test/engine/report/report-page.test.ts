@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "puppeteer-core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { launchBrowser, openPage } from "../../browser.js";
+import { artifactPath, launchBrowser, openPage } from "../../browser.js";
 import { ROOT, tempDir } from "../../helpers.js";
 import { runCli } from "../../hil/peer.js";
 
@@ -15,7 +15,6 @@ import { runCli } from "../../hil/peer.js";
  * network), every chart checked for drawn data marks and the console for errors. Screenshots are
  * kept under test-artifacts/ (gitignored).
  */
-const ARTIFACTS = join(ROOT, "test-artifacts");
 const dir = tempDir("dctwin-report-");
 let browser: Browser;
 
@@ -37,7 +36,6 @@ const MIXED = join(dir.path, "mixed.duckdb");
 const SWEEP = join(dir.path, "sweep.duckdb");
 
 test.before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   const sweep = join(dir.path, "floor.yaml");
   writeFileSync(sweep, `name: floor\nbase: ${join(ROOT, "scenarios/hall-training-1h-smoothed.yaml")}\nset:\n  horizon: 20s\ngrid:\n  controllers[0].floor: [30%, 60%, 90%]\n`);
   [browser] = await Promise.all([
@@ -65,7 +63,7 @@ async function openReport(html: string, screenshot: string, fullPage = false) {
   await page.goto(pathToFileURL(html).href);
   await page.evaluate(() => (globalThis as any).dctwinReport.ready);
   const marks = (await page.evaluate(() => (globalThis as any).dctwinReport.markCounts())) as Record<string, number>;
-  await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage });
+  await page.screenshot({ path: artifactPath(screenshot), fullPage });
   return { page, errors, marks };
 }
 
