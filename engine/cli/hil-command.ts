@@ -15,6 +15,7 @@ import { loadInputs } from "../plant/load-inputs.js";
 import { loadScenario } from "../scenario/load-scenario.js";
 import { rowGroupSizeFor } from "../sinks/duckdb-sink.js";
 import { createWorkerDuckDbSink } from "../sinks/worker-sink.js";
+import { startLiveView } from "./live-view.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { formatKpiTable } from "./format.js";
 import { applyDuration, named } from "./hil-options.js";
@@ -34,8 +35,11 @@ export const hilCommand = {
       .option("overrun", { type: "string", choices: ["skip", "catch-up"], default: "skip", describe: "a cycle that ends after the next deadline: skip the missed cycles (counted) or run them back to back" })
       .option("timeout", { type: "string", default: "100ms", describe: "per-request Modbus timeout" })
       .option("out", { type: "string", describe: "DuckDB file to write (default results/<name>-hil.duckdb)" })
-      .option("run-id", { type: "string", describe: "run id (default <name>-hil)" }),
-  handler: async (argv: { scenario: string; device: string[]; profile: string[]; duration?: string; arm: boolean; pace: string; overrun: string; timeout: string; out?: string; runId?: string }) => {
+      .option("run-id", { type: "string", describe: "run id (default <name>-hil)" })
+      .option("live", { type: "boolean", default: false, describe: "serve a live view of the run (the report's charts, updating as results are written) on 127.0.0.1; it stays up after the run until Ctrl-C" })
+      .option("live-port", { type: "number", default: 0, describe: "port of the live view (default 0: any free port; the address is printed)" }),
+  handler: async (argv: { scenario: string; device: string[]; profile: string[]; duration?: string; arm: boolean; pace: string; overrun: string; timeout: string; out?: string; runId?: string; live: boolean; livePort: number }) => {
+    if (!(Number.isInteger(argv.livePort) && argv.livePort >= 0 && argv.livePort <= 65_535)) throw new UserError(`--live-port: got ${argv.livePort}, expected a port from 0 to 65535`);
     const scenario = loadScenario(argv.scenario);
     const timeoutS = fromQuantity(argv.timeout, "duration");
     if (timeoutS === undefined || !(timeoutS > 0) || timeoutS > 60) throw new UserError(`--timeout: got ${JSON.stringify(argv.timeout)}, expected a duration above 0 and at most 60s, such as "100ms"`);
@@ -78,7 +82,17 @@ export const hilCommand = {
     const runId = argv.runId ?? `${scenario.name}-hil`;
     const out = argv.out ?? `results/${scenario.name}-hil.duckdb`;
     mkdirSync(dirname(out), { recursive: true });
-    const sink = createWorkerDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) });
+    const fileSink = createWorkerDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) });
+    const live = argv.live ? await startLiveView(scenario, runId, fileSink, argv.livePort) : undefined;
+    const sink = live?.sink ?? fileSink;
+    let runFinished = false;
+    let stopLive: () => void = () => undefined;
+    const liveStopped = new Promise<void>((resolve) => (stopLive = resolve));
+    if (live !== undefined) {
+      process.stderr.write(`live view: ${live.url}\n`);
+      // Listening from the start (see run-command.ts); during the run the handler below stops the loop.
+      process.on("SIGINT", () => runFinished && stopLive());
+    }
     await sink.open([...SIMULATION_TABLES, ...HIL_TABLES]);
     const stop = new AbortController();
     const onSignal = () => {
@@ -119,5 +133,12 @@ export const hilCommand = {
     );
     console.log(formatKpiTable(summary.kpis));
     console.log(`results: ${out} (run_id '${runId}'; tables hil_cycles, hil_io and the simulation's)`);
+    if (live !== undefined) {
+      runFinished = true;
+      live.done({ ticks: Math.round(summary.simulatedS / scenario.dtS), wallS: summary.wallS, out, kpis: summary.kpis });
+      process.stderr.write(`live view: still at ${live.url} (the finished run); Ctrl-C to stop\n`);
+      await liveStopped;
+      await live.close();
+    }
   },
 };

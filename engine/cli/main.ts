@@ -8,6 +8,7 @@ import { hilCommand } from "./hil-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { profileCommand } from "./profile-command.js";
 import { queryCommand } from "./query-command.js";
+import { reportCommand } from "./report-command.js";
 import { runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { serveCommand } from "./serve-command.js";
@@ -28,12 +29,13 @@ async function main(argv: string[]): Promise<void> {
     .command(validateCommand as any)
     .command(schemaCommand as any)
     .command(queryCommand as any)
+    .command(reportCommand as any)
     .command(hilCommand as any)
     .command(profileCommand as any)
     .command(serveCommand as any)
     .command(faultProxyCommand as any)
     .command(auditCommand as any)
-    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, hil, serve, fault-proxy, profile or audit")
+    .demandCommand(1, "name a command: run, batch, merge, validate, schema, query, report, hil, serve, fault-proxy, profile or audit")
     .strict()
     .fail((message, error) => {
       if (error) throw error;

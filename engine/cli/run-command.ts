@@ -17,6 +17,7 @@ import { formatRows, openReadOnly } from "./query-command.js";
 import { limitArg, maxTicksOption } from "./limit-options.js";
 import { createProgress } from "./progress.js";
 import { ENGINE_VERSION } from "./version.js";
+import { startLiveView, type LiveView } from "./live-view.js";
 
 /**
  * Ticks from which `dctwin run` simulates on a worker thread while this thread writes the results,
@@ -43,12 +44,17 @@ export const runCommand = {
         describe: "also run the baseline: the scenario without its job scheduler (every job starts at its earliest start), same seed, as run <id>-baseline; print the jobs side by side",
       })
       .option("simulate-external", { type: "boolean", default: false, describe: "simulate components the scenario marks external (real devices in `dctwin hil`): the twin run to compare a HIL run with" })
+      .option("live", { type: "boolean", default: false, describe: "serve a live view of the run (the report's charts, updating as it goes) on 127.0.0.1; it stays up after the run until Ctrl-C" })
+      .option("live-wait", { type: "boolean", default: false, describe: "with --live: start the run only once the live page is open" })
+      .option("live-port", { type: "number", default: 0, describe: "port of the live view (default 0: any free port; the address is printed)" })
       .option("threads", {
         type: "number",
         describe: `1: simulate and write on one thread; 2: simulate on a worker thread while this one writes (default: 2 for runs of ${WORKER_MIN_TICKS.toLocaleString("en")} ticks or more on a machine with 2+ cores)`,
       }),
-  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number; simulateExternal?: boolean; maxTicks?: number; baseline?: boolean }) => {
+  handler: async (argv: { scenario: string; out?: string; arrow?: string; seed?: number; runId?: string; threads?: number; simulateExternal?: boolean; maxTicks?: number; baseline?: boolean; live: boolean; livePort: number; liveWait: boolean }) => {
     if (argv.threads !== undefined && argv.threads !== 1 && argv.threads !== 2) throw new UserError(`--threads: got ${argv.threads}, expected 1 or 2`);
+    if (argv.liveWait && !argv.live) throw new UserError("--live-wait: needs --live");
+    if (!(Number.isInteger(argv.livePort) && argv.livePort >= 0 && argv.livePort <= 65_535)) throw new UserError(`--live-port: got ${argv.livePort}, expected a port from 0 to 65535`);
     const scenario = loadScenario(argv.scenario, inputLimits({ maxTicks: limitArg("--max-ticks", argv.maxTicks) }));
     if (argv.seed !== undefined) {
       if (!Number.isInteger(argv.seed) || argv.seed < 0) throw new UserError(`--seed: got ${argv.seed}, expected a whole number ≥ 0`);
@@ -67,7 +73,23 @@ export const runCommand = {
     mkdirSync(dirname(out), { recursive: true });
     const sinks: Sink[] = [createDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) })];
     if (argv.arrow !== undefined) sinks.push(createArrowSink(argv.arrow));
-    const sink = fanOut(sinks);
+    let live: LiveView | undefined;
+    let sink = fanOut(sinks);
+    /** With --live, Ctrl-C ends the run as without it (exit 130), or, after the run, stops the live view. */
+    let runFinished = false;
+    let stopLive: () => void = () => undefined;
+    const liveStopped = new Promise<void>((resolve) => (stopLive = resolve));
+    if (argv.live) {
+      // Listening from the start: a signal that came between the last line and a later listen would kill the process.
+      process.on("SIGINT", () => (runFinished ? stopLive() : process.exit(130)));
+      live = await startLiveView(scenario, runId, sink, argv.livePort);
+      sink = live.sink;
+      process.stderr.write(`live view: ${live.url}\n`);
+      if (argv.liveWait) {
+        process.stderr.write(`waiting for the page to open\n`);
+        await live.connected;
+      }
+    }
     await sink.open(SIMULATION_TABLES);
     const nowMs = () => performance.now();
     const progress = createProgress(process.stderr, scenario.name, nowMs);
@@ -86,14 +108,29 @@ export const runCommand = {
       progress.done();
       await sink.close();
     }
-    if (result.storageFailure !== undefined) throw result.storageFailure.error;
-    for (const failed of result.outcomes.filter((o) => o.status === "failed")) throw new UserError(`run ${failed.plan.runId} failed: ${failed.error}`);
+    runFinished = true;
+    if (result.storageFailure !== undefined) {
+      await live?.close();
+      throw result.storageFailure.error;
+    }
+    // With --baseline the baseline run comes first; this run is the one named runId.
     const outcome = result.outcomes.find((o) => o.plan.runId === runId)!;
+    live?.done({ ticks: scenario.ticks, wallS: outcome.wallS, out, kpis: outcome.kpis, ...(outcome.status === "failed" ? { error: outcome.error } : {}) });
+    const failed = result.outcomes.find((o) => o.status === "failed");
+    if (failed !== undefined) {
+      await live?.close();
+      throw new UserError(`run ${failed.plan.runId} failed: ${failed.error}`);
+    }
     const simS = scenario.horizonS;
     console.log(`${scenario.name}: ${scenario.ticks.toLocaleString("en")} ticks of ${scenario.dtS * 1000} ms (${simS} s simulated) in ${outcome.wallS.toFixed(2)} s wall (${(simS / outcome.wallS).toFixed(0)}× real time)`);
     console.log(formatKpiTable(outcome.kpis));
     if (argv.baseline) await printJobComparison(out, runId);
     console.log(`results: ${out}${argv.arrow !== undefined ? ` and ${argv.arrow}/` : ""} (run_id '${runId}'${argv.baseline ? ` and '${runId}-baseline'` : ""})`);
+    if (live !== undefined) {
+      process.stderr.write(`live view: still at ${live.url} (the finished run); Ctrl-C to stop\n`);
+      await liveStopped;
+      await live.close();
+    }
   },
 };
 

@@ -30,6 +30,7 @@ interface Fixture {
 }
 
 const HIL = "results/hil.duckdb";
+const ISLAND = "results/island.duckdb";
 const CLOSED_LOOP = (leg: string) => `results/closed-loop/${leg}.duckdb`;
 const FIXTURES: Record<string, Fixture> = {
   // hil/closed-loop.ts attaches its four legs' files; here four copies of one short twin run.
@@ -49,6 +50,19 @@ const FIXTURES: Record<string, Fixture> = {
   "peak-ramp-by-run.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
   "smoothing-comparison.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
   "storage-comparison.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
+  // The queries behind `dctwin report` (engine/report/), run with their variables' defaults.
+  "report-runs.sql": { open: HIL, shows: ["has_storage", [true]] },
+  "power-envelope.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
+  "ramp-distribution.sql": { open: HIL, shows: ["window_name", ["tick", "1 s"]] },
+  "pcc-series.sql": { open: HIL, shows: ["run_id", ["hil-battery-smoothing", "hil-battery-smoothing-hil"]] },
+  "storage-envelope.sql": { open: HIL, shows: ["battery", [0]] },
+  "kpi-table.sql": { open: HIL, shows: ["name", ["pcc_energy"]] },
+  "timeline.sql": { open: ISLAND, shows: ["category", ["event", "decision"]] },
+  "grid-limits.sql": { open: HIL, shows: ["kind", ["import-capacity", "ramp", "swing"]] },
+  "frequency-envelope.sql": { open: ISLAND, shows: ["run_id", ["island"]] },
+  "thermal-overview.sql": { open: "results/heat-reuse-with.duckdb", shows: ["run_id", ["winter"]] },
+  "rack-heatmap.sql": { open: "results/heat-reuse-with.duckdb", shows: ["row_id", ["A", "F"]] },
+  "heat-reuse-overview.sql": { open: "results/heat-reuse-with.duckdb", shows: ["run_id", ["winter"]] },
 };
 
 const dir = tempDir("dctwin-reports-");
@@ -125,6 +139,12 @@ async function jobAnnouncementResults(): Promise<void> {
   await dctwin(["batch", at("sweeps/job-announcement.yaml"), "--threads", "1", "--out", at("results/job-announcement.duckdb")]);
 }
 
+/** The weak-island hall with its battery (grid frequency, ramp violations, decisions); 6 min: its generator trips at 5 min. */
+async function islandResults(): Promise<void> {
+  mkdirSync(at("results"), { recursive: true });
+  await dctwin(["run", shortened("grid-weak-island-bess", "6min"), "--run-id", "island", "--out", at(ISLAND)]);
+}
+
 /** Runs every statement of `sql` in order on `fixture`, from `cwd`; returns the last statement's rows. */
 async function runReport(sql: string, fixture: Fixture, cwd: string): Promise<Record<string, unknown>[]> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -153,7 +173,7 @@ test("every reports/*.sql has a fixture, runs every statement without an error, 
   const without = reports.filter((f) => FIXTURES[f] === undefined);
   assert.equal(without, [], "reports without a fixture in test/reports/reports-sql.test.ts");
 
-  await Promise.all([hilResults(), heatReuseResults(), powercapResults(), schedulerResults(), jobAnnouncementResults()]);
+  await Promise.all([hilResults(), heatReuseResults(), powercapResults(), schedulerResults(), jobAnnouncementResults(), islandResults()]);
 
   const failures: string[] = [];
   for (const report of reports) {
