@@ -20,6 +20,7 @@ import type { Scenario } from "../scenario/scenario-types.js";
 import { loadScenario } from "../scenario/load-scenario.js";
 import { rowGroupSizeFor } from "../sinks/duckdb-sink.js";
 import { createWorkerDuckDbSink } from "../sinks/worker-sink.js";
+import { startLiveView } from "./live-view.js";
 import { SIMULATION_TABLES } from "../simulation.js";
 import { formatKpiTable } from "./format.js";
 import { applyDuration, named } from "./hil-options.js";
@@ -53,7 +54,9 @@ export const serveCommand = {
       .option("allow", { type: "string", array: true, describe: "client addresses allowed to connect (IPs or CIDRs, e.g. 10.0.0.0/24; default: any that reaches the socket)" })
       .option("max-connections", { type: "number", default: 8, describe: "most TCP clients at once (more are refused)" })
       .option("out", { type: "string", describe: "DuckDB file to write (default results/<name>-serve.duckdb)" })
-      .option("run-id", { type: "string", describe: "run id (default <name>-serve)" }),
+      .option("run-id", { type: "string", describe: "run id (default <name>-serve)" })
+      .option("live", { type: "boolean", default: false, describe: "serve a live view of the run (the report's charts, updating as results are written) on 127.0.0.1; it stays up after the run until Ctrl-C" })
+      .option("live-port", { type: "number", default: 0, describe: "port of the live view (default 0: any free port; the address is printed)" }),
   handler: async (argv: {
     scenario: string;
     modbus: string;
@@ -67,7 +70,10 @@ export const serveCommand = {
     maxConnections: number;
     out?: string;
     runId?: string;
+    live: boolean;
+    livePort: number;
   }) => {
+    if (!(Number.isInteger(argv.livePort) && argv.livePort >= 0 && argv.livePort <= 65_535)) throw new UserError(`--live-port: got ${argv.livePort}, expected a port from 0 to 65535`);
     const loaded = loadScenario(argv.scenario);
     applyDuration(loaded, argv.duration);
     const tcp = fromEndpoint(argv.modbus, "--modbus");
@@ -92,7 +98,17 @@ export const serveCommand = {
     const out = argv.out ?? `results/${scenario.name}-serve.duckdb`;
     mkdirSync(dirname(out), { recursive: true });
     const existed = existsSync(out);
-    const sink = createWorkerDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) });
+    const fileSink = createWorkerDuckDbSink(out, { rowGroupSize: rowGroupSizeFor([scenario.ticks]) });
+    // The live view (as dctwin hil --live): a tap in front of the results sink, on 127.0.0.1.
+    const live = argv.live ? await startLiveView(scenario, runId, fileSink, argv.livePort) : undefined;
+    const sink = live?.sink ?? fileSink;
+    let runFinished = false;
+    let stopLive: () => void = () => undefined;
+    const liveStopped = new Promise<void>((resolve) => (stopLive = resolve));
+    if (live !== undefined) {
+      process.stderr.write(`live view: ${live.url}\n`);
+      process.on("SIGINT", () => runFinished && stopLive());
+    }
     await sink.open([...SIMULATION_TABLES, ...HIL_TABLES]);
     const stop = new AbortController();
     const onSignal = () => {
@@ -158,6 +174,7 @@ export const serveCommand = {
         isoNow: () => new Date().toISOString(),
       });
     } catch (error) {
+      await live?.close();
       // Nothing served (a busy port, a serial device that will not open): leave no empty results file behind.
       if (!existed) {
         await sink.close();
@@ -175,6 +192,13 @@ export const serveCommand = {
     );
     console.log(formatKpiTable(summary.kpis));
     console.log(`results: ${out} (run_id '${runId}'; hil_io holds every client write, hil_cycles every period)`);
+    if (live !== undefined) {
+      runFinished = true;
+      live.done({ ticks: Math.round(summary.simulatedS / scenario.dtS), wallS: summary.wallS, out, kpis: summary.kpis });
+      process.stderr.write(`live view: still at ${live.url} (the finished run); Ctrl-C to stop\n`);
+      await liveStopped;
+      await live.close();
+    }
   },
 };
 

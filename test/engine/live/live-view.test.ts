@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { artifactPath, launchBrowser, openPage } from "../../browser.js";
 import { ROOT, tempDir } from "../../helpers.js";
 import { get } from "node:http";
-import { CLI, startPeer } from "../../hil/peer.js";
+import { CLI, freePort, startPeer } from "../../hil/peer.js";
 
 /**
  * `dctwin run --live` as a user sees it: the page opened in headless Chromium, then (--live-wait) a
@@ -100,6 +100,46 @@ test("dctwin hil --live: the event stream carries the run's rows, its progress a
   } finally {
     child.kill("SIGINT");
     await peer.stop();
+  }
+  assert.equal(await exited, 0, stderr);
+});
+
+test("dctwin serve --live: the served twin's stream carries its rows, its progress and, at the end, its KPIs", async () => {
+  const port = await freePort();
+  const child = spawn(process.execPath, [
+    CLI, "serve", join(ROOT, "scenarios/hil-battery-smoothing.yaml"), "--modbus", `tcp://127.0.0.1:${port}`,
+    "--pace", "x10", "--duration", "20s", "--live", "--live-port", "0", "--out", join(dir.path, "serve.duckdb"),
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        const match = /live view: (http:\/\/\S+)/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.on("exit", () => reject(new Error(`exited before serving: ${stderr}`)));
+    });
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const events = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      get(`${url}events`, (res) => {
+        res.on("data", (d: Buffer) => {
+          text += d.toString();
+          if (/^event: done$/m.test(text)) {
+            res.destroy();
+            resolve(text);
+          }
+        });
+      }).on("error", reject);
+    });
+    const messages = [...events.matchAll(/^event: (\w+)\ndata: (.*)$/gm)].map((m) => ({ event: m[1]!, data: JSON.parse(m[2]!) }));
+    assert.ok(messages.some((m) => m.event === "rows" && m.data.dataset === "power"), "the PCC power rows");
+    const done = messages.find((m) => m.event === "done")!.data;
+    assert.ok(done.kpis.some((k: { name: string }) => k.name === "pcc_energy"), "KPIs at the end");
+  } finally {
+    child.kill("SIGINT");
   }
   assert.equal(await exited, 0, stderr);
 });
