@@ -76,8 +76,9 @@ export interface BatterySmoothingParams {
   recoveryMaxW: number;
   /** Jobs whose announced starts it prepares for (job.<id>.announced*; none: never). */
   prepareFor: readonly string[];
-  /** SOC target from prepareLeadS before an announced start until the start. */
+  /** SOC target reached half-way through prepareLeadS before an announced start and held to it. */
   prepareSoc: number;
+  /** How long before an announced start the preparation begins (and how long after it the target takes to return), s. */
   prepareLeadS: number;
 }
 
@@ -158,7 +159,7 @@ export function createBatterySmoothing(p: BatterySmoothingParams): Controller {
       const direction = Math.abs(err) < 0.05 ? 0 : err > 0 ? 1 : -1;
       if (direction !== recovering) {
         recovering = direction;
-        ctx.decide(direction === 0 ? "soc_recovered" : direction > 0 ? "soc_recovery_charge" : "soc_recovery_discharge", soc, `SOC ${soc.toFixed(3)} against target ${socTarget}: recovery power ${Math.round(recoveryW)} W`);
+        ctx.decide(direction === 0 ? "soc_recovered" : direction > 0 ? "soc_recovery_charge" : "soc_recovery_discharge", soc, `SOC ${soc.toFixed(3)} against target ${socTarget.toFixed(3)}: recovery power ${Math.round(recoveryW)} W`);
       }
 
       // The planned PCC: as wanted, inside every limit window.
